@@ -1,0 +1,43 @@
+//! `attesto_migration!`: the attesto store schema, expanded at compile time
+//! into its migration SQL and one row struct per table.
+//!
+//! ```ignore
+//! mod db {
+//!     attesto_macros::attesto_migration!(prefix = "oauth_");
+//! }
+//! // db::UP_SQL, db::DOWN_SQL, db::TABLES, db::AuthorizationCodeRow, ...
+//! ```
+//!
+//! The model, the prefix rules and the SQL come from `attesto-schema`; this
+//! crate only parses the arguments, resolves the host's configuration and
+//! turns the result into tokens. See the README for every argument.
+
+mod args;
+mod config;
+mod errors;
+mod expand;
+mod types;
+
+use proc_macro::TokenStream;
+
+/// Expands to the attesto schema's migration SQL and row structs.
+///
+/// Arguments (all optional, any order, each at most once):
+///
+/// - `prefix = "oauth_"`: the table-name prefix;
+/// - `dialect = "postgres"` (default) or `"sqlite"`;
+/// - `config = "attesto.toml"`, `config_key = "attesto"`: read
+///   `table_prefix` from the `[attesto]` table of that file;
+/// - `derive(Path, ...)`: derives added to every row struct;
+/// - `types(timestamp = T, json = T, uuid = T, strings = T)`: the Rust types
+///   of the non-primitive columns.
+///
+/// Without `prefix` or `config`, the prefix is
+/// `[package.metadata.attesto] table_prefix` of the invoking crate's
+/// `Cargo.toml`, or none.
+#[proc_macro]
+pub fn attesto_migration(input: TokenStream) -> TokenStream {
+    expand::attesto_migration_inner(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,0 +1,55 @@
+//! The Rust type of each logical type, with the host's `types(...)`.
+
+use attesto_schema::LogicalType;
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::{Ident, Type};
+
+/// The Rust types of the row-struct fields.
+pub(crate) struct RustTypes {
+    timestamp: TokenStream,
+    json: TokenStream,
+    uuid: TokenStream,
+    strings: TokenStream,
+}
+
+impl RustTypes {
+    /// The defaults (std only), replaced by the host's `types(...)`.
+    pub(crate) fn new(overrides: &[(Ident, Type)]) -> RustTypes {
+        let mut types = RustTypes {
+            timestamp: quote!(::std::time::SystemTime),
+            json: quote!(::std::string::String),
+            uuid: quote!([::core::primitive::u8; 16]),
+            strings: quote!(::std::vec::Vec<::std::string::String>),
+        };
+        for (key, ty) in overrides {
+            let slot = if key == "timestamp" {
+                &mut types.timestamp
+            } else if key == "json" {
+                &mut types.json
+            } else if key == "uuid" {
+                &mut types.uuid
+            } else {
+                // The keys were checked when parsing; `strings` is the last.
+                &mut types.strings
+            };
+            *slot = ty.to_token_stream();
+        }
+        types
+    }
+
+    /// The Rust type of a non-null column of type `ty`.
+    pub(crate) fn of(&self, ty: LogicalType) -> TokenStream {
+        use LogicalType::*;
+        match ty {
+            Hash | Ident | Short | Text => quote!(::std::string::String),
+            Strings => self.strings.clone(),
+            Json => self.json.clone(),
+            Timestamp | TimestampUsec => self.timestamp.clone(),
+            Uuid => self.uuid.clone(),
+            Int => quote!(::core::primitive::i32),
+            BigInt => quote!(::core::primitive::i64),
+            Bool => quote!(::core::primitive::bool),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The model bound to a dialect and a validated prefix, and the SQL it
+//! renders.
+
+use std::fmt::Write as _;
+
+use crate::dialect::Dialect;
+use crate::model::{Column, Predicate, Table};
+use crate::prefix::{PrefixError, check_length, validate_prefix};
+use crate::tables::TABLES;
+
+/// The schema as installed in one database: a dialect and a table-name
+/// prefix that passed validation.
+///
+/// ```
+/// use attesto_schema::{Dialect, Schema};
+///
+/// let schema = Schema::new(Dialect::Postgres, "oauth_")?;
+/// assert!(schema.up_sql().starts_with("CREATE TABLE \"oauth_attesto_authorization_codes\""));
+/// assert!(Schema::new(Dialect::Postgres, "OAuth-").is_err());
+/// # Ok::<(), attesto_schema::PrefixError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    dialect: Dialect,
+    prefix: String,
+}
+
+impl Schema {
+    /// Binds the model to `dialect` and `prefix`, refusing a prefix that
+    /// breaks the grammar or makes an identifier too long for the dialect.
+    pub fn new(dialect: Dialect, prefix: &str) -> Result<Schema, PrefixError> {
+        validate_prefix(prefix)?;
+        check_length(prefix, dialect, TABLES)?;
+        Ok(Schema {
+            dialect,
+            prefix: prefix.to_owned(),
+        })
+    }
+
+    /// The dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The validated prefix.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The tables in creation order.
+    pub fn tables(&self) -> &'static [Table] {
+        TABLES
+    }
+
+    /// The prefixed name of `table`.
+    pub fn table_name(&self, table: &Table) -> String {
+        table.prefixed_name(&self.prefix)
+    }
+
+    /// The whole up migration: every table in creation order, each followed
+    /// by its indexes. No transaction statements: runners bring their own.
+    pub fn up_sql(&self) -> String {
+        let mut sql = String::with_capacity(8 * 1024);
+        for (i, table) in TABLES.iter().enumerate() {
+            if i > 0 {
+                sql.push('\n');
+            }
+            self.write_create(&mut sql, table);
+        }
+        sql
+    }
+
+    /// The whole down migration: every table dropped, in reverse order.
+    pub fn down_sql(&self) -> String {
+        let mut sql = String::with_capacity(1024);
+        for table in TABLES.iter().rev() {
+            self.write_drop(&mut sql, table);
+        }
+        sql
+    }
+
+    /// `CREATE TABLE` for `table`, followed by its `CREATE INDEX` statements.
+    pub fn create_sql(&self, table: &Table) -> String {
+        let mut sql = String::with_capacity(1024);
+        self.write_create(&mut sql, table);
+        sql
+    }
+
+    /// `DROP TABLE` for `table` (its indexes go with it).
+    pub fn drop_sql(&self, table: &Table) -> String {
+        let mut sql = String::new();
+        self.write_drop(&mut sql, table);
+        sql
+    }
+
+    /// `INSERT` of every column of `table`, in column order, with the
+    /// dialect's numbered placeholders.
+    pub fn insert_sql(&self, table: &Table) -> String {
+        let name = self.table_name(table);
+        let columns = quoted_list(table.columns().iter().map(Column::name));
+        let values = (1..=table.columns().len())
+            .map(|n| self.dialect.placeholder(n))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!("INSERT INTO \"{name}\" ({columns}) VALUES ({values})")
+    }
+
+    /// `SELECT` of every column of `table` by name, in the model's column
+    /// order, whatever the physical order in the database.
+    pub fn select_sql(&self, table: &Table) -> String {
+        let name = self.table_name(table);
+        let columns = quoted_list(table.columns().iter().map(Column::name));
+        format!("SELECT {columns} FROM \"{name}\"")
+    }
+
+    fn write_create(&self, sql: &mut String, table: &Table) {
+        let name = self.table_name(table);
+        // `write!` into a String cannot fail; the results are ignored.
+        let _ = writeln!(sql, "CREATE TABLE \"{name}\" (");
+        let mut lines: Vec<String> = table
+            .columns()
+            .iter()
+            .map(|column| self.column_sql(table, column))
+            .collect();
+        if let Some(pkey) = table.primary_key_name(&name) {
+            let columns = quoted_list(table.primary_key().iter().copied());
+            lines.push(format!("CONSTRAINT \"{pkey}\" PRIMARY KEY ({columns})"));
+        }
+        let _ = writeln!(sql, "  {}\n);", lines.join(",\n  "));
+        for index in table.indexes() {
+            let unique = if index.is_unique() { "UNIQUE " } else { "" };
+            let index_name = index.name(&name);
+            let columns = quoted_list(index.columns().iter().copied());
+            let _ = write!(
+                sql,
+                "CREATE {unique}INDEX \"{index_name}\" ON \"{name}\" ({columns})"
+            );
+            if let Some(Predicate::IsNull(column)) = index.predicate() {
+                let _ = write!(sql, " WHERE \"{column}\" IS NULL");
+            }
+            sql.push_str(";\n");
+        }
+    }
+
+    fn write_drop(&self, sql: &mut String, table: &Table) {
+        let _ = writeln!(sql, "DROP TABLE \"{}\";", self.table_name(table));
+    }
+
+    fn column_sql(&self, table: &Table, column: &Column) -> String {
+        let mut line = format!(
+            "\"{}\" {}",
+            column.name(),
+            self.dialect.sql_type(column.logical_type())
+        );
+        // SQLite lets a non-INTEGER primary key hold NULL unless told not to.
+        if !column.is_nullable() || table.primary_key().contains(&column.name()) {
+            line.push_str(" NOT NULL");
+        }
+        if let Some(default) = column.default_value() {
+            line.push_str(" DEFAULT ");
+            line.push_str(&self.dialect.default_sql(default));
+        }
+        line
+    }
+}
+
+fn quoted_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

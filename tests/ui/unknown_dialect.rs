@@ -1,0 +1,5 @@
+mod db {
+    attesto_macros::attesto_migration!(dialect = "mysql");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod db {
+    attesto_macros::attesto_migration!(types(datetime = std::time::SystemTime));
+}
+
+fn main() {}

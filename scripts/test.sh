@@ -71,11 +71,29 @@ export ATTESTO_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 export PGPORT=$port PGHOST=127.0.0.1 PGUSER=postgres
 log "ATTESTO_TEST_DATABASE_URL=$ATTESTO_TEST_DATABASE_URL"
 
+# Keep what cargo test prints, to count the tests at the end.
+out="$tmp/cargo-test.log"
+run() { "$@" 2>&1 | tee -a "$out"; }
+
 if [ "$#" -gt 0 ]; then
-    cargo test "$@"
+    run cargo test "$@"
 else
-    # Unit, integration, UI and README tests, then the benchmarks in their
-    # quick test mode so that they keep compiling and running.
-    cargo test --workspace
-    cargo test --workspace --benches
+    # Unit, integration, UI, real-database and README tests; then the
+    # benchmark in its quick test mode, so that it keeps compiling and
+    # running; then the main job, end to end.
+    run cargo test --workspace
+    run cargo test -p attesto-schema --bench render
+    run cargo run --quiet --example quickstart -- "$tmp/quickstart.db"
+fi
+
+# One closing line for the whole run; zero tests run is a failure.
+read -r passed failed < <(awk '/^test result:/ {
+        for (i = 2; i <= NF; i++) {
+            if ($i ~ /^passed;?$/) p += $(i - 1)
+            if ($i ~ /^failed;?$/) f += $(i - 1)
+        }
+    } END { print p + 0, f + 0 }' "$out")
+echo "summary: $passed passed, $failed failed"
+if [ "$passed" -eq 0 ] || [ "$failed" -ne 0 ]; then
+    exit 1
 fi

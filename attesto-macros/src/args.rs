@@ -63,7 +63,10 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> syn::Result<Args> {
         let key: Ident = input.parse().map_err(|e| {
             syn::Error::new(
                 e.span(),
-                format!("expected an argument name; valid arguments are {}", list(KEYS)),
+                format!(
+                    "expected an argument name; valid arguments are {}",
+                    list(KEYS)
+                ),
             )
         })?;
         let value = parse_value(input)?;
@@ -96,7 +99,9 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> syn::Result<Args> {
             "config_key" => args.config_key = errors.keep(string(&key, value, "\"attesto\"")),
             "derive" => {
                 if let Some(derives) = errors.keep(list_value(&key, value, "Debug, Clone")) {
-                    args.derives = errors.keep(derives.parse_with(parse_derives)).unwrap_or_default();
+                    args.derives = errors
+                        .keep(derives.parse_with(parse_derives))
+                        .unwrap_or_default();
                 }
             }
             // The only key left is `types`.
@@ -104,7 +109,9 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> syn::Result<Args> {
                 if let Some(types) =
                     errors.keep(list_value(&key, value, "timestamp = chrono::NaiveDateTime"))
                 {
-                    args.types = errors.keep(types.parse_with(parse_types)).unwrap_or_default();
+                    args.types = errors
+                        .keep(types.parse_with(parse_types))
+                        .unwrap_or_default();
                 }
             }
         }
@@ -152,7 +159,10 @@ fn string(key: &Ident, value: Value, example: &str) -> syn::Result<LitStr> {
 /// The contents of `key(...)`.
 fn list_value(key: &Ident, value: Value, example: &str) -> syn::Result<ListTokens> {
     let wrong = |span: Span| {
-        syn::Error::new(span, format!("expected a list in parentheses: `{key}({example})`"))
+        syn::Error::new(
+            span,
+            format!("expected a list in parentheses: `{key}({example})`"),
+        )
     };
     match value {
         Value::List(group) if group.delimiter() == proc_macro2::Delimiter::Parenthesis => {
@@ -196,10 +206,7 @@ fn parse_types(input: ParseStream) -> syn::Result<Vec<(Ident, Type)>> {
         if !valid.contains(&key.to_string().as_str()) {
             errors.push(syn::Error::new(
                 key.span(),
-                format!(
-                    "unknown type key `{key}`; valid keys are {}",
-                    list(&valid)
-                ),
+                format!("unknown type key `{key}`; valid keys are {}", list(&valid)),
             ));
         } else if types.iter().any(|(k, _)| *k == key) {
             errors.push(syn::Error::new(

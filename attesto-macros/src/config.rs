@@ -99,9 +99,8 @@ fn from_config_file(config: &LitStr, key: &str) -> syn::Result<ResolvedPrefix> {
 /// `Cargo.toml`, or no prefix.
 fn from_manifest(key: &str, span: Span) -> syn::Result<ResolvedPrefix> {
     let path = manifest_dir(span)?.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        syn::Error::new(span, format!("cannot read the crate's Cargo.toml: {e}"))
-    })?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| syn::Error::new(span, format!("cannot read the crate's Cargo.toml: {e}")))?;
     let manifest = parse_toml(&text, span, "the crate's Cargo.toml")?;
     let origin = format!("`table_prefix` in [package.metadata.{key}] of Cargo.toml");
     let entry = manifest

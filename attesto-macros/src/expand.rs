@@ -23,7 +23,8 @@ pub(crate) fn attesto_migration_inner(input: TokenStream) -> syn::Result<TokenSt
     let (Some(dialect), Some(prefix)) = (dialect, prefix) else {
         return errors.finish(TokenStream::new());
     };
-    let schema = errors.keep(Schema::new(dialect, &prefix.value).map_err(|e| prefix_error(&prefix, &e)));
+    let schema =
+        errors.keep(Schema::new(dialect, &prefix.value).map_err(|e| prefix_error(&prefix, &e)));
     let output = schema.map(|schema| generate(&schema, &args, &prefix));
     errors.finish(output.unwrap_or_default())
 }
@@ -73,7 +74,8 @@ fn generate(schema: &Schema, args: &Args, prefix: &ResolvedPrefix) -> TokenStrea
     let up_doc = format!(
         " The up migration ({product}, schema release {release}): creates the nine tables in order, each followed by its indexes.\n\n No `BEGIN`/`COMMIT`: run it in your migration runner's transaction."
     );
-    let down_doc = format!(" The down migration ({product}): drops the nine tables in reverse order.");
+    let down_doc =
+        format!(" The down migration ({product}): drops the nine tables in reverse order.");
     let prefix_doc = format!(" The table-name prefix of every table and index: {prefix_value:?}.");
     quote! {
         #[doc = #prefix_doc]
@@ -106,8 +108,7 @@ fn derives(args: &Args) -> Vec<TokenStream> {
         args.derives
             .iter()
             .filter(|path| {
-                !(path.segments.len() == 1
-                    && BASE_DERIVES.iter().any(|base| path.is_ident(base)))
+                !(path.segments.len() == 1 && BASE_DERIVES.iter().any(|base| path.is_ident(base)))
             })
             .map(|path| quote!(#path)),
     );
@@ -131,15 +132,20 @@ fn row_struct(
         } else {
             ty
         };
-        let null = if column.is_nullable() { "NULL" } else { "NOT NULL" };
+        let null = if column.is_nullable() {
+            "NULL"
+        } else {
+            "NOT NULL"
+        };
+        let default = column
+            .default_value()
+            .map(|d| format!(" DEFAULT {}", dialect.default_sql(d)))
+            .unwrap_or_default();
         let mut doc = format!(
-            " `{} {} {null}`",
+            " `{} {} {null}{default}`",
             column.name(),
             dialect.sql_type(column.logical_type())
         );
-        if let Some(default) = column.default_value() {
-            doc.push_str(&format!(" `DEFAULT {}`", dialect.default_sql(default)));
-        }
         if !column.description().is_empty() {
             doc.push_str(": ");
             doc.push_str(column.description());

@@ -1,11 +1,14 @@
 //! `attesto_migration!`: the attesto store schema, expanded at compile time
 //! into its migration SQL and one row struct per table.
 //!
-//! ```ignore
+//! ```
 //! mod db {
 //!     attesto_macros::attesto_migration!(prefix = "oauth_");
 //! }
-//! // db::UP_SQL, db::DOWN_SQL, db::TABLES, db::AuthorizationCodeRow, ...
+//! assert_eq!(db::TABLES.len(), 9);
+//! assert!(db::UP_SQL.starts_with("CREATE TABLE \"oauth_attesto_authorization_codes\""));
+//! assert_eq!(db::DpopReplayRow::TABLE, "oauth_dpop_replays");
+//! assert_eq!(db::DpopReplayRow::COLUMNS, ["jti", "expires_at", "inserted_at"]);
 //! ```
 //!
 //! The model, the prefix rules and the SQL come from `attesto-schema`; this
@@ -17,6 +20,9 @@ mod config;
 mod errors;
 mod expand;
 mod types;
+
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 

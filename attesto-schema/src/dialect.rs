@@ -91,7 +91,9 @@ impl Dialect {
             (_, ColumnDefault::EmptyObject) => "'{}'".to_owned(),
             (_, ColumnDefault::Int(n)) => n.to_string(),
             (Dialect::Postgres, ColumnDefault::Bool(b)) => b.to_string(),
-            (Dialect::Sqlite, ColumnDefault::Bool(b)) => if b { "TRUE" } else { "FALSE" }.to_owned(),
+            (Dialect::Sqlite, ColumnDefault::Bool(b)) => {
+                if b { "TRUE" } else { "FALSE" }.to_owned()
+            }
             (_, ColumnDefault::Text(s)) => format!("'{s}'"),
         }
     }

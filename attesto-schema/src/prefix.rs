@@ -37,7 +37,10 @@ impl fmt::Display for PrefixError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PrefixError::Invalid { prefix, reason } => {
-                write!(f, "invalid table prefix {prefix:?}: {reason}; {PREFIX_GRAMMAR}")
+                write!(
+                    f,
+                    "invalid table prefix {prefix:?}: {reason}; {PREFIX_GRAMMAR}"
+                )
             }
             PrefixError::TooLong {
                 prefix,

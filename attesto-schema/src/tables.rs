@@ -44,12 +44,16 @@ pub(crate) static TABLES: &[Table] = &[
             SCOPE,
             RESOURCE,
             col("redirect_uri", Txt).doc("redirect URI of the authorization request"),
-            col("code_challenge", Ident).null().doc("PKCE code challenge"),
+            col("code_challenge", Ident)
+                .null()
+                .doc("PKCE code challenge"),
             col("code_challenge_method", Short)
                 .null()
                 .doc("PKCE method, `S256` or `plain`"),
             CNF,
-            col("nonce", Ident).null().doc("OpenID Connect request nonce"),
+            col("nonce", Ident)
+                .null()
+                .doc("OpenID Connect request nonce"),
             CLAIMS,
             col("family_id", Ident)
                 .null()
@@ -91,7 +95,9 @@ pub(crate) static TABLES: &[Table] = &[
             col("generation", Int)
                 .default(NO_GENERATION)
                 .doc("position in the rotation family"),
-            col("client_id", Ident).null().doc("client the token was issued to"),
+            col("client_id", Ident)
+                .null()
+                .doc("client the token was issued to"),
             col("subject", Ident).doc("end user the token acts for"),
             SCOPE,
             RESOURCE,

@@ -39,9 +39,15 @@ fn keys_columns_and_indexes_are_readable() {
         .collect();
     assert_eq!(
         names,
-        ["oauth_dpop_nonces_nonce_index", "oauth_dpop_nonces_unused_index"]
+        [
+            "oauth_dpop_nonces_nonce_index",
+            "oauth_dpop_nonces_unused_index"
+        ]
     );
-    assert_eq!(table("dpop_replays").map(|t| t.primary_key()), Some(&["jti"][..]));
+    assert_eq!(
+        table("dpop_replays").map(|t| t.primary_key()),
+        Some(&["jti"][..])
+    );
 }
 
 #[test]

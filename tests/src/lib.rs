@@ -52,7 +52,9 @@ pub fn fresh_database(test: &str) -> String {
         Ok(Err(message)) => panic!("{message}"),
         Err(panic) => std::panic::resume_unwind(panic),
     }
-    let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
     format!("{base}/{name}")
 }
 

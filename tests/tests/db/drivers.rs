@@ -189,9 +189,15 @@ macro_rules! sqlx_round_trip {
 async fn sqlx_from_row_on_postgres() {
     let url = attesto_tests::fresh_database("sqlx_pg");
     let pool = sqlx::PgPool::connect(&url).await.expect("connect");
-    sqlx::raw_sql(sqlx_pg::UP_SQL).execute(&pool).await.expect("up");
+    sqlx::raw_sql(sqlx_pg::UP_SQL)
+        .execute(&pool)
+        .await
+        .expect("up");
     for_each_table!(sqlx_pg, sqlx_round_trip, &pool);
-    sqlx::raw_sql(sqlx_pg::DOWN_SQL).execute(&pool).await.expect("down");
+    sqlx::raw_sql(sqlx_pg::DOWN_SQL)
+        .execute(&pool)
+        .await
+        .expect("down");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -199,9 +205,15 @@ async fn sqlx_from_row_on_sqlite() {
     let pool = sqlx::SqlitePool::connect("sqlite::memory:")
         .await
         .expect("open");
-    sqlx::raw_sql(sqlx_lite::UP_SQL).execute(&pool).await.expect("up");
+    sqlx::raw_sql(sqlx_lite::UP_SQL)
+        .execute(&pool)
+        .await
+        .expect("up");
     for_each_table!(sqlx_lite, sqlx_round_trip, &pool);
-    sqlx::raw_sql(sqlx_lite::DOWN_SQL).execute(&pool).await.expect("down");
+    sqlx::raw_sql(sqlx_lite::DOWN_SQL)
+        .execute(&pool)
+        .await
+        .expect("down");
 }
 
 macro_rules! postgres_round_trip {

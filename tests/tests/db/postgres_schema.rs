@@ -27,7 +27,11 @@ fn up_down_up(test: &str, up: &str, down: &str, prefix: &str) {
     let mut tx = client.transaction().expect("begin");
     tx.batch_execute(down).expect("down");
     tx.commit().expect("commit");
-    assert_eq!(catalog::postgres(&mut client), "", "down leaves tables behind");
+    assert_eq!(
+        catalog::postgres(&mut client),
+        "",
+        "down leaves tables behind"
+    );
 
     client.batch_execute(up).expect("up after down");
     assert_eq!(catalog::postgres(&mut client), expected);
@@ -52,7 +56,14 @@ fn up_and_down_run_through_psql_f() {
         let file = dir.join(name);
         std::fs::write(&file, sql).expect("write sql file");
         let output = std::process::Command::new("psql")
-            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-d"])
+            .args([
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "--single-transaction",
+                "-d",
+            ])
             .arg(&url)
             .arg("-f")
             .arg(&file)
@@ -131,7 +142,9 @@ fn the_stores_unique_violation_names_hold() {
     ];
     for (insert, constraint) in cases {
         client.batch_execute(insert).expect("first insert");
-        let error = client.batch_execute(insert).expect_err("second insert conflicts");
+        let error = client
+            .batch_execute(insert)
+            .expect_err("second insert conflicts");
         let db = error.as_db_error().expect("a database error");
         assert_eq!(db.code(), &postgres::error::SqlState::UNIQUE_VIOLATION);
         assert_eq!(db.constraint(), Some(constraint), "{insert}");
@@ -149,7 +162,10 @@ fn defaults_give_valid_rows() {
         )
         .expect("insert with defaults");
     let row = client
-        .query_one("SELECT scope, resource, status FROM attesto_device_codes", &[])
+        .query_one(
+            "SELECT scope, resource, status FROM attesto_device_codes",
+            &[],
+        )
         .expect("select");
     let scope: Vec<String> = row.get(0);
     let resource: Vec<String> = row.get(1);

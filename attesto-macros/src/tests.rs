@@ -1,0 +1,92 @@
+//! The expansion on `proc_macro2` tokens: every input gives tokens or an
+//! error, never a panic.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::expand::attesto_migration_inner;
+
+fn expand(input: TokenStream) -> Result<String, String> {
+    attesto_migration_inner(input)
+        .map(|tokens| tokens.to_string())
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn good_inputs_expand() {
+    let inputs = [
+        quote!(),
+        quote!(prefix = "oauth_"),
+        quote!(prefix = "",),
+        quote!(
+            dialect = "sqlite",
+            prefix = "x_",
+            derive(Clone, serde::Serialize, Debug),
+        ),
+        quote!(types(timestamp = chrono::NaiveDateTime, json = serde_json::Value, uuid = [u8; 16], strings = Vec<String>,)),
+        quote!(derive()),
+        quote!(types()),
+        quote!(config_key = "nothing_here"),
+    ];
+    for input in inputs {
+        let text = input.to_string();
+        let output = expand(input).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert!(output.contains("pub const UP_SQL"), "{text}");
+        assert!(output.contains("pub struct ConsentGrantRow"), "{text}");
+    }
+}
+
+#[test]
+fn bad_inputs_are_errors_not_panics() {
+    let inputs = [
+        quote!(=),
+        quote!(,),
+        quote!("prefix" = "x"),
+        quote!(prefix = "a" "b"),
+        quote!(prefix = "a",, dialect = "sqlite"),
+        quote!(prefix = r"A"),
+        quote!(prefix = b"x"),
+        quote!(prefix = 'x'),
+        quote!(prefix = concat!("a", "b")),
+        quote!(prefix = "x" dialect = "sqlite"),
+        quote!(prefix: "x"),
+        quote!(prefix = ),
+        quote!(prefix["x"]),
+        quote!(prefix { "x" }),
+        quote!(dialect = ""),
+        quote!(dialect = "Postgres"),
+        quote!(config_key = ""),
+        quote!(config = ""),
+        quote!(config = "/nonexistent/attesto.toml"),
+        quote!(config = "src"),
+        quote!(derive(1, 2)),
+        quote!(derive(Debug Clone)),
+        quote!(derive[Debug]),
+        quote!(types(timestamp)),
+        quote!(types(timestamp = )),
+        quote!(types(timestamp = 5)),
+        quote!(types(= String)),
+        quote!(types(json = Vec<)),
+        quote!(types(json = String, json = String)),
+        quote!(types = "json"),
+        quote!(unknown, prefix = "x", prefix = "y", types(nope = u8)),
+        quote!(prefix = "\u{0}"),
+        quote!(prefix = "a_very_long_prefix_for_postgres_"),
+    ];
+    for input in inputs {
+        let text = input.to_string();
+        let error = expand(input).expect_err(&text);
+        assert!(!error.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn generated_items_carry_docs() {
+    let output = expand(quote!(prefix = "oauth_")).expect("expands");
+    assert!(output.contains("RFC 8628"), "table docs name their RFC");
+    assert!(
+        output.contains("`code_hash varchar(88) NOT NULL`: digest of the authorization code."),
+        "field docs give the SQL type and what the column holds"
+    );
+    assert!(output.contains("`scope varchar(255)[] NOT NULL DEFAULT ARRAY[]::varchar[]`"));
+}

@@ -11,8 +11,11 @@ use crate::errors::Errors;
 const KEYS: &[&str] = &[
     "prefix",
     "dialect",
+    "version",
+    "from",
     "config",
     "config_key",
+    "migrations_path",
     "derive",
     "types",
 ];
@@ -30,8 +33,11 @@ pub(crate) const TYPE_KEYS: &[(&str, &str)] = &[
 pub(crate) struct Args {
     pub(crate) prefix: Option<LitStr>,
     pub(crate) dialect: Option<LitStr>,
+    pub(crate) version: Option<LitStr>,
+    pub(crate) from: Option<LitStr>,
     pub(crate) config: Option<LitStr>,
     pub(crate) config_key: Option<LitStr>,
+    pub(crate) migrations_path: Option<LitStr>,
     pub(crate) derives: Vec<Path>,
     /// `(key, type)` pairs of `types(...)`, each key at most once.
     pub(crate) types: Vec<(Ident, Type)>,
@@ -95,7 +101,12 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> syn::Result<Args> {
         match name.as_str() {
             "prefix" => args.prefix = errors.keep(string(&key, value, "\"oauth_\"")),
             "dialect" => args.dialect = errors.keep(string(&key, value, "\"sqlite\"")),
+            "version" => args.version = errors.keep(string(&key, value, "\"0.19.0\"")),
+            "from" => args.from = errors.keep(string(&key, value, "\"0.6.1\"")),
             "config" => args.config = errors.keep(string(&key, value, "\"attesto.toml\"")),
+            "migrations_path" => {
+                args.migrations_path = errors.keep(string(&key, value, "\"migrations\""));
+            }
             "config_key" => args.config_key = errors.keep(string(&key, value, "\"attesto\"")),
             "derive" => {
                 if let Some(derives) = errors.keep(list_value(&key, value, "Debug, Clone")) {

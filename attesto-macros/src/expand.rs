@@ -1,12 +1,15 @@
 //! Turns checked arguments into the generated constants and row structs.
 
-use attesto_schema::{Dialect, Schema, Table};
+use std::path::PathBuf;
+
+use attesto_schema::{Dialect, Migration, Release, Schema, Table, UpgradeError};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::LitStr;
 
 use crate::args::Args;
-use crate::config::{ResolvedPrefix, resolve_prefix};
+use crate::config::{Prefix, resolve_prefix};
+use crate::drift;
 use crate::errors::Errors;
 use crate::types::RustTypes;
 
@@ -19,14 +22,33 @@ pub(crate) fn attesto_migration_inner(input: TokenStream) -> syn::Result<TokenSt
     let mut errors = Errors::default();
     let args = Args::parse(input, &mut errors)?;
     let dialect = errors.keep(dialect(args.dialect.as_ref()));
+    let version = errors.keep(release(args.version.as_ref()));
+    let from = errors.keep(
+        args.from
+            .as_ref()
+            .map(|from| release(Some(from)))
+            .transpose(),
+    );
     let prefix = errors.keep(resolve_prefix(&args));
-    let (Some(dialect), Some(prefix)) = (dialect, prefix) else {
+    let (Some(dialect), Some(version), Some(from), Some(prefix)) = (dialect, version, from, prefix)
+    else {
         return errors.finish(TokenStream::new());
     };
-    let schema =
-        errors.keep(Schema::new(dialect, &prefix.value).map_err(|e| prefix_error(&prefix, &e)));
-    let output = schema.map(|schema| generate(&schema, &args, &prefix));
-    errors.finish(output.unwrap_or_default())
+    let Some(migration) = errors.keep(
+        Migration::new(dialect, &prefix.resolved.prefix, version, from)
+            .map_err(|e| migration_error(&args, &prefix, e)),
+    ) else {
+        return errors.finish(TokenStream::new());
+    };
+    let mut tracked = prefix.resolved.files.clone();
+    if let Some(path) = &args.migrations_path {
+        tracked.extend(
+            errors
+                .keep(drift::check(&migration, path))
+                .unwrap_or_default(),
+        );
+    }
+    errors.finish(generate(&migration, &args, &tracked))
 }
 
 fn dialect(lit: Option<&LitStr>) -> syn::Result<Dialect> {
@@ -39,56 +61,99 @@ fn dialect(lit: Option<&LitStr>) -> syn::Result<Dialect> {
     }
 }
 
-fn prefix_error(prefix: &ResolvedPrefix, error: &attesto_schema::PrefixError) -> syn::Error {
-    let message = match &prefix.origin {
-        Some(origin) => format!("{error} (the prefix comes from {origin})"),
-        None => error.to_string(),
-    };
-    syn::Error::new(prefix.span, message)
+fn release(lit: Option<&LitStr>) -> syn::Result<Release> {
+    match lit {
+        None => Ok(Release::latest()),
+        Some(lit) => lit
+            .value()
+            .parse()
+            .map_err(|e| syn::Error::new(lit.span(), e)),
+    }
 }
 
-fn generate(schema: &Schema, args: &Args, prefix: &ResolvedPrefix) -> TokenStream {
+fn migration_error(args: &Args, prefix: &Prefix, error: UpgradeError) -> syn::Error {
+    match error {
+        UpgradeError::Prefix(error) => {
+            let message = match &prefix.resolved.origin {
+                Some(origin) => format!("{error} (the prefix comes from {origin})"),
+                None => error.to_string(),
+            };
+            syn::Error::new(prefix.span, message)
+        }
+        not_forward @ UpgradeError::NotForward { .. } => {
+            let span = args
+                .from
+                .as_ref()
+                .map_or_else(Span::call_site, LitStr::span);
+            syn::Error::new(span, not_forward)
+        }
+    }
+}
+
+fn generate(migration: &Migration, args: &Args, tracked: &[PathBuf]) -> TokenStream {
+    let schema = migration.target();
     let types = RustTypes::new(&args.types);
     let derives = derives(args);
     let prefix_value = schema.prefix();
     let dialect = schema.dialect().name();
     let product = schema.dialect().product();
-    let release = attesto_schema::RELEASE;
-    let up = schema.up_sql();
-    let down = schema.down_sql();
-    let names: Vec<String> = schema
-        .tables()
-        .iter()
-        .map(|t| schema.table_name(t))
-        .collect();
-    let rows = schema
-        .tables()
+    let release = schema.release().version();
+    let name = migration.name();
+    let up = migration.up_sql();
+    let down = migration.down_sql();
+    let tables = schema.tables();
+    let names: Vec<String> = tables.iter().map(|t| schema.table_name(t)).collect();
+    let rows = tables
         .iter()
         .map(|table| row_struct(schema, table, &types, &derives));
     // Reading a file at compile time does not make cargo watch it;
     // `include_bytes!` of its absolute path does.
-    let tracked = prefix.tracked.iter().filter_map(|path| {
+    let tracked = tracked.iter().filter_map(|path| {
         let path = path.to_str()?;
         Some(quote! { const _: &[u8] = ::core::include_bytes!(#path); })
     });
-    let up_doc = format!(
-        " The up migration ({product}, schema release {release}): creates the nine tables in order, each followed by its indexes.\n\n No `BEGIN`/`COMMIT`: run it in your migration runner's transaction."
-    );
-    let down_doc =
-        format!(" The down migration ({product}): drops the nine tables in reverse order.");
+    let count = tables.len();
+    let (from, up_doc, down_doc) = match migration.from() {
+        None => (
+            quote!(::core::option::Option::None),
+            format!(
+                " The up migration ({product}, schema release {release}): creates the {count} tables in order, each followed by its indexes."
+            ),
+            format!(" The down migration ({product}): drops the {count} tables in reverse order."),
+        ),
+        Some(from) => {
+            let from = from.version();
+            (
+                quote!(::core::option::Option::Some(#from)),
+                format!(
+                    " The up migration ({product}): upgrades a database at schema release {from} to {release}, adding the missing columns (with their defaults), indexes and tables; existing rows are kept."
+                ),
+                format!(
+                    " The down migration ({product}): returns a database at schema release {release} to {from}."
+                ),
+            )
+        }
+    };
+    let up_doc =
+        format!("{up_doc}\n\n No `BEGIN`/`COMMIT`: run it in your migration runner's transaction.");
     let prefix_doc = format!(" The table-name prefix of every table and index: {prefix_value:?}.");
+    let name_doc = format!(" The migration's name in file names: `{name}`.");
     quote! {
         #[doc = #prefix_doc]
         pub const TABLE_PREFIX: &str = #prefix_value;
         /// The SQL dialect of the generated SQL: `"postgres"` or `"sqlite"`.
         pub const DIALECT: &str = #dialect;
-        /// The attesto_phoenix schema release the SQL installs.
+        /// The attesto_phoenix schema release the database has after `UP_SQL`.
         pub const SCHEMA_RELEASE: &str = #release;
+        /// The release `UP_SQL` upgrades from; `None` for a fresh install.
+        pub const FROM_RELEASE: ::core::option::Option<&str> = #from;
+        #[doc = #name_doc]
+        pub const MIGRATION_NAME: &str = #name;
         #[doc = #up_doc]
         pub const UP_SQL: &str = #up;
         #[doc = #down_doc]
         pub const DOWN_SQL: &str = #down;
-        /// The prefixed table names, in creation order.
+        /// The prefixed table names of `SCHEMA_RELEASE`, in creation order.
         pub const TABLES: &[&str] = &[#(#names),*];
         #(#tracked)*
         #(#rows)*
@@ -107,9 +172,7 @@ fn derives(args: &Args) -> Vec<TokenStream> {
     derives.extend(
         args.derives
             .iter()
-            .filter(|path| {
-                !(path.segments.len() == 1 && BASE_DERIVES.iter().any(|base| path.is_ident(base)))
-            })
+            .filter(|path| !BASE_DERIVES.iter().any(|base| path.is_ident(base)))
             .map(|path| quote!(#path)),
     );
     derives
@@ -124,7 +187,8 @@ fn row_struct(
     let dialect = schema.dialect();
     let name = schema.table_name(table);
     let ident = syn::Ident::new(table.row_name(), Span::call_site());
-    let fields = table.columns().iter().map(|column| {
+    let columns = schema.columns(table);
+    let fields = columns.iter().map(|column| {
         let field = syn::Ident::new(column.name(), Span::call_site());
         let ty = types.of(column.logical_type());
         let ty = if column.is_nullable() {
@@ -156,15 +220,16 @@ fn row_struct(
             pub #field: #ty,
         }
     });
-    let columns = table.columns().iter().map(|c| c.name());
+    let column_names = columns.iter().map(|c| c.name());
     let primary_key = table.primary_key();
     let create = schema.create_sql(table);
     let drop = schema.drop_sql(table);
     let insert = schema.insert_sql(table);
     let select = schema.select_sql(table);
     let struct_doc = format!(
-        " A row of `{name}`.\n\n {}\n\n Read rows with [`Self::SELECT_SQL`], which names [`Self::COLUMNS`]: \
+        " A row of `{name}` (schema release {}).\n\n {}\n\n Read rows with [`Self::SELECT_SQL`], which names [`Self::COLUMNS`]: \
          map columns by name, never by position, because an upgraded table orders its columns differently.",
+        schema.release(),
         table.description()
     );
     let table_doc = format!(" The table name, `{name}`.");
@@ -179,7 +244,7 @@ fn row_struct(
             #[doc = #table_doc]
             pub const TABLE: &'static str = #name;
             /// The column names, in the order of the struct's fields.
-            pub const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            pub const COLUMNS: &'static [&'static str] = &[#(#column_names),*];
             /// The primary-key columns (empty when the table has none).
             pub const PRIMARY_KEY: &'static [&'static str] = &[#(#primary_key),*];
             /// `CREATE TABLE` for this table, followed by its indexes.

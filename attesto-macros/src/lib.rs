@@ -17,6 +17,7 @@
 
 mod args;
 mod config;
+mod drift;
 mod errors;
 mod expand;
 mod types;

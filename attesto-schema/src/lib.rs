@@ -17,21 +17,31 @@
 //! # Ok::<(), attesto_schema::PrefixError>(())
 //! ```
 
+#[cfg(feature = "cli")]
+pub mod cli;
+#[cfg(feature = "config")]
+pub mod config;
 mod dialect;
+mod migration;
 mod model;
 mod prefix;
+mod release;
 mod schema;
 mod tables;
+mod upgrade;
 
 pub use dialect::{Dialect, UnknownDialect};
+pub use migration::{
+    Drift, FoundMigration, HeaderError, Migration, MigrationFile, MigrationFormat, UtcTime,
+    find_migrations, first_difference,
+};
 pub use model::{Column, ColumnDefault, Index, LogicalType, Predicate, Table};
 pub use prefix::{PREFIX_GRAMMAR, PrefixError, validate_prefix};
+pub use release::{Release, UnknownRelease, known_releases};
 pub use schema::Schema;
+pub use upgrade::{Upgrade, UpgradeError};
 
-/// The schema release this crate models (attesto_phoenix's).
-pub const RELEASE: &str = "0.19.0";
-
-/// The tables of the schema, in creation order.
+/// Every table of the latest release, in creation order.
 pub fn tables() -> &'static [Table] {
     tables::TABLES
 }

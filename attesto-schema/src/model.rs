@@ -1,5 +1,7 @@
 //! The vocabulary of the schema model: logical types, columns, indexes and
-//! tables. The tables themselves are data in [`crate::tables`].
+//! tables. The tables themselves are data in the `tables` module.
+
+use crate::release::Release;
 
 /// The logical type of a column, independent of any SQL dialect.
 ///
@@ -57,6 +59,7 @@ pub struct Column {
     nullable: bool,
     default: Option<ColumnDefault>,
     doc: &'static str,
+    since: Release,
 }
 
 impl Column {
@@ -68,6 +71,7 @@ impl Column {
             nullable: false,
             default: None,
             doc: "",
+            since: Release::FIRST,
         }
     }
 
@@ -90,6 +94,19 @@ impl Column {
     /// The same column with a one-line description.
     pub(crate) const fn doc(self, doc: &'static str) -> Self {
         Column { doc, ..self }
+    }
+
+    /// The same column, added in `release`.
+    pub(crate) const fn since(self, release: Release) -> Self {
+        Column {
+            since: release,
+            ..self
+        }
+    }
+
+    /// The release that added the column.
+    pub const fn added_in(&self) -> Release {
+        self.since
     }
 
     /// The column name.
@@ -132,6 +149,7 @@ pub struct Index {
     unique: bool,
     label: Option<&'static str>,
     predicate: Option<Predicate>,
+    since: Release,
 }
 
 impl Index {
@@ -142,6 +160,7 @@ impl Index {
             unique: false,
             label: None,
             predicate: None,
+            since: Release::FIRST,
         }
     }
 
@@ -168,6 +187,19 @@ impl Index {
             predicate: Some(predicate),
             ..self
         }
+    }
+
+    /// The same index, added in `release`.
+    pub(crate) const fn since(self, release: Release) -> Self {
+        Index {
+            since: release,
+            ..self
+        }
+    }
+
+    /// The release that added the index.
+    pub const fn added_in(&self) -> Release {
+        self.since
     }
 
     /// The indexed columns, in order.
@@ -216,6 +248,7 @@ pub struct Table {
     pub(crate) columns: &'static [Column],
     pub(crate) primary_key: &'static [&'static str],
     pub(crate) indexes: &'static [Index],
+    pub(crate) since: Release,
 }
 
 impl Table {
@@ -235,9 +268,24 @@ impl Table {
         self.doc
     }
 
-    /// The columns in creation order.
+    /// The release that added the table.
+    pub const fn added_in(&self) -> Release {
+        self.since
+    }
+
+    /// Every column of the latest release, in creation order.
     pub const fn columns(&self) -> &'static [Column] {
         self.columns
+    }
+
+    /// The columns of `release`, in creation order.
+    pub fn columns_at(&self, release: Release) -> Vec<&'static Column> {
+        self.columns.iter().filter(|c| c.since <= release).collect()
+    }
+
+    /// The secondary indexes of `release`, in creation order.
+    pub fn indexes_at(&self, release: Release) -> Vec<&'static Index> {
+        self.indexes.iter().filter(|i| i.since <= release).collect()
     }
 
     /// The column named `name`.
@@ -250,7 +298,7 @@ impl Table {
         self.primary_key
     }
 
-    /// The secondary indexes in creation order.
+    /// Every secondary index of the latest release, in creation order.
     pub const fn indexes(&self) -> &'static [Index] {
         self.indexes
     }
@@ -269,12 +317,17 @@ impl Table {
         (!self.primary_key.is_empty()).then(|| format!("{table}_pkey"))
     }
 
-    /// Every identifier derived from the table for the prefixed name
-    /// `table`: the table itself, its primary key and its indexes.
-    pub fn identifiers(&self, table: &str) -> Vec<String> {
+    /// Every identifier derived from the table in `release` for the
+    /// prefixed name `table`: the table itself, its primary key and its
+    /// indexes.
+    pub fn identifiers(&self, table: &str, release: Release) -> Vec<String> {
         let mut names = vec![table.to_owned()];
         names.extend(self.primary_key_name(table));
-        names.extend(self.indexes.iter().map(|index| index.name(table)));
+        names.extend(
+            self.indexes_at(release)
+                .iter()
+                .map(|index| index.name(table)),
+        );
         names
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::dialect::Dialect;
-use crate::model::Table;
+use crate::schema::Schema;
 
 /// What a valid prefix looks like, for messages.
 pub const PREFIX_GRAMMAR: &str = "a table prefix is empty or matches ^[a-z_][a-z0-9_]*$ (lowercase ASCII letters, digits and underscores, not starting with a digit)";
@@ -85,31 +85,30 @@ pub fn validate_prefix(prefix: &str) -> Result<(), PrefixError> {
     Ok(())
 }
 
-/// Checks that `prefix` keeps every identifier of `tables` within the
-/// dialect's length limit. Assumes the grammar was checked.
-pub(crate) fn check_length(
-    prefix: &str,
-    dialect: Dialect,
-    tables: &[Table],
-) -> Result<(), PrefixError> {
+/// Checks that the schema's prefix keeps every identifier it derives within
+/// the dialect's length limit. Assumes the grammar was checked.
+pub(crate) fn check_length(schema: &Schema) -> Result<(), PrefixError> {
+    let dialect = schema.dialect();
     let Some(limit) = dialect.max_identifier_len() else {
         return Ok(());
     };
-    let Some(longest) = tables
-        .iter()
-        .flat_map(|table| table.identifiers(table.name()))
+    let Some(longest) = schema
+        .tables()
+        .into_iter()
+        .flat_map(|table| schema.identifiers(table))
         .max_by_key(String::len)
     else {
         return Ok(());
     };
-    if prefix.len() + longest.len() <= limit {
+    if longest.len() <= limit {
         return Ok(());
     }
+    let prefix = schema.prefix();
     Err(PrefixError::TooLong {
         prefix: prefix.to_owned(),
-        identifier: format!("{prefix}{longest}"),
+        max_prefix_len: limit.saturating_sub(longest.len() - prefix.len()),
+        identifier: longest,
         dialect,
         limit,
-        max_prefix_len: limit.saturating_sub(longest.len()),
     })
 }

@@ -4,12 +4,13 @@
 use std::fmt::Write as _;
 
 use crate::dialect::Dialect;
-use crate::model::{Column, Predicate, Table};
+use crate::model::{Column, Index, Predicate, Table};
 use crate::prefix::{PrefixError, check_length, validate_prefix};
+use crate::release::Release;
 use crate::tables::TABLES;
 
-/// The schema as installed in one database: a dialect and a table-name
-/// prefix that passed validation.
+/// The schema as installed in one database: a release, a dialect and a
+/// table-name prefix that passed validation.
 ///
 /// ```
 /// use attesto_schema::{Dialect, Schema};
@@ -23,18 +24,36 @@ use crate::tables::TABLES;
 pub struct Schema {
     dialect: Dialect,
     prefix: String,
+    release: Release,
 }
 
 impl Schema {
-    /// Binds the model to `dialect` and `prefix`, refusing a prefix that
-    /// breaks the grammar or makes an identifier too long for the dialect.
+    /// Binds the latest release to `dialect` and `prefix`, refusing a prefix
+    /// that breaks the grammar or makes an identifier too long for the
+    /// dialect.
     pub fn new(dialect: Dialect, prefix: &str) -> Result<Schema, PrefixError> {
+        Schema::at_release(dialect, prefix, Release::latest())
+    }
+
+    /// As [`Schema::new`], for the schema of `release`.
+    pub fn at_release(
+        dialect: Dialect,
+        prefix: &str,
+        release: Release,
+    ) -> Result<Schema, PrefixError> {
         validate_prefix(prefix)?;
-        check_length(prefix, dialect, TABLES)?;
-        Ok(Schema {
+        let schema = Schema {
             dialect,
             prefix: prefix.to_owned(),
-        })
+            release,
+        };
+        check_length(&schema)?;
+        Ok(schema)
+    }
+
+    /// The release.
+    pub fn release(&self) -> Release {
+        self.release
     }
 
     /// The dialect.
@@ -47,9 +66,28 @@ impl Schema {
         &self.prefix
     }
 
-    /// The tables in creation order.
-    pub fn tables(&self) -> &'static [Table] {
+    /// The tables of the release, in creation order.
+    pub fn tables(&self) -> Vec<&'static Table> {
         TABLES
+            .iter()
+            .filter(|t| t.added_in() <= self.release)
+            .collect()
+    }
+
+    /// The columns of `table` in the release, in creation order.
+    pub fn columns(&self, table: &Table) -> Vec<&'static Column> {
+        table.columns_at(self.release)
+    }
+
+    /// The secondary indexes of `table` in the release, in creation order.
+    pub fn indexes(&self, table: &Table) -> Vec<&'static Index> {
+        table.indexes_at(self.release)
+    }
+
+    /// Every identifier the release derives from `table`: the table, its
+    /// primary key and its indexes.
+    pub fn identifiers(&self, table: &Table) -> Vec<String> {
+        table.identifiers(&self.table_name(table), self.release)
     }
 
     /// The prefixed name of `table`.
@@ -61,7 +99,7 @@ impl Schema {
     /// by its indexes. No transaction statements: runners bring their own.
     pub fn up_sql(&self) -> String {
         let mut sql = String::with_capacity(8 * 1024);
-        for (i, table) in TABLES.iter().enumerate() {
+        for (i, table) in self.tables().into_iter().enumerate() {
             if i > 0 {
                 sql.push('\n');
             }
@@ -73,7 +111,7 @@ impl Schema {
     /// The whole down migration: every table dropped, in reverse order.
     pub fn down_sql(&self) -> String {
         let mut sql = String::with_capacity(1024);
-        for table in TABLES.iter().rev() {
+        for table in self.tables().into_iter().rev() {
             self.write_drop(&mut sql, table);
         }
         sql
@@ -97,11 +135,12 @@ impl Schema {
     /// dialect's numbered placeholders.
     pub fn insert_sql(&self, table: &Table) -> String {
         let name = self.table_name(table);
-        let columns = quoted_list(table.columns().iter().map(Column::name));
-        let values = (1..=table.columns().len())
+        let columns = self.columns(table);
+        let values = (1..=columns.len())
             .map(|n| self.dialect.placeholder(n))
             .collect::<Vec<_>>()
             .join(", ");
+        let columns = quoted_list(columns.iter().map(|c| c.name()));
         format!("INSERT INTO \"{name}\" ({columns}) VALUES ({values})")
     }
 
@@ -109,17 +148,17 @@ impl Schema {
     /// order, whatever the physical order in the database.
     pub fn select_sql(&self, table: &Table) -> String {
         let name = self.table_name(table);
-        let columns = quoted_list(table.columns().iter().map(Column::name));
+        let columns = quoted_list(self.columns(table).iter().map(|c| c.name()));
         format!("SELECT {columns} FROM \"{name}\"")
     }
 
-    fn write_create(&self, sql: &mut String, table: &Table) {
+    pub(crate) fn write_create(&self, sql: &mut String, table: &Table) {
         let name = self.table_name(table);
         // `write!` into a String cannot fail; the results are ignored.
         let _ = writeln!(sql, "CREATE TABLE \"{name}\" (");
-        let mut lines: Vec<String> = table
-            .columns()
-            .iter()
+        let mut lines: Vec<String> = self
+            .columns(table)
+            .into_iter()
             .map(|column| self.column_sql(table, column))
             .collect();
         if let Some(pkey) = table.primary_key_name(&name) {
@@ -127,26 +166,32 @@ impl Schema {
             lines.push(format!("CONSTRAINT \"{pkey}\" PRIMARY KEY ({columns})"));
         }
         let _ = writeln!(sql, "  {}\n);", lines.join(",\n  "));
-        for index in table.indexes() {
-            let unique = if index.is_unique() { "UNIQUE " } else { "" };
-            let index_name = index.name(&name);
-            let columns = quoted_list(index.columns().iter().copied());
-            let _ = write!(
-                sql,
-                "CREATE {unique}INDEX \"{index_name}\" ON \"{name}\" ({columns})"
-            );
-            if let Some(Predicate::IsNull(column)) = index.predicate() {
-                let _ = write!(sql, " WHERE \"{column}\" IS NULL");
-            }
-            sql.push_str(";\n");
+        for index in self.indexes(table) {
+            self.write_create_index(sql, &name, index);
         }
     }
 
-    fn write_drop(&self, sql: &mut String, table: &Table) {
+    /// `CREATE [UNIQUE] INDEX` of `index` on the table named `table`.
+    pub(crate) fn write_create_index(&self, sql: &mut String, table: &str, index: &Index) {
+        let unique = if index.is_unique() { "UNIQUE " } else { "" };
+        let index_name = index.name(table);
+        let columns = quoted_list(index.columns().iter().copied());
+        let _ = write!(
+            sql,
+            "CREATE {unique}INDEX \"{index_name}\" ON \"{table}\" ({columns})"
+        );
+        if let Some(Predicate::IsNull(column)) = index.predicate() {
+            let _ = write!(sql, " WHERE \"{column}\" IS NULL");
+        }
+        sql.push_str(";\n");
+    }
+
+    pub(crate) fn write_drop(&self, sql: &mut String, table: &Table) {
         let _ = writeln!(sql, "DROP TABLE \"{}\";", self.table_name(table));
     }
 
-    fn column_sql(&self, table: &Table, column: &Column) -> String {
+    /// A column's definition, as in `CREATE TABLE` and `ADD COLUMN`.
+    pub(crate) fn column_sql(&self, table: &Table, column: &Column) -> String {
         let mut line = format!(
             "\"{}\" {}",
             column.name(),
@@ -164,7 +209,7 @@ impl Schema {
     }
 }
 
-fn quoted_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn quoted_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names
         .map(|n| format!("\"{n}\""))
         .collect::<Vec<_>>()

@@ -1,7 +1,12 @@
-//! The nine tables of attesto_phoenix release 0.19.0, in creation order.
+//! The releases of the schema and the tables of the latest one, in creation
+//! order, each table, column and index marked with the release that added
+//! it.
 //!
-//! This is the single source of truth: the SQL of every dialect, the row
-//! structs of the macro and the tests' expectations all derive from it.
+//! This is the single source of truth: the SQL of every dialect and release,
+//! the upgrades between releases and the row structs of the macro all derive
+//! from it. A new release is one edit here: its version in [`RELEASES`], and
+//! `since(...)` on what it adds. Columns it adds to existing tables must be
+//! nullable or have a default, so that an upgrade keeps existing rows valid.
 
 use crate::model::ColumnDefault::{Bool, EmptyObject, EmptyStrings, Text};
 use crate::model::LogicalType::{
@@ -9,6 +14,15 @@ use crate::model::LogicalType::{
     TimestampUsec, Uuid,
 };
 use crate::model::{Column, ColumnDefault, Index, Predicate, Table};
+use crate::release::Release;
+
+/// The published releases, oldest first.
+pub(crate) static RELEASES: &[&str] = &["0.6.1", "0.19.0"];
+
+/// Release 0.6.1: authorization codes, refresh tokens and the DPoP tables.
+const V0_6_1: Release = Release::nth(0);
+/// Release 0.19.0: nine tables.
+const V0_19_0: Release = Release::nth(1);
 
 const fn col(name: &'static str, ty: crate::LogicalType) -> Column {
     Column::new(name, ty)
@@ -22,7 +36,8 @@ const SCOPE: Column = col("scope", Strings)
     .doc("granted scope values");
 const RESOURCE: Column = col("resource", Strings)
     .default(EmptyStrings)
-    .doc("RFC 8707 resource indicators");
+    .doc("RFC 8707 resource indicators")
+    .since(V0_19_0);
 const CLAIMS: Column = col("claims", Json)
     .default(EmptyObject)
     .doc("requested claims (OpenID Connect `claims` parameter)");
@@ -57,32 +72,38 @@ pub(crate) static TABLES: &[Table] = &[
             CLAIMS,
             col("family_id", Ident)
                 .null()
-                .doc("token family started by redeeming the code"),
+                .doc("token family started by redeeming the code")
+                .since(V0_19_0),
             col("access_token_jti", Ident)
                 .null()
-                .doc("jti of the access token issued for the code"),
+                .doc("jti of the access token issued for the code")
+                .since(V0_19_0),
             col("access_token_expires_at", Timestamp)
                 .null()
-                .doc("expiry of that access token"),
+                .doc("expiry of that access token")
+                .since(V0_19_0),
             col("access_token_revoked_at", Timestamp)
                 .null()
-                .doc("when that access token was revoked after a replay"),
+                .doc("when that access token was revoked after a replay")
+                .since(V0_19_0),
             EXPIRES_AT,
             col("consumed_at", Timestamp)
                 .null()
                 .doc("when the code was redeemed"),
             col("consumed_success", Boolean)
                 .default(Bool(false))
-                .doc("whether the redemption issued tokens"),
+                .doc("whether the redemption issued tokens")
+                .since(V0_19_0),
             INSERTED_AT,
         ],
         primary_key: &[],
         indexes: &[
             Index::on(&["code_hash"]).unique(),
             Index::on(&["expires_at"]),
-            Index::on(&["family_id"]),
-            Index::on(&["access_token_jti"]),
+            Index::on(&["family_id"]).since(V0_19_0),
+            Index::on(&["access_token_jti"]).since(V0_19_0),
         ],
+        since: V0_6_1,
     },
     Table {
         name: "attesto_refresh_tokens",
@@ -103,10 +124,12 @@ pub(crate) static TABLES: &[Table] = &[
             RESOURCE,
             col("acr", Ident)
                 .null()
-                .doc("authentication context class reference (RFC 9470)"),
+                .doc("authentication context class reference (RFC 9470)")
+                .since(V0_19_0),
             col("auth_time", BigInt)
                 .null()
-                .doc("time of the end-user authentication, in unix seconds"),
+                .doc("time of the end-user authentication, in unix seconds")
+                .since(V0_19_0),
             CNF,
             CLAIMS,
             col("consumed", Boolean)
@@ -133,6 +156,7 @@ pub(crate) static TABLES: &[Table] = &[
             Index::on(&["family_id"]),
             Index::on(&["expires_at"]),
         ],
+        since: V0_6_1,
     },
     Table {
         name: "attesto_device_codes",
@@ -170,6 +194,7 @@ pub(crate) static TABLES: &[Table] = &[
             Index::on(&["user_code"]).unique(),
             Index::on(&["expires_at"]),
         ],
+        since: V0_19_0,
     },
     Table {
         name: "attesto_logout_sessions",
@@ -193,6 +218,7 @@ pub(crate) static TABLES: &[Table] = &[
             Index::on(&["subject"]),
             Index::on(&["expires_at"]),
         ],
+        since: V0_19_0,
     },
     Table {
         name: "dpop_nonces",
@@ -214,6 +240,7 @@ pub(crate) static TABLES: &[Table] = &[
                 .labelled("unused")
                 .partial(Predicate::IsNull("used_at")),
         ],
+        since: V0_6_1,
     },
     Table {
         name: "dpop_replays",
@@ -226,6 +253,7 @@ pub(crate) static TABLES: &[Table] = &[
         ],
         primary_key: &["jti"],
         indexes: &[Index::on(&["expires_at"])],
+        since: V0_6_1,
     },
     Table {
         name: "attesto_pushed_authorization_requests",
@@ -239,6 +267,7 @@ pub(crate) static TABLES: &[Table] = &[
         ],
         primary_key: &["request_uri"],
         indexes: &[Index::on(&["expires_at"])],
+        since: V0_19_0,
     },
     Table {
         name: "attesto_client_id_metadata",
@@ -252,6 +281,7 @@ pub(crate) static TABLES: &[Table] = &[
         ],
         primary_key: &["url"],
         indexes: &[Index::on(&["expires_at"])],
+        since: V0_19_0,
     },
     Table {
         name: "attesto_consent_grants",
@@ -270,5 +300,6 @@ pub(crate) static TABLES: &[Table] = &[
         ],
         primary_key: &["token"],
         indexes: &[Index::on(&["expires_at"])],
+        since: V0_19_0,
     },
 ];

@@ -53,7 +53,7 @@ fn the_postgres_length_limit_is_exact() {
     let max = schema
         .tables()
         .iter()
-        .flat_map(|t| t.identifiers(&schema.table_name(t)))
+        .flat_map(|t| schema.identifiers(t))
         .map(|name| name.len())
         .max();
     assert_eq!(max, Some(63));

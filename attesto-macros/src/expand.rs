@@ -1,6 +1,7 @@
 //! Turns checked arguments into the generated constants and row structs.
 
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use attesto_schema::{Dialect, Migration, Release, Schema, Table, UpgradeError};
 use proc_macro2::{Span, TokenStream};
@@ -21,19 +22,16 @@ const BASE_DERIVES: &[&str] = &["Debug", "Clone", "PartialEq"];
 pub(crate) fn attesto_migration_inner(input: TokenStream) -> syn::Result<TokenStream> {
     let mut errors = Errors::default();
     let args = Args::parse(input, &mut errors)?;
-    let dialect = errors.keep(dialect(args.dialect.as_ref()));
-    let version = errors.keep(release(args.version.as_ref()));
-    let from = errors.keep(
-        args.from
-            .as_ref()
-            .map(|from| release(Some(from)))
-            .transpose(),
-    );
+    let dialect = errors.keep(args.dialect.as_ref().map(parse_lit::<Dialect>).transpose());
+    let version = errors.keep(args.version.as_ref().map(parse_lit::<Release>).transpose());
+    let from = errors.keep(args.from.as_ref().map(parse_lit::<Release>).transpose());
     let prefix = errors.keep(resolve_prefix(&args));
     let (Some(dialect), Some(version), Some(from), Some(prefix)) = (dialect, version, from, prefix)
     else {
         return errors.finish(TokenStream::new());
     };
+    let dialect = dialect.unwrap_or_default();
+    let version = version.unwrap_or_else(Release::latest);
     let Some(migration) = errors.keep(
         Migration::new(dialect, &prefix.resolved.prefix, version, from)
             .map_err(|e| migration_error(&args, &prefix, e)),
@@ -51,24 +49,16 @@ pub(crate) fn attesto_migration_inner(input: TokenStream) -> syn::Result<TokenSt
     errors.finish(generate(&migration, &args, &tracked))
 }
 
-fn dialect(lit: Option<&LitStr>) -> syn::Result<Dialect> {
-    match lit {
-        None => Ok(Dialect::default()),
-        Some(lit) => lit
-            .value()
-            .parse()
-            .map_err(|e| syn::Error::new(lit.span(), e)),
-    }
-}
-
-fn release(lit: Option<&LitStr>) -> syn::Result<Release> {
-    match lit {
-        None => Ok(Release::latest()),
-        Some(lit) => lit
-            .value()
-            .parse()
-            .map_err(|e| syn::Error::new(lit.span(), e)),
-    }
+/// The value of a string argument, parsed; the parser's error goes under
+/// the literal.
+fn parse_lit<T>(lit: &LitStr) -> syn::Result<T>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    lit.value()
+        .parse()
+        .map_err(|e| syn::Error::new(lit.span(), e))
 }
 
 fn migration_error(args: &Args, prefix: &Prefix, error: UpgradeError) -> syn::Error {

@@ -33,15 +33,21 @@ use proc_macro::TokenStream;
 ///
 /// - `prefix = "oauth_"`: the table-name prefix;
 /// - `dialect = "postgres"` (default) or `"sqlite"`;
+/// - `version = "0.19.0"`: the schema release (default: the latest);
+/// - `from = "0.6.1"`: generate the upgrade from that release instead of a
+///   fresh install;
 /// - `config = "attesto.toml"`, `config_key = "attesto"`: read
 ///   `table_prefix` from the `[attesto]` table of that file;
+/// - `migrations_path = "migrations"`: fail the build unless the migration
+///   written there by `attesto gen-migration` matches this invocation;
 /// - `derive(Path, ...)`: derives added to every row struct;
 /// - `types(timestamp = T, json = T, uuid = T, strings = T)`: the Rust types
 ///   of the non-primitive columns.
 ///
 /// Without `prefix` or `config`, the prefix is
 /// `[package.metadata.attesto] table_prefix` of the invoking crate's
-/// `Cargo.toml`, or none.
+/// `Cargo.toml`, or none. Paths are relative to the invoking crate's
+/// `CARGO_MANIFEST_DIR`, and cargo rebuilds when a file read changes.
 #[proc_macro]
 pub fn attesto_migration(input: TokenStream) -> TokenStream {
     expand::attesto_migration_inner(input.into())

@@ -27,12 +27,14 @@ fn good_inputs_expand() {
         quote!(derive()),
         quote!(types()),
         quote!(config_key = "nothing_here"),
+        quote!(version = "0.6.1"),
+        quote!(from = "0.6.1", version = "0.19.0", dialect = "sqlite"),
     ];
     for input in inputs {
         let text = input.to_string();
         let output = expand(input).unwrap_or_else(|e| panic!("{text}: {e}"));
         assert!(output.contains("pub const UP_SQL"), "{text}");
-        assert!(output.contains("pub struct ConsentGrantRow"), "{text}");
+        assert!(output.contains("pub struct DpopReplayRow"), "{text}");
     }
 }
 
@@ -72,6 +74,12 @@ fn bad_inputs_are_errors_not_panics() {
         quote!(unknown, prefix = "x", prefix = "y", types(nope = u8)),
         quote!(prefix = "\u{0}"),
         quote!(prefix = "a_very_long_prefix_for_postgres_"),
+        quote!(version = "1.0.0"),
+        quote!(from = "0.19.0"),
+        quote!(from = "0.19.0", version = "0.6.1"),
+        quote!(version = 0.6),
+        quote!(migrations_path = "no/such/dir"),
+        quote!(migrations_path = ""),
     ];
     for input in inputs {
         let text = input.to_string();
@@ -89,4 +97,18 @@ fn generated_items_carry_docs() {
         "field docs give the SQL type and what the column holds"
     );
     assert!(output.contains("`scope varchar(255)[] NOT NULL DEFAULT ARRAY[]::varchar[]`"));
+}
+
+#[test]
+fn version_and_from_choose_the_migration() {
+    let old = expand(quote!(version = "0.6.1")).expect("expands");
+    assert!(!old.contains("ConsentGrantRow"), "0.6.1 has four tables");
+    assert!(old.contains("pub const FROM_RELEASE : :: core :: option :: Option < & str > = :: core :: option :: Option :: None"));
+    let upgrade = expand(quote!(from = "0.6.1")).expect("expands");
+    assert!(upgrade.contains("ADD COLUMN"));
+    assert!(upgrade.contains("upgrade_attesto_tables_0_6_1_to_0_19_0"));
+    assert!(
+        upgrade.contains("pub struct ConsentGrantRow"),
+        "structs of the target release"
+    );
 }

@@ -1,5 +1,6 @@
 //! Editing a file the macro read makes cargo expand it again: the config
-//! file named by `config`, and the crate's own `Cargo.toml` metadata.
+//! file named by `config`, the crate's own `Cargo.toml` metadata, and the
+//! migration the drift guard compares.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,8 +49,8 @@ impl Host {
         );
     }
 
-    /// `cargo run` of the host; its standard output.
-    fn run(&self) -> String {
+    /// `cargo run` of the host: its standard output, or its build errors.
+    fn try_run(&self) -> Result<String, String> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let output = Command::new(cargo)
             .args(["run", "--quiet", "--offline"])
@@ -57,12 +58,17 @@ impl Host {
             .env("CARGO_TARGET_DIR", &self.target)
             .output()
             .expect("run cargo");
-        assert!(
-            output.status.success(),
-            "host build failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).expect("utf-8 output")
+        if output.status.success() {
+            Ok(String::from_utf8(output.stdout).expect("utf-8 output"))
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
+        }
+    }
+
+    /// `cargo run` of the host, which must build; its standard output.
+    fn run(&self) -> String {
+        self.try_run()
+            .unwrap_or_else(|stderr| panic!("host build failed:\n{stderr}"))
     }
 }
 
@@ -84,4 +90,63 @@ fn editing_a_read_file_re_expands_the_macro() {
 
     host.manifest("m2_");
     assert_eq!(host.run(), "two_attesto_authorization_codes m2_");
+}
+
+#[test]
+fn the_drift_guard_fails_the_build_when_the_migration_is_edited() {
+    let host = Host::new("drift-host");
+    host.manifest("");
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args: Vec<String> = [
+        "gen-migration",
+        "--table-prefix",
+        "g_",
+        "--format",
+        "diesel",
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .collect();
+    let now = attesto_schema::UtcTime::from_unix(1_795_437_296);
+    let code = attesto_schema::cli::run(&args, &host.dir, now, &mut out, &mut err);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    host.write(
+        "src/main.rs",
+        "mod db { attesto_macros::attesto_migration!(prefix = \"g_\", migrations_path = \"migrations\"); }\n\
+         fn main() { print!(\"{}\", db::TABLES.len()); }\n",
+    );
+    assert_eq!(host.run(), "9");
+
+    // A hand edit of the down file, and no `.rs` file touched.
+    let down = "migrations/2026-11-23-123456_create_attesto_tables/down.sql";
+    let original = std::fs::read_to_string(host.dir.join(down)).expect("down file");
+    host.write(
+        down,
+        &original.replace("DROP TABLE \"g_dpop_replays\";\n", ""),
+    );
+    let stderr = host
+        .try_run()
+        .expect_err("an edited migration fails the build");
+    assert!(
+        stderr.contains(&format!(
+            "{down} differs from the generated migration at line 6"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("attesto gen-migration --table-prefix \"g_\""),
+        "{stderr}"
+    );
+
+    host.write(down, &original);
+    assert_eq!(host.run(), "9");
+
+    std::fs::remove_dir_all(host.dir.join("migrations")).expect("remove migrations");
+    let stderr = host
+        .try_run()
+        .expect_err("a missing migration fails the build");
+    assert!(
+        stderr.contains("cannot read the migrations directory \"migrations\""),
+        "{stderr}"
+    );
 }

@@ -412,3 +412,83 @@ fn strings(conn: &rusqlite::Connection, sql: &str) -> Vec<String> {
         .map(|r| r.expect(sql))
         .collect()
 }
+
+/// The catalog of release 0.6.1, as SCHEMA.md describes it: tables 1, 2, 5
+/// and 6 of 0.19.0, less the columns and indexes 0.19.0 added.
+pub fn release_0_6_1(catalog_0_19_0: &str) -> String {
+    const TABLES: &[&str] = &[
+        "attesto_authorization_codes",
+        "attesto_refresh_tokens",
+        "dpop_nonces",
+        "dpop_replays",
+    ];
+    const CODES_ADDED: &[&str] = &[
+        "resource",
+        "family_id",
+        "access_token_jti",
+        "access_token_expires_at",
+        "access_token_revoked_at",
+        "consumed_success",
+    ];
+    const TOKENS_ADDED: &[&str] = &["resource", "acr", "auth_time"];
+    let mut out = String::new();
+    for block in blocks(catalog_0_19_0) {
+        let table = block[0].trim_start_matches("TABLE ");
+        let Some(base) = TABLES.iter().find(|t| table.ends_with(*t)) else {
+            continue;
+        };
+        let added: &[&str] = match *base {
+            "attesto_authorization_codes" => CODES_ADDED,
+            "attesto_refresh_tokens" => TOKENS_ADDED,
+            _ => &[],
+        };
+        for line in block {
+            let column = line.strip_prefix("  ").and_then(|l| l.split(' ').next());
+            let dropped_column = column.is_some_and(|c| added.contains(&c));
+            let dropped_index = *base == "attesto_authorization_codes"
+                && (line.contains("_family_id_index") || line.contains("_access_token_jti_index"));
+            if !dropped_column && !dropped_index {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// The catalog with tables, and the lines within each table, sorted: equal
+/// for two databases that differ only in column, index and table order.
+pub fn unordered(catalog: &str) -> String {
+    let mut tables: Vec<String> = blocks(catalog)
+        .into_iter()
+        .map(|block| {
+            let mut lines = block[1..].to_vec();
+            lines.sort_unstable();
+            format!("{}\n{}\n", block[0], lines.join("\n"))
+        })
+        .collect();
+    tables.sort();
+    tables.concat()
+}
+
+/// The catalog without the tables named `names` (a migration runner's own).
+pub fn without(catalog: &str, names: &[&str]) -> String {
+    blocks(catalog)
+        .into_iter()
+        .filter(|block| !names.iter().any(|n| block[0] == format!("TABLE {n}")))
+        .map(|block| format!("{}\n", block.join("\n")))
+        .collect()
+}
+
+/// The catalog split into tables, each its `TABLE` line and the rest.
+fn blocks(catalog: &str) -> Vec<Vec<&str>> {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    for line in catalog.lines() {
+        if line.starts_with("TABLE ") || blocks.is_empty() {
+            blocks.push(vec![line]);
+        } else if let Some(last) = blocks.last_mut() {
+            last.push(line);
+        }
+    }
+    blocks
+}

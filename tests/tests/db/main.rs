@@ -5,3 +5,5 @@ mod catalog;
 mod drivers;
 mod postgres_schema;
 mod sqlite_schema;
+mod sqlx_migrate;
+mod upgrade;

@@ -82,7 +82,7 @@ else
     # benchmark in its quick test mode, so that it keeps compiling and
     # running; then the main job, end to end.
     run cargo test --workspace
-    run cargo test -p attesto-schema --bench render
+    run cargo test -p attesto-macros --bench expand
     run cargo run --quiet --example quickstart -- "$tmp/quickstart.db"
 fi
 

@@ -1,5 +1,6 @@
 //! Turns checked arguments into the generated constants and row structs.
 
+use std::ops::Range;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -12,7 +13,7 @@ use crate::args::Args;
 use crate::config::{Prefix, resolve_prefix};
 use crate::drift;
 use crate::errors::Errors;
-use crate::types::RustTypes;
+use crate::types::{RustTypes, str_literal};
 
 /// Derives every row struct gets, before the host's own.
 const BASE_DERIVES: &[&str] = &["Debug", "Clone", "PartialEq"];
@@ -89,13 +90,25 @@ fn generate(migration: &Migration, args: &Args, tracked: &[PathBuf]) -> TokenStr
     let product = schema.dialect().product();
     let release = schema.release().version();
     let name = migration.name();
-    let up = migration.up_sql();
-    let down = migration.down_sql();
     let tables = schema.tables();
     let names: Vec<String> = tables.iter().map(|t| schema.table_name(t)).collect();
-    let rows = tables
-        .iter()
-        .map(|table| row_struct(schema, table, &types, &derives));
+    // A fresh install's UP_SQL and DOWN_SQL hold every table's CREATE and
+    // DROP statements: the row structs name those as slices of them, which
+    // halves the string literals the compiler has to take in.
+    let (up, down, ranges) = match migration {
+        Migration::Install(schema) => {
+            let (up, creates) = schema.up_sql_with_ranges();
+            let (down, drops) = schema.down_sql_with_ranges();
+            (up, down, Some((creates, drops)))
+        }
+        Migration::Upgrade(_) => (migration.up_sql(), migration.down_sql(), None),
+    };
+    let rows = tables.iter().enumerate().map(|(i, table)| {
+        let slices = ranges
+            .as_ref()
+            .and_then(|(creates, drops)| Some((creates.get(i)?.clone(), drops.get(i)?.clone())));
+        row_struct(schema, table, &types, &derives, slices)
+    });
     // Reading a file at compile time does not make cargo watch it;
     // `include_bytes!` of its absolute path does.
     let tracked = tracked.iter().filter_map(|path| {
@@ -128,6 +141,24 @@ fn generate(migration: &Migration, args: &Args, tracked: &[PathBuf]) -> TokenStr
         format!("{up_doc}\n\n No `BEGIN`/`COMMIT`: run it in your migration runner's transaction.");
     let prefix_doc = format!(" The table-name prefix of every table and index: {prefix_value:?}.");
     let name_doc = format!(" The migration's name in file names: `{name}`.");
+    let [
+        prefix_doc,
+        name_doc,
+        up_doc,
+        down_doc,
+        prefix_value,
+        up,
+        down,
+    ] = [
+        &prefix_doc,
+        &name_doc,
+        &up_doc,
+        &down_doc,
+        prefix_value,
+        &up,
+        &down,
+    ]
+    .map(str_literal);
     quote! {
         #[doc = #prefix_doc]
         pub const TABLE_PREFIX: &str = #prefix_value;
@@ -146,8 +177,24 @@ fn generate(migration: &Migration, args: &Args, tracked: &[PathBuf]) -> TokenStr
         /// The prefixed table names of `SCHEMA_RELEASE`, in creation order.
         pub const TABLES: &[&str] = &[#(#names),*];
         #(#tracked)*
+        /// `&UP_SQL[start..end]` (or of `DOWN_SQL`), in a `const`.
+        #[doc(hidden)]
+        const fn __attesto_sql_slice(sql: &'static str, start: usize, end: usize) -> &'static str {
+            let (head, _) = sql.as_bytes().split_at(end);
+            let (_, slice) = head.split_at(start);
+            match ::core::str::from_utf8(slice) {
+                ::core::result::Result::Ok(slice) => slice,
+                ::core::result::Result::Err(_) => ::core::panic!("attesto: slice off a char boundary"),
+            }
+        }
         #(#rows)*
     }
+}
+
+/// `sql[range]` of the constant `name`, in a `const`.
+fn sql_slice(name: TokenStream, range: Range<usize>) -> TokenStream {
+    let (start, end) = (range.start, range.end);
+    quote!(__attesto_sql_slice(#name, #start, #end))
 }
 
 fn derives(args: &Args) -> Vec<TokenStream> {
@@ -173,6 +220,7 @@ fn row_struct(
     table: &Table,
     types: &RustTypes,
     derives: &[TokenStream],
+    slices: Option<(Range<usize>, Range<usize>)>,
 ) -> TokenStream {
     let dialect = schema.dialect();
     let name = schema.table_name(table);
@@ -205,6 +253,7 @@ fn row_struct(
             doc.push_str(column.description());
             doc.push('.');
         }
+        let doc = str_literal(&doc);
         quote! {
             #[doc = #doc]
             pub #field: #ty,
@@ -212,8 +261,17 @@ fn row_struct(
     });
     let column_names = columns.iter().map(|c| c.name());
     let primary_key = table.primary_key();
-    let create = schema.create_sql(table);
-    let drop = schema.drop_sql(table);
+    let (create, drop) = match slices {
+        Some((create, drop)) => (
+            sql_slice(quote!(UP_SQL), create),
+            sql_slice(quote!(DOWN_SQL), drop),
+        ),
+        None => {
+            let create = str_literal(&schema.create_sql(table));
+            let drop = str_literal(&schema.drop_sql(table));
+            (quote!(#create), quote!(#drop))
+        }
+    };
     let insert = schema.insert_sql(table);
     let select = schema.select_sql(table);
     let struct_doc = format!(
@@ -223,6 +281,8 @@ fn row_struct(
         table.description()
     );
     let table_doc = format!(" The table name, `{name}`.");
+    let [struct_doc, table_doc, name, insert, select] =
+        [&*struct_doc, &*table_doc, &*name, &*insert, &*select].map(str_literal);
     quote! {
         #[doc = #struct_doc]
         #[derive(#(#derives),*)]

@@ -53,3 +53,21 @@ impl RustTypes {
         }
     }
 }
+
+/// A string literal token for `text`, written raw (`r#"..."#`) when it
+/// can be: the compiler, or proc-macro2 outside it, reads a raw literal
+/// much faster than it escapes a long string character by character, and
+/// the expansion is mostly long SQL and doc strings.
+pub(crate) fn str_literal(text: &str) -> proc_macro2::Literal {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let raw = format!("r{hashes}\"{text}\"{hashes}");
+    // A carriage return is the one thing a raw literal cannot hold as is.
+    if text.contains('\r') {
+        return proc_macro2::Literal::string(text);
+    }
+    raw.parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
+}

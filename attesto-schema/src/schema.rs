@@ -2,6 +2,7 @@
 //! renders.
 
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use crate::dialect::Dialect;
 use crate::model::{Column, Index, Predicate, Table};
@@ -98,23 +99,42 @@ impl Schema {
     /// The whole up migration: every table in creation order, each followed
     /// by its indexes. No transaction statements: runners bring their own.
     pub fn up_sql(&self) -> String {
-        let mut sql = String::with_capacity(8 * 1024);
-        for (i, table) in self.tables().into_iter().enumerate() {
-            if i > 0 {
-                sql.push('\n');
-            }
-            self.write_create(&mut sql, table);
-        }
-        sql
+        self.up_sql_with_ranges().0
     }
 
     /// The whole down migration: every table dropped, in reverse order.
     pub fn down_sql(&self) -> String {
-        let mut sql = String::with_capacity(1024);
-        for table in self.tables().into_iter().rev() {
-            self.write_drop(&mut sql, table);
+        self.down_sql_with_ranges().0
+    }
+
+    /// [`Schema::up_sql`], and where in it each table's
+    /// [`Schema::create_sql`] stands, in the order of [`Schema::tables`].
+    pub fn up_sql_with_ranges(&self) -> (String, Vec<Range<usize>>) {
+        let mut sql = String::with_capacity(8 * 1024);
+        let mut ranges = Vec::new();
+        for (i, table) in self.tables().into_iter().enumerate() {
+            if i > 0 {
+                sql.push('\n');
+            }
+            let start = sql.len();
+            self.write_create(&mut sql, table);
+            ranges.push(start..sql.len());
         }
-        sql
+        (sql, ranges)
+    }
+
+    /// [`Schema::down_sql`], and where in it each table's
+    /// [`Schema::drop_sql`] stands, in the order of [`Schema::tables`].
+    pub fn down_sql_with_ranges(&self) -> (String, Vec<Range<usize>>) {
+        let mut sql = String::with_capacity(1024);
+        let tables = self.tables();
+        let mut ranges = vec![0..0; tables.len()];
+        for (i, table) in tables.into_iter().enumerate().rev() {
+            let start = sql.len();
+            self.write_drop(&mut sql, table);
+            ranges[i] = start..sql.len();
+        }
+        (sql, ranges)
     }
 
     /// `CREATE TABLE` for `table`, followed by its `CREATE INDEX` statements.

@@ -1,0 +1,136 @@
+//! The in-process cost of one `attesto_migration!` expansion: parse the
+//! arguments, resolve the prefix, render the SQL and build the tokens; and
+//! of the SQL rendering alone.
+//!
+//! `cargo bench -p attesto-macros --bench expand` measures the optimised
+//! build; `cargo test -p attesto-macros --bench expand -- --bench` measures
+//! the unoptimised one cargo uses for proc macros in dev builds. Without
+//! `--bench` each case runs once, as a smoke test.
+
+#[path = "../src/args.rs"]
+mod args;
+#[path = "../src/config.rs"]
+mod config;
+#[path = "../src/drift.rs"]
+mod drift;
+#[path = "../src/errors.rs"]
+mod errors;
+#[path = "../src/expand.rs"]
+mod expand;
+#[path = "../src/types.rs"]
+mod types;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use attesto_schema::{Dialect, Schema};
+use proc_macro2::TokenStream;
+
+/// Samples per case; each sample times a batch of iterations.
+const SAMPLES: usize = 51;
+/// The shortest a batch may take, so that the clock's resolution is noise.
+const MIN_BATCH: Duration = Duration::from_millis(5);
+
+/// A named piece of work; it returns a size so that nothing is optimised away.
+type Case = (&'static str, Box<dyn Fn() -> usize>);
+
+fn expansion(args: &'static str) -> Box<dyn Fn() -> usize> {
+    Box::new(move || {
+        let input: TokenStream = args.parse().expect("valid tokens");
+        let output = expand::attesto_migration_inner(black_box(input)).expect("expands");
+        // What the compiler receives, flattened, so the tokens are built.
+        output.into_iter().count()
+    })
+}
+
+fn main() {
+    let measure = std::env::args().any(|a| a == "--bench");
+    let cases: Vec<Case> = vec![
+        (
+            "render up+down SQL (attesto-schema)",
+            Box::new(|| {
+                let schema = Schema::new(Dialect::Postgres, black_box("oauth_")).expect("valid");
+                schema.up_sql().len() + schema.down_sql().len()
+            }),
+        ),
+        (
+            "expand: prefix = \"oauth_\"",
+            expansion(r#"prefix = "oauth_""#),
+        ),
+        (
+            "expand: sqlite, derive, types",
+            expansion(
+                r#"prefix = "oauth_", dialect = "sqlite", derive(sqlx::FromRow),
+                   types(timestamp = chrono::NaiveDateTime, json = serde_json::Value, uuid = uuid::Uuid)"#,
+            ),
+        ),
+        ("expand: prefix from Cargo.toml", expansion("")),
+        ("expand: upgrade from 0.6.1", expansion(r#"from = "0.6.1""#)),
+    ];
+    if !measure {
+        for (name, case) in &cases {
+            assert!(black_box(case()) > 0, "{name}");
+        }
+        println!(
+            "expand: {} cases ran once (pass --bench to measure)",
+            cases.len()
+        );
+        return;
+    }
+    let profile = if cfg!(debug_assertions) {
+        "unoptimised"
+    } else {
+        "optimised"
+    };
+    println!("one expansion, in-process ({profile}), per iteration over {SAMPLES} samples");
+    println!(
+        "{:<40} {:>11} {:>11} {:>11}",
+        "case", "median", "min", "max"
+    );
+    for (name, case) in &cases {
+        let (median, min, max) = measure_case(case.as_ref());
+        println!(
+            "{name:<40} {:>11} {:>11} {:>11}",
+            fmt(median),
+            fmt(min),
+            fmt(max)
+        );
+    }
+}
+
+/// Per-iteration time in nanoseconds: median, min and max over the samples.
+fn measure_case(case: &dyn Fn() -> usize) -> (f64, f64, f64) {
+    // Warm up, and size a batch so that it outlasts MIN_BATCH.
+    let mut batch = 1usize;
+    loop {
+        let start = Instant::now();
+        for _ in 0..batch {
+            black_box(case());
+        }
+        if start.elapsed() >= MIN_BATCH {
+            break;
+        }
+        batch *= 2;
+    }
+    let mut per_iter: Vec<f64> = (0..SAMPLES)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..batch {
+                black_box(case());
+            }
+            start.elapsed().as_nanos() as f64 / batch as f64
+        })
+        .collect();
+    per_iter.sort_by(f64::total_cmp);
+    (per_iter[SAMPLES / 2], per_iter[0], per_iter[SAMPLES - 1])
+}
+
+fn fmt(ns: f64) -> String {
+    if ns >= 1_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else if ns >= 1_000.0 {
+        format!("{:.1} µs", ns / 1_000.0)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}

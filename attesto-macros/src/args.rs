@@ -1,9 +1,8 @@
 //! The macro's arguments, parsed into a checked model.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Spacing, Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
-use syn::punctuated::Punctuated;
-use syn::{Ident, LitStr, Path, Token, Type};
+use syn::{Ident, LitStr, Token};
 
 use crate::errors::Errors;
 
@@ -38,9 +37,10 @@ pub(crate) struct Args {
     pub(crate) config: Option<LitStr>,
     pub(crate) config_key: Option<LitStr>,
     pub(crate) migrations_path: Option<LitStr>,
-    pub(crate) derives: Vec<Path>,
+    /// The paths of `derive(...)`, checked to be paths.
+    pub(crate) derives: Vec<TokenStream>,
     /// `(key, type)` pairs of `types(...)`, each key at most once.
-    pub(crate) types: Vec<(Ident, Type)>,
+    pub(crate) types: Vec<(Ident, TokenStream)>,
 }
 
 /// What follows an argument name.
@@ -133,11 +133,7 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> syn::Result<Args> {
 fn parse_value(input: ParseStream) -> syn::Result<Value> {
     if input.peek(Token![=]) {
         let eq: Token![=] = input.parse()?;
-        let mut tokens = TokenStream::new();
-        while !input.is_empty() && !input.peek(Token![,]) {
-            tokens.extend([input.parse::<TokenTree>()?]);
-        }
-        Ok(Value::Assign(eq, tokens))
+        Ok(Value::Assign(eq, value_tokens(input)?))
     } else if input.peek(syn::token::Paren) {
         match input.parse::<TokenTree>()? {
             TokenTree::Group(group) => Ok(Value::List(group)),
@@ -150,6 +146,35 @@ fn parse_value(input: ParseStream) -> syn::Result<Value> {
     }
 }
 
+/// The tokens of a value, up to the next comma outside `<...>`, so that
+/// `HashMap<String, String>` stays one value. Types and paths stay tokens:
+/// the compiler checks them where the expansion uses them, with their spans.
+fn value_tokens(input: ParseStream) -> syn::Result<TokenStream> {
+    let mut tokens = TokenStream::new();
+    let mut depth = 0usize;
+    let mut after_dash = false;
+    loop {
+        let at_end = input.is_empty() || (depth == 0 && input.peek(Token![,]));
+        if at_end {
+            break;
+        }
+        let token: TokenTree = input.parse()?;
+        let mut dash = false;
+        if let TokenTree::Punct(punct) = &token {
+            match punct.as_char() {
+                '<' => depth += 1,
+                // The `>` of `->` closes nothing.
+                '>' if !after_dash => depth = depth.saturating_sub(1),
+                '-' => dash = punct.spacing() == Spacing::Joint,
+                _ => {}
+            }
+        }
+        after_dash = dash;
+        tokens.extend([token]);
+    }
+    Ok(tokens)
+}
+
 /// The value of `key = "..."`.
 fn string(key: &Ident, value: Value, example: &str) -> syn::Result<LitStr> {
     let wrong = |span: Span| {
@@ -160,8 +185,9 @@ fn string(key: &Ident, value: Value, example: &str) -> syn::Result<LitStr> {
     };
     match value {
         Value::Assign(eq, tokens) if tokens.is_empty() => Err(wrong(eq.span)),
-        Value::Assign(_, tokens) => syn::parse2::<LitStr>(tokens.clone())
-            .map_err(|_| syn::Error::new_spanned(&tokens, wrong(Span::call_site()).to_string())),
+        Value::Assign(_, tokens) => {
+            syn::parse2::<LitStr>(tokens.clone()).map_err(|_| wrong(first_span(&tokens)))
+        }
         Value::List(group) => Err(wrong(group.span())),
         Value::Missing => Err(wrong(key.span())),
     }
@@ -181,10 +207,7 @@ fn list_value(key: &Ident, value: Value, example: &str) -> syn::Result<ListToken
         }
         Value::List(group) => Err(wrong(group.span())),
         Value::Assign(eq, tokens) if tokens.is_empty() => Err(wrong(eq.span)),
-        Value::Assign(_, tokens) => Err(syn::Error::new_spanned(
-            &tokens,
-            wrong(Span::call_site()).to_string(),
-        )),
+        Value::Assign(_, tokens) => Err(wrong(first_span(&tokens))),
         Value::Missing => Err(wrong(key.span())),
     }
 }
@@ -198,18 +221,65 @@ impl ListTokens {
     }
 }
 
-fn parse_derives(input: ParseStream) -> syn::Result<Vec<Path>> {
-    let paths = Punctuated::<Path, Token![,]>::parse_terminated_with(input, Path::parse_mod_style)?;
-    Ok(paths.into_iter().collect())
+fn parse_derives(input: ParseStream) -> syn::Result<Vec<TokenStream>> {
+    let mut derives = Vec::new();
+    while !input.is_empty() {
+        let at = input.span();
+        let path = value_tokens(input)?;
+        check_path(&path, at)?;
+        derives.push(path);
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    Ok(derives)
 }
 
-fn parse_types(input: ParseStream) -> syn::Result<Vec<(Ident, Type)>> {
+/// Checks that `tokens` are a path: `[::] name (:: name)*`.
+fn check_path(tokens: &TokenStream, at: Span) -> syn::Result<()> {
+    let wrong = |span: Span| {
+        syn::Error::new(
+            span,
+            "expected the path of a derive macro, like `Debug` or `sqlx::FromRow`",
+        )
+    };
+    let tokens: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    let is_colon = |i: usize, joint: bool| {
+        matches!(tokens.get(i), Some(TokenTree::Punct(p))
+            if p.as_char() == ':' && (!joint || p.spacing() == Spacing::Joint))
+    };
+    let mut i = if is_colon(0, true) && is_colon(1, false) {
+        2
+    } else {
+        0
+    };
+    loop {
+        match tokens.get(i) {
+            Some(TokenTree::Ident(_)) => i += 1,
+            Some(other) => return Err(wrong(other.span())),
+            None => return Err(wrong(tokens.last().map_or(at, TokenTree::span))),
+        }
+        match tokens.get(i) {
+            None => return Ok(()),
+            Some(_) if is_colon(i, true) && is_colon(i + 1, false) => i += 2,
+            Some(other) => return Err(wrong(other.span())),
+        }
+    }
+}
+
+fn parse_types(input: ParseStream) -> syn::Result<Vec<(Ident, TokenStream)>> {
     let mut errors = Errors::default();
-    let mut types: Vec<(Ident, Type)> = Vec::new();
+    let mut types: Vec<(Ident, TokenStream)> = Vec::new();
     while !input.is_empty() {
         let key: Ident = input.parse()?;
-        input.parse::<Token![=]>()?;
-        let ty: Type = input.parse()?;
+        let eq: Token![=] = input.parse()?;
+        let ty = value_tokens(input)?;
+        if ty.is_empty() {
+            return Err(syn::Error::new(
+                eq.span,
+                format!("expected a type after `{key} =`"),
+            ));
+        }
         if !input.is_empty() {
             input.parse::<Token![,]>()?;
         }
@@ -229,6 +299,15 @@ fn parse_types(input: ParseStream) -> syn::Result<Vec<(Ident, Type)>> {
         }
     }
     errors.finish(types)
+}
+
+/// Where to report a bad value: its first token.
+fn first_span(tokens: &TokenStream) -> Span {
+    tokens
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
 }
 
 /// `a`, `b` and `c` as "`a`, `b`, `c`".

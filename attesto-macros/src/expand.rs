@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use attesto_schema::{Dialect, Migration, Release, Schema, Table, UpgradeError};
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use syn::LitStr;
 
@@ -209,8 +209,16 @@ fn derives(args: &Args) -> Vec<TokenStream> {
     derives.extend(
         args.derives
             .iter()
-            .filter(|path| !BASE_DERIVES.iter().any(|base| path.is_ident(base)))
-            .map(|path| quote!(#path)),
+            .filter(|path| {
+                let mut tokens = (*path).clone().into_iter();
+                match (tokens.next(), tokens.next()) {
+                    (Some(TokenTree::Ident(ident)), None) => {
+                        !BASE_DERIVES.iter().any(|base| ident == base)
+                    }
+                    _ => true,
+                }
+            })
+            .cloned(),
     );
     derives
 }

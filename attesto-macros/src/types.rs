@@ -2,8 +2,8 @@
 
 use attesto_schema::LogicalType;
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
-use syn::{Ident, Type};
+use quote::quote;
+use syn::Ident;
 
 /// The Rust types of the row-struct fields.
 pub(crate) struct RustTypes {
@@ -15,7 +15,7 @@ pub(crate) struct RustTypes {
 
 impl RustTypes {
     /// The defaults (std only), replaced by the host's `types(...)`.
-    pub(crate) fn new(overrides: &[(Ident, Type)]) -> RustTypes {
+    pub(crate) fn new(overrides: &[(Ident, TokenStream)]) -> RustTypes {
         let mut types = RustTypes {
             timestamp: quote!(::std::time::SystemTime),
             json: quote!(::std::string::String),
@@ -33,7 +33,7 @@ impl RustTypes {
                 // The keys were checked when parsing; `strings` is the last.
                 &mut types.strings
             };
-            *slot = ty.to_token_stream();
+            *slot = ty.clone();
         }
         types
     }

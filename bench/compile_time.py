@@ -13,6 +13,8 @@ Needs network access once (to fetch sqlx and refinery), then runs offline.
 """
 
 import argparse
+import hashlib
+import json
 import os
 import platform
 import shlex
@@ -20,6 +22,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -52,7 +55,7 @@ def timed(cmd, cwd):
 class Host:
     """A host crate of its own (its own workspace and target directory)."""
 
-    def __init__(self, root, name, deps, main, files=None, lock=None):
+    def __init__(self, root, name, deps, main, files=None, lock=None, vendor=None):
         self.name = name
         self.dir = root / name
         if self.dir.exists():
@@ -69,6 +72,14 @@ class Host:
             path.write_text(text)
         if lock:
             shutil.copy(lock, self.dir / "Cargo.lock")
+        if vendor:
+            # Dependencies come from a registry-like source, as a user's
+            # would: cargo fingerprints path dependencies file by file.
+            (self.dir / ".cargo").mkdir()
+            (self.dir / ".cargo" / "config.toml").write_text(
+                '[source.crates-io]\nreplace-with = "vendored"\n\n'
+                f'[source.vendored]\ndirectory = "{vendor}"\n'
+            )
         # Resolve and download now, untimed; the timed builds are offline.
         run(["cargo", "fetch"], self.dir)
 
@@ -113,7 +124,28 @@ def expansion(args):
     return formatted.stdout if formatted.returncode == 0 else tokens
 
 
-def attesto_hosts(root, n, lock):
+def vendor_attesto(root, lock):
+    """A vendored source holding attesto-schema and attesto-macros as
+    packaged for crates.io, and their dependencies."""
+    vendor = root / "vendor"
+    if vendor.exists():
+        shutil.rmtree(vendor)
+    run(["cargo", "package", "--no-verify", "--allow-dirty", "-q",
+         "-p", "attesto-schema", "-p", "attesto-macros"], REPO)
+    seed = Host(root, "vendor-seed", f'attesto-macros = {{ path = "{MACROS}" }}\n', "fn main() {}\n", lock=lock)
+    run(["cargo", "vendor", "--versioned-dirs", "--offline", str(vendor)], seed.dir)
+    for name in ("attesto-schema", "attesto-macros"):
+        crate = REPO / "target" / "package" / f"{name}-0.1.0.crate"
+        with tarfile.open(crate) as archive:
+            archive.extractall(vendor, filter="data")
+        checksum = hashlib.sha256(crate.read_bytes()).hexdigest()
+        (vendor / f"{name}-0.1.0" / ".cargo-checksum.json").write_text(
+            json.dumps({"files": {}, "package": checksum})
+        )
+    return vendor
+
+
+def attesto_hosts(root, n, vendor):
     """The host with n invocations, and its floor with them written out."""
     prefixes = [f"p{i}_" for i in range(n)]
     use = "".join(f"    n += db{i}::UP_SQL.len() + db{i}::DpopReplayRow::COLUMNS.len();\n" for i in range(n))
@@ -129,12 +161,24 @@ def attesto_hosts(root, n, lock):
     macro = Host(
         root,
         f"attesto-{n}",
-        f'attesto-macros = {{ path = "{MACROS}" }}\n',
+        'attesto-macros = "0.1.0"\n',
         "#![allow(dead_code)]\n" + macro_mods + main_fn,
-        lock=lock,
+        vendor=vendor,
     )
     floor = Host(root, f"floor-{n}", "", "#![allow(dead_code)]\n" + floor_mods + main_fn)
     return macro, floor
+
+
+def control_host(root, floor, vendor):
+    """The floor with attesto-macros declared but never invoked: what having
+    the dependency costs, apart from expanding it."""
+    return Host(
+        root,
+        f"{floor.name}-with-dep",
+        'attesto-macros = "0.1.0"\n',
+        (floor.dir / "src" / "main.rs").read_text(),
+        vendor=vendor,
+    )
 
 
 def migration_files(root):
@@ -181,7 +225,9 @@ def main():
 
     print("setting up hosts (untimed)...", file=sys.stderr)
     run(["cargo", "build", "-q", "--release", "-p", "attesto-macros", "--example", "expand"], REPO)
-    pairs = {n: attesto_hosts(root, n, lock) for n in sizes}
+    vendor = vendor_attesto(root, lock)
+    pairs = {n: attesto_hosts(root, n, vendor) for n in sizes}
+    control = control_host(root, pairs[sizes[0]][1], vendor)
     sqlx_files, refinery_files = migration_files(root)
     sqlx = Host(
         root,
@@ -201,7 +247,7 @@ def main():
     )
 
     incremental = {h.name: [] for n in sizes for h in pairs[n]}
-    incremental.update({sqlx.name: [], refinery.name: []})
+    incremental.update({control.name: [], sqlx.name: [], refinery.name: []})
     clean = {name: [] for name in incremental}
     macro_crates = {
         "attesto-macros": (pairs[sizes[0]][0], "attesto-macros"),
@@ -209,7 +255,7 @@ def main():
         "refinery-macros": (refinery, "refinery-macros"),
     }
     macro_clean = {name: [] for name in macro_crates}
-    hosts = [h for n in sizes for h in pairs[n]] + [sqlx, refinery]
+    hosts = [h for n in sizes for h in pairs[n]] + [control, sqlx, refinery]
 
     for r in range(args.clean_rounds):
         print(f"clean round {r + 1}/{args.clean_rounds}", file=sys.stderr)
@@ -245,6 +291,9 @@ def main():
                    f"| {ratio(incremental[macro.name], incremental[floor.name]):.2f} x floor |")
         out.append(f"| {n} x hand-written floor | {fmt(clean[floor.name])} | {fmt(incremental[floor.name])} | 1.00 | 1.00 |")
     one = pairs[sizes[0]][0].name
+    out.append(f"| {sizes[0]} x floor + attesto-macros dependency, unused | {fmt(clean[control.name])} "
+               f"| {fmt(incremental[control.name])} | - "
+               f"| attesto-{sizes[0]} is {ratio(incremental[one], incremental[control.name]):.2f} x this |")
     for host in (sqlx, refinery):
         out.append(f"| {host.name} | {fmt(clean[host.name])} | {fmt(incremental[host.name])} "
                    f"| {ratio(clean[host.name], clean[one]):.2f} x attesto-{sizes[0]} "

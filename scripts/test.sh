@@ -57,8 +57,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free loopback port: let the kernel pick one.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# A free loopback port: let the kernel pick one (python3 is on the
+# machines we run on; otherwise try a random high port).
+if command -v python3 >/dev/null 2>&1; then
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+else
+    port=$((40000 + RANDOM % 20000))
+fi
 
 log "starting PostgreSQL ($("$pg_bin/postgres" --version)) on 127.0.0.1:$port"
 as_pg "$pg_bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C >"$tmp/initdb.log" 2>&1 \

@@ -9,6 +9,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::toml_doc::{self, Value};
+
 /// The config key used when none is given, as in the Elixir task.
 pub const DEFAULT_CONFIG_KEY: &str = "attesto";
 
@@ -122,12 +124,12 @@ pub fn resolve_prefix(sources: &PrefixSources<'_>) -> Result<ResolvedPrefix, Con
         let file = format!("config file {name:?}");
         let table = read_toml(path, &file)?;
         let section = match table.get(key) {
-            Some(toml::Value::Table(section)) => section,
+            Some(Value::Table(section)) => section,
             other => {
                 return Err(ConfigError::MissingTable {
                     file,
                     key: key.to_owned(),
-                    found: other.map(toml::Value::type_str),
+                    found: other.map(Value::type_str),
                 });
             }
         };
@@ -152,13 +154,13 @@ pub fn resolve_prefix(sources: &PrefixSources<'_>) -> Result<ResolvedPrefix, Con
 }
 
 fn found(
-    value: Option<&toml::Value>,
+    value: Option<&Value>,
     origin: String,
     path: &Path,
 ) -> Result<ResolvedPrefix, ConfigError> {
     let prefix = match value {
         None => String::new(),
-        Some(toml::Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => s.clone(),
         Some(other) => {
             return Err(ConfigError::NotAString {
                 origin,
@@ -173,23 +175,18 @@ fn found(
     })
 }
 
-fn read_toml(path: &Path, file: &str) -> Result<toml::Table, ConfigError> {
+fn read_toml(path: &Path, file: &str) -> Result<toml_doc::Table, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
         file: file.to_owned(),
         error,
     })?;
-    text.parse::<toml::Table>().map_err(|e| {
-        // One line, where the parser's own report would draw a snippet.
-        let place = e.span().map_or_else(String::new, |at| {
-            let before = &text[..at.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!(" at line {line}, column {column}")
-        });
-        let message = e.message().trim_end().replace('\n', "; ");
+    toml_doc::parse(&text).map_err(|e| {
+        let before = text.get(..e.at).unwrap_or(&text);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         ConfigError::Toml {
             file: file.to_owned(),
-            message: format!("{place}: {message}"),
+            message: format!(" at line {line}, column {column}: {}", e.message),
         }
     })
 }

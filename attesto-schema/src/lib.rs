@@ -28,6 +28,8 @@ mod prefix;
 mod release;
 mod schema;
 mod tables;
+#[cfg(feature = "config")]
+mod toml_doc;
 mod upgrade;
 
 pub use dialect::{Dialect, UnknownDialect};

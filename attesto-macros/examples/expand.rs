@@ -11,6 +11,8 @@
 // proc-macro crate exports nothing else.
 #[path = "../src/args.rs"]
 mod args;
+#[path = "../src/code.rs"]
+mod code;
 #[path = "../src/config.rs"]
 mod config;
 #[path = "../src/drift.rs"]

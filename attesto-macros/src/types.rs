@@ -2,26 +2,30 @@
 
 use attesto_schema::LogicalType;
 use proc_macro2::TokenStream;
-use quote::quote;
 use syn::Ident;
 
-/// The Rust types of the row-struct fields.
+/// The Rust types of the row-struct fields: std types unless the host's
+/// `types(...)` names its own.
+#[derive(Default)]
 pub(crate) struct RustTypes {
-    timestamp: TokenStream,
-    json: TokenStream,
-    uuid: TokenStream,
-    strings: TokenStream,
+    timestamp: Option<TokenStream>,
+    json: Option<TokenStream>,
+    uuid: Option<TokenStream>,
+    strings: Option<TokenStream>,
+}
+
+/// A field's type: std's, written as text, or the host's, as its tokens.
+pub(crate) enum RustType<'a> {
+    /// A std type, as Rust source.
+    Std(&'static str),
+    /// A type named in `types(...)`, whose tokens keep their spans.
+    Host(&'a TokenStream),
 }
 
 impl RustTypes {
     /// The defaults (std only), replaced by the host's `types(...)`.
     pub(crate) fn new(overrides: &[(Ident, TokenStream)]) -> RustTypes {
-        let mut types = RustTypes {
-            timestamp: quote!(::std::time::SystemTime),
-            json: quote!(::std::string::String),
-            uuid: quote!([::core::primitive::u8; 16]),
-            strings: quote!(::std::vec::Vec<::std::string::String>),
-        };
+        let mut types = RustTypes::default();
         for (key, ty) in overrides {
             let slot = if key == "timestamp" {
                 &mut types.timestamp
@@ -33,41 +37,27 @@ impl RustTypes {
                 // The keys were checked when parsing; `strings` is the last.
                 &mut types.strings
             };
-            *slot = ty.clone();
+            *slot = Some(ty.clone());
         }
         types
     }
 
     /// The Rust type of a non-null column of type `ty`.
-    pub(crate) fn of(&self, ty: LogicalType) -> TokenStream {
+    pub(crate) fn of(&self, ty: LogicalType) -> RustType<'_> {
         use LogicalType::*;
-        match ty {
-            Hash | Ident | Short | Text => quote!(::std::string::String),
-            Strings => self.strings.clone(),
-            Json => self.json.clone(),
-            Timestamp | TimestampUsec => self.timestamp.clone(),
-            Uuid => self.uuid.clone(),
-            Int => quote!(::core::primitive::i32),
-            BigInt => quote!(::core::primitive::i64),
-            Bool => quote!(::core::primitive::bool),
-        }
+        let (host, std) = match ty {
+            Hash | Ident | Short | Text => (None, "::std::string::String"),
+            Strings => (
+                self.strings.as_ref(),
+                "::std::vec::Vec<::std::string::String>",
+            ),
+            Json => (self.json.as_ref(), "::std::string::String"),
+            Timestamp | TimestampUsec => (self.timestamp.as_ref(), "::std::time::SystemTime"),
+            Uuid => (self.uuid.as_ref(), "[::core::primitive::u8; 16]"),
+            Int => (None, "::core::primitive::i32"),
+            BigInt => (None, "::core::primitive::i64"),
+            Bool => (None, "::core::primitive::bool"),
+        };
+        host.map_or(RustType::Std(std), RustType::Host)
     }
-}
-
-/// A string literal token for `text`, written raw (`r#"..."#`) when it
-/// can be: the compiler, or proc-macro2 outside it, reads a raw literal
-/// much faster than it escapes a long string character by character, and
-/// the expansion is mostly long SQL and doc strings.
-pub(crate) fn str_literal(text: &str) -> proc_macro2::Literal {
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    let raw = format!("r{hashes}\"{text}\"{hashes}");
-    // A carriage return is the one thing a raw literal cannot hold as is.
-    if text.contains('\r') {
-        return proc_macro2::Literal::string(text);
-    }
-    raw.parse()
-        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
 }

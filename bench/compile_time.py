@@ -7,7 +7,7 @@ them, interleaving the variants round by round so that a slow moment of the
 machine hits all of them alike. Reports the median with min-max and the
 ratios, the machine and the exact command. See BENCHMARKS.md.
 
-    python3 bench/compile_time.py [--rounds N] [--clean-rounds N] [--out DIR]
+    python3 bench/compile_time.py [--rounds N] [--clean-rounds N] [--sizes 1,10,100] [--out DIR]
 
 Needs network access once (to fetch sqlx and refinery), then runs offline.
 """
@@ -204,6 +204,9 @@ def stats(samples):
 
 def fmt(samples):
     med, lo, hi = stats(samples)
+    if hi < 1.0:
+        # Incremental rebuilds differ by milliseconds.
+        return f"{med * 1000:5.0f} ms ({lo * 1000:.0f}-{hi * 1000:.0f})"
     return f"{med:7.2f} s ({lo:.2f}-{hi:.2f})"
 
 
@@ -213,7 +216,7 @@ def ratio(a, b):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5, help="incremental rounds (default 5)")
+    parser.add_argument("--rounds", type=int, default=9, help="incremental rounds (default 9)")
     parser.add_argument("--clean-rounds", type=int, default=3, help="clean-build rounds (default 3)")
     parser.add_argument("--out", default=str(REPO / "target" / "compile-bench"), help="scratch dir")
     parser.add_argument("--sizes", default="1,10,100", help="invocation counts (default 1,10,100)")

@@ -153,3 +153,37 @@ fn string_literals_hold_their_text_exactly() {
         assert_eq!(lit.value(), text, "{literal}");
     }
 }
+
+#[test]
+fn the_compiler_lexes_an_expansion_in_one_parse_unless_host_tokens_split_it() {
+    use crate::code::Part;
+
+    fn host_token_streams(parts: Vec<Part>) -> usize {
+        parts
+            .into_iter()
+            .map(|part| match part {
+                Part::Text(_) => 0,
+                Part::Tokens(_) => 1,
+                Part::Group(_, inner) => host_token_streams(inner.into_parts()),
+            })
+            .sum()
+    }
+
+    let code = crate::expand::expansion(quote!(prefix = "oauth_")).expect("expands");
+    let parts = code.into_parts();
+    assert_eq!(parts.len(), 1, "one stretch of text");
+    assert!(matches!(parts.first(), Some(Part::Text(_))));
+
+    // The host's type keeps its tokens (and spans) at every json field.
+    let schema =
+        attesto_schema::Schema::new(attesto_schema::Dialect::Postgres, "").expect("schema");
+    let json_fields = schema
+        .tables()
+        .iter()
+        .flat_map(|table| schema.columns(table))
+        .filter(|column| column.logical_type() == attesto_schema::LogicalType::Json)
+        .count();
+    assert!(json_fields > 0);
+    let code = crate::expand::expansion(quote!(types(json = my::Json))).expect("expands");
+    assert_eq!(host_token_streams(code.into_parts()), json_fields);
+}

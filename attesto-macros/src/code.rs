@@ -38,6 +38,7 @@ impl Code {
 
     /// Appends a group delimited by `delimiter` around `inner`, for text
     /// that surrounds host tokens.
+    ///
     /// Without host tokens inside, the group stays text, so that an
     /// expansion without `types(...)` or `derive(...)` lexes in one parse.
     pub(crate) fn group(&mut self, delimiter: Delimiter, mut inner: Code) {
@@ -68,7 +69,7 @@ impl Code {
     /// The tokens, one parse per stretch of text between host tokens, by
     /// proc-macro2 (which checks text with its own lexer before handing it
     /// to the compiler: the macro itself skips this, see the crate root).
-    // The macro itself lowers with the crate root's `compiler_tokens`.
+    // Unused by the macro itself, which lowers with `compiler_tokens`.
     #[allow(dead_code)]
     pub(crate) fn into_tokens(self) -> syn::Result<TokenStream> {
         let mut out = TokenStream::new();

@@ -134,10 +134,7 @@ fn generate(migration: &Migration, args: &Args, tracked: &[PathBuf]) -> Code {
     };
     let up_doc =
         format!("{up_doc}\n\n No `BEGIN`/`COMMIT`: run it in your migration runner's transaction.");
-    let names: Vec<String> = tables
-        .iter()
-        .map(|t| str_literal(&schema.table_name(t)))
-        .collect();
+    let names: Vec<String> = tables.iter().map(|t| schema.table_name(t)).collect();
 
     // Writing to a `Code` cannot fail: `write!` results are ignored below.
     let mut code = Code::default();
@@ -180,7 +177,7 @@ fn generate(migration: &Migration, args: &Args, tracked: &[PathBuf]) -> Code {
         up = str_literal(&up),
         down_doc = str_literal(&down_doc),
         down = str_literal(&down),
-        names = names.join(", "),
+        names = str_list(names.iter().map(String::as_str)),
     );
     // Reading a file at compile time does not make cargo watch it;
     // `include_bytes!` of its absolute path does.
@@ -210,15 +207,9 @@ fn host_derives(args: &Args) -> impl Iterator<Item = &TokenStream> {
 
 /// `#[derive(...)]`: the base derives as text, the host's as its tokens.
 fn derive_attribute(code: &mut Code, args: &Args) {
-    let base = BASE_DERIVES.join(", ");
-    let mut host = host_derives(args).peekable();
-    if host.peek().is_none() {
-        let _ = write!(code, "#[derive({base})]");
-        return;
-    }
     let mut list = Code::default();
-    let _ = write!(list, "{base}");
-    for path in host {
+    let _ = write!(list, "{}", BASE_DERIVES.join(", "));
+    for path in host_derives(args) {
         let _ = write!(list, ", ");
         list.tokens(path);
     }
@@ -297,14 +288,8 @@ fn row_struct(
     }
     code.group(Delimiter::Brace, fields);
 
-    let quoted = |names: &mut dyn Iterator<Item = &str>| -> String {
-        names
-            .map(|n| format!("{n:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let column_names = quoted(&mut columns.iter().map(|c| c.name()));
-    let primary_key = quoted(&mut table.primary_key().iter().copied());
+    let column_names = str_list(columns.iter().map(|c| c.name()));
+    let primary_key = str_list(table.primary_key().iter().copied());
     let (create, drop) = match slices {
         Some((create, drop)) => (sql_slice("UP_SQL", create), sql_slice("DOWN_SQL", drop)),
         None => (
@@ -337,6 +322,11 @@ fn row_struct(
         insert = str_literal(&schema.insert_sql(table)),
         select = str_literal(&schema.select_sql(table)),
     );
+}
+
+/// `"a", "b"`: the items of a `&[&str]` literal.
+fn str_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.map(str_literal).collect::<Vec<_>>().join(", ")
 }
 
 /// `sql[range]` of the constant `name`, in a `const`.

@@ -95,12 +95,12 @@ impl Table {
 
     /// The table under `key`, created with `origin` when absent. Descends
     /// into the last table of an array of tables, as TOML does for headers.
-    fn child(&mut self, key: &Key, origin: Origin) -> Result<&mut Table, SemanticError> {
+    fn child(&mut self, key: &Key, origin: Origin) -> Result<&mut Table, DocumentError> {
         if self.get(&key.name).is_none() {
             self.entries
                 .push((key.name.clone(), Value::Table(Table::new(origin))));
         }
-        let conflict = || SemanticError::at(key, format!("`{}` is not a table", key.name));
+        let conflict = || DocumentError::at(key, format!("`{}` is not a table", key.name));
         match self.get_mut(&key.name) {
             Some(Value::Table(table)) => Ok(table),
             Some(Value::Array {
@@ -122,22 +122,6 @@ struct Key {
     span: Span,
 }
 
-/// A rule of TOML broken by otherwise well-formed syntax.
-#[derive(Debug)]
-struct SemanticError {
-    at: usize,
-    message: String,
-}
-
-impl SemanticError {
-    fn at(key: &Key, message: String) -> Self {
-        SemanticError {
-            at: key.span.start(),
-            message,
-        }
-    }
-}
-
 /// Why a document could not be read: the byte offset and a one-line
 /// message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +130,16 @@ pub(crate) struct DocumentError {
     pub(crate) at: usize,
     /// What, lowercase, on one line.
     pub(crate) message: String,
+}
+
+impl DocumentError {
+    /// A rule of TOML broken at `key` by otherwise well-formed syntax.
+    fn at(key: &Key, message: String) -> Self {
+        DocumentError {
+            at: key.span.start(),
+            message,
+        }
+    }
 }
 
 /// Parses `text` into its root table.
@@ -169,10 +163,7 @@ pub(crate) fn parse(text: &str) -> Result<Table, DocumentError> {
         return Err(error);
     }
     if let Some(error) = builder.semantic.into_iter().next() {
-        return Err(DocumentError {
-            at: error.at,
-            message: error.message,
-        });
+        return Err(error);
     }
     Ok(builder.root)
 }
@@ -231,7 +222,7 @@ struct Builder<'s> {
     /// Arrays and inline tables being read, innermost last.
     open: Vec<Open>,
     decoding: Vec<ParseError>,
-    semantic: Vec<SemanticError>,
+    semantic: Vec<DocumentError>,
 }
 
 impl<'s> Builder<'s> {
@@ -267,9 +258,7 @@ impl<'s> Builder<'s> {
             }
             Some(Open::Table { table, .. }) => insert(table, &keys, value),
             None => {
-                let section = self.section.clone();
-                descend(&mut self.root, &section, Origin::Implicit)
-                    .and_then(|table| insert(table, &keys, value))
+                descend(&mut self.root, &self.section).and_then(|table| insert(table, &keys, value))
             }
         };
         if let Err(error) = result {
@@ -281,38 +270,30 @@ impl<'s> Builder<'s> {
         let keys = std::mem::take(&mut self.keys);
         let result = match (self.header.take(), keys.split_last()) {
             (Some(Header::Table), Some((last, parents))) => {
-                descend(&mut self.root, parents, Origin::Implicit)
-                    .and_then(|parent| define_table(parent, last))
+                descend(&mut self.root, parents).and_then(|parent| define_table(parent, last))
             }
             (Some(Header::ArrayOfTables), Some((last, parents))) => {
-                descend(&mut self.root, parents, Origin::Implicit)
-                    .and_then(|parent| append_table(parent, last))
+                descend(&mut self.root, parents).and_then(|parent| append_table(parent, last))
             }
             // The parser has reported the empty or unopened header.
             _ => Ok(()),
         };
-        match result {
-            Ok(()) => self.section = keys,
-            Err(error) => {
-                self.semantic.push(error);
-                // Later pairs must not land in the previous section.
-                self.section = keys;
-            }
+        if let Err(error) = result {
+            self.semantic.push(error);
         }
+        // Even after an error: later pairs must not land in the previous
+        // section.
+        self.section = keys;
     }
 }
 
-/// The table at `path` below `table`, creating missing tables with
-/// `origin`; inline tables and non-tables cannot be entered.
-fn descend<'t>(
-    mut table: &'t mut Table,
-    path: &[Key],
-    origin: Origin,
-) -> Result<&'t mut Table, SemanticError> {
+/// The table at the header path `path` below `table`, creating missing
+/// tables as implicit ones; inline tables and non-tables cannot be entered.
+fn descend<'t>(mut table: &'t mut Table, path: &[Key]) -> Result<&'t mut Table, DocumentError> {
     for key in path {
-        table = table.child(key, origin)?;
+        table = table.child(key, Origin::Implicit)?;
         if table.origin == Origin::Inline {
-            return Err(SemanticError::at(
+            return Err(DocumentError::at(
                 key,
                 format!("cannot extend inline table `{}`", key.name),
             ));
@@ -322,7 +303,7 @@ fn descend<'t>(
 }
 
 /// `[.. last]`: defines `last` in `parent`, once.
-fn define_table(parent: &mut Table, last: &Key) -> Result<(), SemanticError> {
+fn define_table(parent: &mut Table, last: &Key) -> Result<(), DocumentError> {
     match parent.get_mut(&last.name) {
         None => {
             parent
@@ -334,7 +315,7 @@ fn define_table(parent: &mut Table, last: &Key) -> Result<(), SemanticError> {
             table.origin = Origin::Header;
             Ok(())
         }
-        Some(_) => Err(SemanticError::at(
+        Some(_) => Err(DocumentError::at(
             last,
             format!("duplicate key `{}`", last.name),
         )),
@@ -342,7 +323,7 @@ fn define_table(parent: &mut Table, last: &Key) -> Result<(), SemanticError> {
 }
 
 /// `[[.. last]]`: appends a table to the array of tables `last`.
-fn append_table(parent: &mut Table, last: &Key) -> Result<(), SemanticError> {
+fn append_table(parent: &mut Table, last: &Key) -> Result<(), DocumentError> {
     match parent.get_mut(&last.name) {
         None => {
             parent.entries.push((
@@ -361,7 +342,7 @@ fn append_table(parent: &mut Table, last: &Key) -> Result<(), SemanticError> {
             items.push(Value::Table(Table::new(Origin::Header)));
             Ok(())
         }
-        Some(_) => Err(SemanticError::at(
+        Some(_) => Err(DocumentError::at(
             last,
             format!("`{}` is not an array of tables", last.name),
         )),
@@ -369,7 +350,7 @@ fn append_table(parent: &mut Table, last: &Key) -> Result<(), SemanticError> {
 }
 
 /// `a.b.c = value` in `table`.
-fn insert(table: &mut Table, keys: &[Key], value: Value) -> Result<(), SemanticError> {
+fn insert(table: &mut Table, keys: &[Key], value: Value) -> Result<(), DocumentError> {
     let Some((last, parents)) = keys.split_last() else {
         // A value without a key: the parser has reported it.
         return Ok(());
@@ -378,14 +359,14 @@ fn insert(table: &mut Table, keys: &[Key], value: Value) -> Result<(), SemanticE
     for key in parents {
         table = table.child(key, Origin::Dotted)?;
         if matches!(table.origin, Origin::Inline | Origin::Header) {
-            return Err(SemanticError::at(
+            return Err(DocumentError::at(
                 key,
                 format!("duplicate key `{}`", key.name),
             ));
         }
     }
     if table.get(&last.name).is_some() {
-        return Err(SemanticError::at(
+        return Err(DocumentError::at(
             last,
             format!("duplicate key `{}`", last.name),
         ));
@@ -424,7 +405,6 @@ impl EventReceiver for Builder<'_> {
 
     fn inline_table_close(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
         if let Some(Open::Table { mut table, keys }) = self.open.pop() {
-            table.origin = Origin::Inline;
             seal(&mut table);
             self.keys = keys;
             self.value(Value::Table(table));
@@ -458,7 +438,7 @@ impl EventReceiver for Builder<'_> {
         // Dotted keys nest tables too, and the tree is dropped recursively.
         if self.keys.len() >= MAX_DEPTH as usize {
             let message = format!("key `{}` nests more than {MAX_DEPTH} tables deep", key.name);
-            self.semantic.push(SemanticError::at(&key, message));
+            self.semantic.push(DocumentError::at(&key, message));
             return;
         }
         self.keys.push(key);

@@ -59,26 +59,34 @@ impl Code {
         }
     }
 
-    /// The pieces, for the compiler's own lexer (see the crate root).
-    // Unused where this module is compiled into the example and the bench.
+    /// The pieces, as generated.
+    // Used by the tests and the bench, which look at how the text is split.
     #[allow(dead_code)]
     pub(crate) fn into_parts(self) -> Vec<Part> {
         self.parts
     }
 
-    /// The tokens, one parse per stretch of text between host tokens, by
-    /// proc-macro2 (which checks text with its own lexer before handing it
-    /// to the compiler: the macro itself skips this, see the crate root).
-    // Unused by the macro itself, which lowers with `compiler_tokens`.
+    /// The tokens, lexed by proc-macro2, which checks text with its own
+    /// lexer before handing it to the compiler (the macro itself skips that
+    /// check: see [`Code::lower`] and the crate root).
+    // Used by the tests, the example and the bench.
     #[allow(dead_code)]
     pub(crate) fn into_tokens(self) -> syn::Result<TokenStream> {
+        self.lower(&|text| text.parse::<TokenStream>().map_err(does_not_lex))
+    }
+
+    /// The tokens, each stretch of text between host tokens lexed by `lex`.
+    pub(crate) fn lower(
+        self,
+        lex: &dyn Fn(&str) -> syn::Result<TokenStream>,
+    ) -> syn::Result<TokenStream> {
         let mut out = TokenStream::new();
         for part in self.parts {
             match part {
-                Part::Text(text) => out.extend(text.parse::<TokenStream>().map_err(does_not_lex)?),
+                Part::Text(text) => out.extend(lex(&text)?),
                 Part::Tokens(tokens) => out.extend(tokens),
                 Part::Group(delimiter, inner) => {
-                    let group = Group::new(delimiter, inner.into_tokens()?);
+                    let group = Group::new(delimiter, inner.lower(lex)?);
                     out.extend(std::iter::once(proc_macro2::TokenTree::Group(group)));
                 }
             }

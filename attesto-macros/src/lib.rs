@@ -52,37 +52,20 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn attesto_migration(input: TokenStream) -> TokenStream {
     expand::expansion(input.into())
-        .and_then(compiler_tokens)
-        .unwrap_or_else(|e| e.into_compile_error().into())
+        .and_then(|code| code.lower(&compiler_lex))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
-/// The generated code as the compiler's tokens, its text lexed by the
-/// compiler alone.
+/// Generated text as tokens, lexed by the compiler alone.
 ///
 /// `proc_macro2`'s own `FromStr` first runs its fallback lexer over the
 /// text to rule out input the compiler cannot recover from; in a dev build
 /// that check, unoptimised, costs more than the compiler's lexing. The text
 /// is attesto's own, and the same text is lexed through `proc_macro2` by
 /// the crate's tests.
-fn compiler_tokens(code: code::Code) -> syn::Result<TokenStream> {
-    let mut out = TokenStream::new();
-    for part in code.into_parts() {
-        match part {
-            code::Part::Text(text) => {
-                out.extend(text.parse::<TokenStream>().map_err(code::does_not_lex)?)
-            }
-            code::Part::Tokens(tokens) => out.extend(TokenStream::from(tokens)),
-            code::Part::Group(delimiter, inner) => {
-                let delimiter = match delimiter {
-                    proc_macro2::Delimiter::Parenthesis => proc_macro::Delimiter::Parenthesis,
-                    proc_macro2::Delimiter::Brace => proc_macro::Delimiter::Brace,
-                    proc_macro2::Delimiter::Bracket => proc_macro::Delimiter::Bracket,
-                    proc_macro2::Delimiter::None => proc_macro::Delimiter::None,
-                };
-                let group = proc_macro::Group::new(delimiter, compiler_tokens(inner)?);
-                out.extend([proc_macro::TokenTree::Group(group)]);
-            }
-        }
-    }
-    Ok(out)
+fn compiler_lex(text: &str) -> syn::Result<proc_macro2::TokenStream> {
+    text.parse::<TokenStream>()
+        .map(proc_macro2::TokenStream::from)
+        .map_err(code::does_not_lex)
 }

@@ -114,7 +114,7 @@ class Host:
 def expansion(args):
     """The macro's expansion for args, as formatted Rust source."""
     tokens = run(
-        ["cargo", "run", "-q", "--release", "-p", "attesto-macros", "--example", "expand", "--", args],
+        ["cargo", "run", "-q", "--release", "-p", "attesto-macros-core", "--example", "expand", "--", args],
         REPO,
         capture=True,
     )
@@ -131,7 +131,7 @@ def vendor_attesto(root, lock):
     if vendor.exists():
         shutil.rmtree(vendor)
     run(["cargo", "package", "--no-verify", "--allow-dirty", "-q",
-         "-p", "attesto-schema", "-p", "attesto-macros"], REPO)
+         "-p", "attesto-schema", "-p", "attesto-macros-core", "-p", "attesto-macros"], REPO)
     seed = Host(root, "vendor-seed", f'attesto-macros = {{ path = "{MACROS}" }}\n', "fn main() {}\n", lock=lock)
     run(["cargo", "vendor", "--versioned-dirs", "--offline", str(vendor)], seed.dir)
     for name in ("attesto-schema", "attesto-macros"):
@@ -227,7 +227,7 @@ def main():
     lock = REPO / "Cargo.lock"
 
     print("setting up hosts (untimed)...", file=sys.stderr)
-    run(["cargo", "build", "-q", "--release", "-p", "attesto-macros", "--example", "expand"], REPO)
+    run(["cargo", "build", "-q", "--release", "-p", "attesto-macros-core", "--example", "expand"], REPO)
     vendor = vendor_attesto(root, lock)
     pairs = {n: attesto_hosts(root, n, vendor) for n in sizes}
     control = control_host(root, pairs[sizes[0]][1], vendor)

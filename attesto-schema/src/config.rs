@@ -4,15 +4,23 @@
 //! `[package.metadata.<key>]` of the crate's `Cargo.toml`, else none.
 //!
 //! Shared by the macro and the `attesto` command, so that both resolve the
-//! same prefix from the same files.
+//! same prefix from the same files, and refuse the same mistakes: a
+//! misspelt `table_prefix` or a config table that is not there must never
+//! silently mean "no prefix".
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::toml_doc::{self, Value};
+use toml::de::{DeTable, DeValue};
+
+use crate::files::{ReadError, read_text};
+use crate::text::shown;
 
 /// The config key used when none is given, as in the Elixir task.
 pub const DEFAULT_CONFIG_KEY: &str = "attesto";
+
+/// The key that holds the prefix inside the config table.
+pub const PREFIX_KEY: &str = "table_prefix";
 
 /// What to resolve the prefix from.
 #[derive(Debug, Clone, Default)]
@@ -41,6 +49,7 @@ pub struct ResolvedPrefix {
 
 /// Why a prefix could not be resolved.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum ConfigError {
     /// The config key is empty.
     EmptyKey,
@@ -49,23 +58,37 @@ pub enum ConfigError {
         /// The file, as named by the user.
         file: String,
         /// What went wrong.
-        error: std::io::Error,
+        error: ReadError,
     },
     /// A file is not valid TOML.
     Toml {
         /// The file, as named by the user.
         file: String,
-        /// Where and what, on one line.
+        /// The 1-based line of the error.
+        line: usize,
+        /// The 1-based column (in characters) of the error.
+        column: usize,
+        /// What the parser says, cut to a bounded length.
         message: String,
     },
-    /// The config file has no `[<key>]` table, or it is not a table.
+    /// The config table is missing.
     MissingTable {
-        /// The file, as named by the user.
+        /// Where it was looked for, e.g. `config file "attesto.toml"`.
         file: String,
+        /// The table as the user would write its header, e.g.
+        /// `[package.metadata.attesto]`.
+        header: String,
         /// The config key.
         key: String,
-        /// What stands there instead, if anything.
-        found: Option<&'static str>,
+    },
+    /// Something other than a table stands where the config table belongs.
+    NotATable {
+        /// The table as the user would write its header.
+        header: String,
+        /// Where it was looked for.
+        file: String,
+        /// The TOML type found.
+        found: &'static str,
     },
     /// `table_prefix` is not a string.
     NotAString {
@@ -73,6 +96,16 @@ pub enum ConfigError {
         origin: String,
         /// The TOML type found.
         found: &'static str,
+    },
+    /// The config table has no `table_prefix` but a key that looks like a
+    /// misspelling of it.
+    Misspelt {
+        /// The table as the user would write its header.
+        header: String,
+        /// Where it was looked for.
+        file: String,
+        /// The key found.
+        found: String,
     },
 }
 
@@ -83,24 +116,53 @@ impl fmt::Display for ConfigError {
                 f.write_str("the config key must not be empty; the default is \"attesto\"")
             }
             ConfigError::Read { file, error } => write!(f, "cannot read {file}: {error}"),
-            ConfigError::Toml { file, message } => write!(f, "{file} is not valid TOML{message}"),
-            ConfigError::MissingTable {
+            ConfigError::Toml {
                 file,
-                key,
-                found: None,
+                line,
+                column,
+                message,
             } => write!(
                 f,
-                "{file} has no [{key}] table; add one with `table_prefix = \"...\"`, \
-                 or choose another config key"
+                "{file} is not valid TOML: at line {line}, column {column}: {message}"
             ),
-            ConfigError::MissingTable {
+            ConfigError::MissingTable { file, header, key } => {
+                write!(
+                    f,
+                    "{file} has no {header} table; add one with `table_prefix = \"...\"`, \
+                     or choose another config key"
+                )?;
+                if key.contains('.') {
+                    write!(
+                        f,
+                        " (the config key is matched whole against one table name: {} names \
+                         the table written [{}], not a table nested in another)",
+                        shown(key),
+                        shown(key)
+                    )?;
+                }
+                Ok(())
+            }
+            ConfigError::NotATable {
+                header,
                 file,
-                key,
-                found: Some(found),
-            } => write!(f, "`{key}` in {file} must be a table, found {found}"),
+                found,
+            } => write!(
+                f,
+                "{header} in {file} must be a table holding `table_prefix = \"...\"`, found {found}"
+            ),
             ConfigError::NotAString { origin, found } => {
                 write!(f, "{origin} must be a string, found {found}")
             }
+            ConfigError::Misspelt {
+                header,
+                file,
+                found,
+            } => write!(
+                f,
+                "{header} in {file} has no `table_prefix`, but has {}; did you mean \
+                 `table_prefix`? (without it, the tables would get no prefix)",
+                shown(found)
+            ),
         }
     }
 }
@@ -120,31 +182,51 @@ pub fn resolve_prefix(sources: &PrefixSources<'_>) -> Result<ResolvedPrefix, Con
     if key.is_empty() {
         return Err(ConfigError::EmptyKey);
     }
+    let header = |parents: &str| format!("[{parents}{}]", toml_key(key));
     if let Some((path, name)) = &sources.config {
-        let file = format!("config file {name:?}");
-        let table = read_toml(path, &file)?;
-        let section = match table.get(key) {
-            Some(Value::Table(section)) => section,
-            other => {
-                return Err(ConfigError::MissingTable {
-                    file,
-                    key: key.to_owned(),
-                    found: other.map(Value::type_str),
-                });
-            }
+        let file = format!("config file {}", shown(name));
+        let text = read(path, &file)?;
+        let document = parse(&text, &file)?;
+        let header = header("");
+        let Some(section) = document.get(key) else {
+            return Err(ConfigError::MissingTable {
+                file,
+                header,
+                key: key.to_owned(),
+            });
         };
-        let origin = format!("`table_prefix` in [{key}] of {file}");
-        return found(section.get("table_prefix"), origin, path);
+        let section = table(section.get_ref(), &header, &file)?;
+        let origin = format!("`table_prefix` in {header} of {file}");
+        return found(section, &header, &file, origin, path);
     }
     if let Some(path) = &sources.manifest {
-        let manifest = read_toml(path, "the crate's Cargo.toml")?;
+        let file = "the crate's Cargo.toml".to_owned();
+        let text = read(path, &file)?;
+        let manifest = parse(&text, &file)?;
+        let header = header("package.metadata.");
         let entry = manifest
             .get("package")
-            .and_then(|p| p.get("metadata"))
-            .and_then(|m| m.get(key))
-            .and_then(|section| section.get("table_prefix"));
-        let origin = format!("`table_prefix` in [package.metadata.{key}] of Cargo.toml");
-        return found(entry, origin, path);
+            .and_then(|p| p.get_ref().get("metadata"))
+            .and_then(|m| m.get_ref().get(key));
+        let Some(entry) = entry else {
+            // Only the default key may be absent: an explicit key names a
+            // table the user expects to be there.
+            if sources.config_key.is_some() {
+                return Err(ConfigError::MissingTable {
+                    file,
+                    header,
+                    key: key.to_owned(),
+                });
+            }
+            return Ok(ResolvedPrefix {
+                prefix: String::new(),
+                origin: None,
+                files: vec![path.to_owned()],
+            });
+        };
+        let section = table(entry.get_ref(), &header, &file)?;
+        let origin = format!("`table_prefix` in {header} of Cargo.toml");
+        return found(section, &header, &file, origin, path);
     }
     Ok(ResolvedPrefix {
         prefix: String::new(),
@@ -153,19 +235,83 @@ pub fn resolve_prefix(sources: &PrefixSources<'_>) -> Result<ResolvedPrefix, Con
     })
 }
 
+/// The names under which the crate at `manifest` can use its dependencies
+/// in code (`sea-orm` as `sea_orm`, a renamed dependency by its new name),
+/// from every dependency table: normal, dev and target-specific ones.
+pub fn manifest_dependencies(manifest: &Path) -> Result<Vec<String>, ConfigError> {
+    let file = "the crate's Cargo.toml".to_owned();
+    let text = read(manifest, &file)?;
+    let document = parse(&text, &file)?;
+    let mut names = Vec::new();
+    let mut collect = |table: Option<&DeValue<'_>>| {
+        for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
+            let deps = table.and_then(|t| t.get(section)).map(|d| d.get_ref());
+            if let Some(deps) = deps.and_then(DeValue::as_table) {
+                names.extend(deps.keys().map(|k| k.get_ref().replace('-', "_")));
+            }
+        }
+    };
+    let root = DeValue::Table(document.clone());
+    collect(Some(&root));
+    if let Some(targets) = document.get("target").and_then(|t| t.get_ref().as_table()) {
+        for target in targets.values() {
+            collect(Some(target.get_ref()));
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// `key` as it would be written in a TOML header: bare when it can be.
+fn toml_key(key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare { key.to_owned() } else { shown(key) }
+}
+
+fn table<'a, 'i>(
+    value: &'a DeValue<'i>,
+    header: &str,
+    file: &str,
+) -> Result<&'a DeTable<'i>, ConfigError> {
+    value.as_table().ok_or_else(|| ConfigError::NotATable {
+        header: header.to_owned(),
+        file: file.to_owned(),
+        found: value.type_str(),
+    })
+}
+
 fn found(
-    value: Option<&Value>,
+    section: &DeTable<'_>,
+    header: &str,
+    file: &str,
     origin: String,
     path: &Path,
 ) -> Result<ResolvedPrefix, ConfigError> {
-    let prefix = match value {
-        None => String::new(),
-        Some(Value::String(s)) => s.clone(),
+    let prefix = match section.get(PREFIX_KEY).map(|v| v.get_ref()) {
+        Some(DeValue::String(s)) => s.to_string(),
         Some(other) => {
             return Err(ConfigError::NotAString {
                 origin,
                 found: other.type_str(),
             });
+        }
+        None => {
+            if let Some(misspelt) = section
+                .keys()
+                .map(|k| k.get_ref().as_ref())
+                .find(|k| looks_like_prefix_key(k))
+            {
+                return Err(ConfigError::Misspelt {
+                    header: header.to_owned(),
+                    file: file.to_owned(),
+                    found: misspelt.to_owned(),
+                });
+            }
+            String::new()
         }
     };
     Ok(ResolvedPrefix {
@@ -175,18 +321,183 @@ fn found(
     })
 }
 
-fn read_toml(path: &Path, file: &str) -> Result<toml_doc::Table, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+/// Whether `key` is most likely a mistyped `table_prefix`: within two edits
+/// of it, ignoring case and `-` for `_`, or a bare `prefix`. The host's
+/// other keys in the table stay allowed.
+fn looks_like_prefix_key(key: &str) -> bool {
+    // Keys far longer than `table_prefix` cannot be within two edits.
+    if key.len() > 2 * PREFIX_KEY.len() {
+        return false;
+    }
+    let normal = key.to_ascii_lowercase().replace('-', "_");
+    normal == "prefix" || strsim::damerau_levenshtein(&normal, PREFIX_KEY) <= 2
+}
+
+fn read(path: &Path, file: &str) -> Result<String, ConfigError> {
+    read_text(path).map_err(|error| ConfigError::Read {
         file: file.to_owned(),
         error,
-    })?;
-    toml_doc::parse(&text).map_err(|e| {
-        let before = text.get(..e.at).unwrap_or(&text);
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        ConfigError::Toml {
-            file: file.to_owned(),
-            message: format!(" at line {line}, column {column}: {}", e.message),
-        }
     })
+}
+
+fn parse<'i>(text: &'i str, file: &str) -> Result<DeTable<'i>, ConfigError> {
+    DeTable::parse(text)
+        .map(|table| table.into_inner())
+        .map_err(|e| {
+            let at = e.span().map_or(0, |span| span.start);
+            let before = text.get(..at).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            // The parser's message may quote a key of any length.
+            let message = e.message().trim();
+            let message = match message.char_indices().nth(200) {
+                Some((cut, _)) => format!("{}...", &message[..cut]),
+                None => message.to_owned(),
+            };
+            ConfigError::Toml {
+                file: file.to_owned(),
+                line,
+                column,
+                message,
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_config(text: &str, key: Option<&str>) -> Result<ResolvedPrefix, ConfigError> {
+        let dir = std::env::temp_dir().join(format!(
+            "attesto-config-{}-{}",
+            std::process::id(),
+            text.len()
+        ));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join(format!("c{}.toml", text.len() ^ key.map_or(0, str::len)));
+        std::fs::write(&path, text).expect("write");
+        let sources = PrefixSources {
+            config: Some((path, "c.toml".to_owned())),
+            config_key: key,
+            ..PrefixSources::default()
+        };
+        resolve_prefix(&sources)
+    }
+
+    fn from_manifest(text: &str, key: Option<&str>) -> Result<ResolvedPrefix, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("attesto-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join(format!("Cargo{}.toml", text.len()));
+        std::fs::write(&path, text).expect("write");
+        let sources = PrefixSources {
+            manifest: Some(path),
+            config_key: key,
+            ..PrefixSources::default()
+        };
+        resolve_prefix(&sources)
+    }
+
+    #[test]
+    fn reads_the_prefix_and_allows_other_keys() {
+        let r =
+            from_config("[attesto]\ntable_prefix = \"cfg_\"\nrepo = \"x\"\n", None).expect("ok");
+        assert_eq!(r.prefix, "cfg_");
+        let r = from_config("[attesto]\nrepo = \"x\"\npassword = \"y\"\n", None).expect("ok");
+        assert_eq!(r.prefix, "");
+    }
+
+    #[test]
+    fn a_misspelt_key_is_an_error() {
+        for typo in [
+            "table_prefx",
+            "tableprefix",
+            "table-prefix",
+            "Table_Prefix",
+            "prefix",
+            "table_prefixx",
+        ] {
+            let error = from_config(&format!("[attesto]\n{typo} = \"oauth_\"\n"), None)
+                .expect_err(typo)
+                .to_string();
+            assert!(
+                error.contains("did you mean `table_prefix`?"),
+                "{typo}: {error}"
+            );
+            let error = from_manifest(
+                &format!(
+                    "[package]\nname = \"h\"\n[package.metadata.attesto]\n{typo} = \"oauth_\"\n"
+                ),
+                None,
+            )
+            .expect_err(typo)
+            .to_string();
+            assert!(error.contains("[package.metadata.attesto]"), "{error}");
+            assert!(error.contains("did you mean `table_prefix`?"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_string_where_the_table_belongs_is_an_error() {
+        let error = from_manifest(
+            "[package]\nname = \"h\"\n[package.metadata]\nattesto = \"oauth_\"\n",
+            None,
+        )
+        .expect_err("string")
+        .to_string();
+        assert_eq!(
+            error,
+            "[package.metadata.attesto] in the crate's Cargo.toml must be a table holding \
+             `table_prefix = \"...\"`, found string"
+        );
+    }
+
+    #[test]
+    fn an_explicit_key_must_name_a_table() {
+        let manifest = "[package]\nname = \"h\"\n";
+        assert_eq!(
+            from_manifest(manifest, None).expect("default key").prefix,
+            ""
+        );
+        let error = from_manifest(manifest, Some("tenant"))
+            .expect_err("explicit")
+            .to_string();
+        assert!(
+            error.contains("has no [package.metadata.tenant] table"),
+            "{error}"
+        );
+        let error = from_config("[a]\nb = 1\n", Some("a.b"))
+            .expect_err("dotted")
+            .to_string();
+        assert!(
+            error.contains("matched whole against one table name"),
+            "{error}"
+        );
+        assert!(error.contains("[\"a.b\"]"), "{error}");
+    }
+
+    #[test]
+    fn errors_quote_a_bounded_amount_of_input() {
+        let key = "k".repeat(1_000_000);
+        let error = from_config(&format!("[attesto]\n{key} = 1\n{key} = 2\n"), None)
+            .expect_err("duplicate")
+            .to_string();
+        assert!(error.len() < 400, "{}", error.len());
+    }
+
+    #[test]
+    fn eighty_thousand_keys_parse_in_well_under_a_second() {
+        let mut text = String::from("[attesto]\ntable_prefix = \"big_\"\n[other]\n");
+        for i in 0..80_000 {
+            text.push_str(&format!("key_{i} = {i}\n"));
+        }
+        let start = std::time::Instant::now();
+        let r = from_config(&text, None).expect("ok");
+        assert_eq!(r.prefix, "big_");
+        // Unoptimised test builds included; the quadratic reader took 46 s.
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+    }
 }

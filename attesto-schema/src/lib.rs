@@ -1,54 +1,72 @@
 //! The attesto store schema as data, and its migration SQL.
 //!
-//! attesto_phoenix (release 0.19.0) installs nine tables for an OAuth 2.0 /
-//! OpenID Connect server's token stores. This crate holds them once, as a
-//! model ([`tables`]), validates the table-name prefix a host chooses
-//! ([`validate_prefix`]), and renders the model as SQL for PostgreSQL and
-//! SQLite ([`Schema`]). The `attesto-macros` crate expands the same model
-//! at compile time.
+//! attesto_phoenix installs the tables of an OAuth 2.0 / OpenID Connect
+//! server's token stores; each of its published versions installs one of a
+//! few schema releases ([`Version`], [`Release`]). This crate holds every
+//! release once, as a model ([`tables`]), validates the table-name prefix a
+//! host chooses ([`validate_prefix`]), renders the model as SQL for
+//! PostgreSQL, SQLite and MySQL ([`Schema`]), moves a database between
+//! releases ([`Upgrade`]) and writes and checks migration files
+//! ([`Migration`]). The `attesto-macros` crate expands the same model at
+//! compile time.
 //!
 //! ```
-//! use attesto_schema::{Dialect, Schema, tables};
+//! use attesto_schema::{Dialect, Schema, Version, tables};
 //!
-//! let names: Vec<_> = tables().iter().map(|t| t.name()).collect();
-//! assert_eq!(names.len(), 9);
+//! assert_eq!(tables().len(), 10);
 //! let schema = Schema::new(Dialect::Sqlite, "")?;
 //! assert!(schema.down_sql().starts_with("DROP TABLE \"attesto_consent_grants\";"));
+//! let old: Version = "0.19.0".parse().expect("a published version");
+//! assert_eq!(old.release().version(), "0.18.0");
 //! # Ok::<(), attesto_schema::PrefixError>(())
 //! ```
+//!
+//! The crate is layered bottom-up, each layer importing only those below:
+//! the vocabulary (`model`), the data (`data`), dialects and prefixes, the
+//! bound schema and its SQL (`schema`, `upgrade`), then migrations and
+//! their files.
 
 #[cfg(feature = "cli")]
+#[doc(hidden)]
 pub mod cli;
 #[cfg(feature = "config")]
 pub mod config;
+mod data;
 mod dialect;
+mod drift;
+mod files;
+mod layout;
 mod migration;
 mod model;
 mod prefix;
-mod release;
 mod schema;
-mod tables;
-#[cfg(feature = "config")]
-mod toml_doc;
+mod text;
 mod upgrade;
+mod versions;
+mod watch;
 
 pub use dialect::{Dialect, UnknownDialect};
-pub use migration::{
-    Drift, FoundMigration, HeaderError, Migration, MigrationFile, MigrationFormat, UtcTime,
-    find_migrations, first_difference,
+pub use drift::{Drift, DriftKind, compare};
+pub use files::{MAX_FILE_BYTES, ReadError, read_text};
+pub use layout::{
+    FoundMigration, MigrationFile, MigrationFormat, REFINERY_MAX_VERSION, UtcTime, VersionError,
+    find_migrations,
 };
-pub use model::{Column, ColumnDefault, Index, LogicalType, Predicate, Table};
+pub use migration::{HeaderError, Migration};
+pub use model::{Column, ColumnDefault, Index, LogicalType, Predicate, Release, Table};
 pub use prefix::{PREFIX_GRAMMAR, PrefixError, validate_prefix};
-pub use release::{Release, UnknownRelease, known_releases};
 pub use schema::Schema;
+pub use text::{shown, shown_around};
 pub use upgrade::{Upgrade, UpgradeError};
+pub use versions::{UnknownVersion, Version, releases_with_versions};
+pub use watch::{DIGEST_VAR, watch_migrations};
 
 /// Every table of the latest release, in creation order.
 pub fn tables() -> &'static [Table] {
-    tables::TABLES
+    data::TABLES
 }
 
 /// The table named `name` (without prefix).
 pub fn table(name: &str) -> Option<&'static Table> {
-    tables::TABLES.iter().find(|t| t.name() == name)
+    data::TABLES.iter().find(|t| t.name() == name)
 }

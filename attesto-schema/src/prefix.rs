@@ -3,20 +3,23 @@
 use std::fmt;
 
 use crate::dialect::Dialect;
-use crate::schema::Schema;
+use crate::text::shown;
 
 /// What a valid prefix looks like, for messages.
 pub const PREFIX_GRAMMAR: &str = "a table prefix is empty or matches ^[a-z_][a-z0-9_]*$ (lowercase ASCII letters, digits and underscores, not starting with a digit)";
 
 /// Why a table-name prefix was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PrefixError {
     /// The prefix does not match the grammar `""` or `^[a-z_][a-z0-9_]*$`.
     Invalid {
         /// The refused prefix, as given.
         prefix: String,
-        /// What in it is wrong.
-        reason: String,
+        /// The offending character.
+        found: char,
+        /// Its byte offset in the prefix.
+        at: usize,
     },
     /// The prefix makes a derived identifier longer than the dialect keeps.
     TooLong {
@@ -36,11 +39,16 @@ pub enum PrefixError {
 impl fmt::Display for PrefixError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PrefixError::Invalid { prefix, reason } => {
-                write!(
-                    f,
-                    "invalid table prefix {prefix:?}: {reason}; {PREFIX_GRAMMAR}"
-                )
+            PrefixError::Invalid { prefix, found, at } => {
+                write!(f, "invalid table prefix {}: ", shown(prefix))?;
+                if *at == 0 && found.is_ascii_digit() {
+                    write!(f, "it starts with the digit '{found}'")?;
+                } else if found.is_ascii_uppercase() {
+                    write!(f, "it contains the uppercase letter '{found}' at byte {at}")?;
+                } else {
+                    write!(f, "it contains {found:?} at byte {at}")?;
+                }
+                write!(f, "; {PREFIX_GRAMMAR}")
             }
             PrefixError::TooLong {
                 prefix,
@@ -50,11 +58,14 @@ impl fmt::Display for PrefixError {
                 max_prefix_len,
             } => write!(
                 f,
-                "table prefix {prefix:?} makes the identifier {identifier:?} {} bytes long, \
-                 over the {limit}-byte limit of {} (which would silently truncate it); \
+                "table prefix {} makes the identifier {} {} bytes long, \
+                 over the {limit}-byte limit of {} ({}); \
                  use a prefix of at most {max_prefix_len} bytes",
+                shown(prefix),
+                shown(identifier),
                 identifier.len(),
                 dialect.product(),
+                dialect.over_limit(),
             ),
         }
     }
@@ -64,46 +75,32 @@ impl std::error::Error for PrefixError {}
 
 /// Checks `prefix` against the grammar `""` or `^[a-z_][a-z0-9_]*$`.
 pub fn validate_prefix(prefix: &str) -> Result<(), PrefixError> {
-    let invalid = |reason: String| PrefixError::Invalid {
-        prefix: prefix.to_owned(),
-        reason,
-    };
     for (at, c) in prefix.char_indices() {
         let ok = c.is_ascii_lowercase() || c == '_' || (at > 0 && c.is_ascii_digit());
-        if ok {
-            continue;
+        if !ok {
+            return Err(PrefixError::Invalid {
+                prefix: prefix.to_owned(),
+                found: c,
+                at,
+            });
         }
-        let reason = if at == 0 && c.is_ascii_digit() {
-            format!("it starts with the digit '{c}'")
-        } else if c.is_ascii_uppercase() {
-            format!("it contains the uppercase letter '{c}' at byte {at}")
-        } else {
-            format!("it contains {c:?} at byte {at}")
-        };
-        return Err(invalid(reason));
     }
     Ok(())
 }
 
-/// Checks that the schema's prefix keeps every identifier it derives within
-/// the dialect's length limit. Assumes the grammar was checked.
-pub(crate) fn check_length(schema: &Schema) -> Result<(), PrefixError> {
-    let dialect = schema.dialect();
-    let Some(limit) = dialect.max_identifier_len() else {
-        return Ok(());
-    };
-    let Some(longest) = schema
-        .tables()
-        .into_iter()
-        .flat_map(|table| schema.identifiers(table))
-        .max_by_key(String::len)
-    else {
+/// Checks that `prefix` keeps every identifier derived with it (`longest`
+/// is the longest of them) within the dialect's length limit.
+pub(crate) fn check_length(
+    dialect: Dialect,
+    prefix: &str,
+    longest: Option<String>,
+) -> Result<(), PrefixError> {
+    let (Some(limit), Some(longest)) = (dialect.max_identifier_len(), longest) else {
         return Ok(());
     };
     if longest.len() <= limit {
         return Ok(());
     }
-    let prefix = schema.prefix();
     Err(PrefixError::TooLong {
         prefix: prefix.to_owned(),
         max_prefix_len: limit.saturating_sub(longest.len() - prefix.len()),

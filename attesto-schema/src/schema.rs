@@ -1,14 +1,13 @@
-//! The model bound to a dialect and a validated prefix, and the SQL it
-//! renders.
+//! The model bound to a release, a dialect and a validated prefix, and the
+//! SQL it renders: the tables' DDL and each row struct's statements.
 
 use std::fmt::Write as _;
 use std::ops::Range;
 
+use crate::data::TABLES;
 use crate::dialect::Dialect;
-use crate::model::{Column, Index, Predicate, Table};
+use crate::model::{Column, Index, Predicate, Release, Table};
 use crate::prefix::{PrefixError, check_length, validate_prefix};
-use crate::release::Release;
-use crate::tables::TABLES;
 
 /// The schema as installed in one database: a release, a dialect and a
 /// table-name prefix that passed validation.
@@ -48,7 +47,12 @@ impl Schema {
             prefix: prefix.to_owned(),
             release,
         };
-        check_length(&schema)?;
+        let longest = schema
+            .tables()
+            .into_iter()
+            .flat_map(|table| schema.identifiers(table))
+            .max_by_key(String::len);
+        check_length(dialect, prefix, longest)?;
         Ok(schema)
     }
 
@@ -75,8 +79,14 @@ impl Schema {
             .collect()
     }
 
-    /// The columns of `table` in the release, in creation order.
-    pub fn columns(&self, table: &Table) -> Vec<&'static Column> {
+    /// The table named `name` (without prefix), if the release has it.
+    pub fn table(&self, name: &str) -> Option<&'static Table> {
+        self.tables().into_iter().find(|t| t.name() == name)
+    }
+
+    /// The columns of `table` in the release, in creation order, as the
+    /// release defines them.
+    pub fn columns(&self, table: &Table) -> Vec<Column> {
         table.columns_at(self.release)
     }
 
@@ -96,6 +106,16 @@ impl Schema {
         table.prefixed_name(&self.prefix)
     }
 
+    /// `name` quoted as an identifier of the dialect.
+    pub fn quote(&self, name: &str) -> String {
+        self.dialect.quote(name)
+    }
+
+    /// The prefixed, quoted name of `table`.
+    pub fn quoted_table(&self, table: &Table) -> String {
+        self.quote(&self.table_name(table))
+    }
+
     /// The whole up migration: every table in creation order, each followed
     /// by its indexes. No transaction statements: runners bring their own.
     pub fn up_sql(&self) -> String {
@@ -109,6 +129,9 @@ impl Schema {
 
     /// [`Schema::up_sql`], and where in it each table's
     /// [`Schema::create_sql`] stands, in the order of [`Schema::tables`].
+    /// Semver-exempt: for the macro, which names each table's statements
+    /// as slices of the whole.
+    #[doc(hidden)]
     pub fn up_sql_with_ranges(&self) -> (String, Vec<Range<usize>>) {
         let mut sql = String::with_capacity(8 * 1024);
         let mut ranges = Vec::new();
@@ -125,6 +148,8 @@ impl Schema {
 
     /// [`Schema::down_sql`], and where in it each table's
     /// [`Schema::drop_sql`] stands, in the order of [`Schema::tables`].
+    /// Semver-exempt, as [`Schema::up_sql_with_ranges`].
+    #[doc(hidden)]
     pub fn down_sql_with_ranges(&self) -> (String, Vec<Range<usize>>) {
         let mut sql = String::with_capacity(1024);
         let tables = self.tables();
@@ -152,69 +177,201 @@ impl Schema {
     }
 
     /// `INSERT` of every column of `table`, in column order, with the
-    /// dialect's numbered placeholders.
+    /// dialect's placeholders.
     pub fn insert_sql(&self, table: &Table) -> String {
-        let name = self.table_name(table);
         let columns = self.columns(table);
         let values = (1..=columns.len())
             .map(|n| self.dialect.placeholder(n))
             .collect::<Vec<_>>()
             .join(", ");
-        let columns = quoted_list(columns.iter().map(|c| c.name()));
-        format!("INSERT INTO \"{name}\" ({columns}) VALUES ({values})")
+        format!(
+            "INSERT INTO {} ({}) VALUES ({values})",
+            self.quoted_table(table),
+            self.column_list(&columns)
+        )
     }
 
     /// `SELECT` of every column of `table` by name, in the model's column
     /// order, whatever the physical order in the database.
     pub fn select_sql(&self, table: &Table) -> String {
-        let name = self.table_name(table);
-        let columns = quoted_list(self.columns(table).iter().map(|c| c.name()));
-        format!("SELECT {columns} FROM \"{name}\"")
+        format!(
+            "SELECT {} FROM {}",
+            self.column_list(&self.columns(table)),
+            self.quoted_table(table)
+        )
+    }
+
+    /// `SELECT` of every column of the one row whose [`Table::key`] columns
+    /// equal the parameters, in key order.
+    pub fn select_by_key_sql(&self, table: &Table) -> String {
+        format!(
+            "{} WHERE {}",
+            self.select_sql(table),
+            self.key_condition(table)
+        )
+    }
+
+    /// `DELETE` of the one row whose [`Table::key`] columns equal the
+    /// parameters, in key order.
+    pub fn delete_by_key_sql(&self, table: &Table) -> String {
+        format!(
+            "DELETE FROM {} WHERE {}",
+            self.quoted_table(table),
+            self.key_condition(table)
+        )
+    }
+
+    /// `DELETE` of every row whose `expires_at` is before the parameter
+    /// (the sweeper's statement); `None` for a table without `expires_at`.
+    pub fn delete_expired_sql(&self, table: &Table) -> Option<String> {
+        self.columns(table)
+            .iter()
+            .any(|c| c.name() == "expires_at")
+            .then(|| {
+                format!(
+                    "DELETE FROM {} WHERE {} < {}",
+                    self.quoted_table(table),
+                    self.quote("expires_at"),
+                    self.dialect.placeholder(1)
+                )
+            })
+    }
+
+    /// `"a" = $1 AND "b" = $2` over the table's key.
+    fn key_condition(&self, table: &Table) -> String {
+        table
+            .key()
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                format!(
+                    "{} = {}",
+                    self.quote(column),
+                    self.dialect.placeholder(i + 1)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
+    /// The quoted names of `columns`, comma-separated.
+    pub(crate) fn column_list(&self, columns: &[Column]) -> String {
+        self.quoted_list(columns.iter().map(Column::name))
+    }
+
+    /// The quoted `names`, comma-separated.
+    pub(crate) fn quoted_list<'a>(&self, names: impl Iterator<Item = &'a str>) -> String {
+        names.map(|n| self.quote(n)).collect::<Vec<_>>().join(", ")
     }
 
     pub(crate) fn write_create(&self, sql: &mut String, table: &Table) {
-        let name = self.table_name(table);
-        // `write!` into a String cannot fail; the results are ignored.
-        let _ = writeln!(sql, "CREATE TABLE \"{name}\" (");
-        let mut lines: Vec<String> = self
-            .columns(table)
-            .into_iter()
-            .map(|column| self.column_sql(table, column))
-            .collect();
-        if let Some(pkey) = table.primary_key_name(&name) {
-            let columns = quoted_list(table.primary_key().iter().copied());
-            lines.push(format!("CONSTRAINT \"{pkey}\" PRIMARY KEY ({columns})"));
+        let indexes = self.indexes(table);
+        if self.dialect == Dialect::Mysql {
+            // MySQL takes the indexes inside `CREATE TABLE`: one statement,
+            // which MySQL (whose DDL does not roll back) does whole or not
+            // at all.
+            self.write_create_table(
+                sql,
+                table,
+                &self.table_name(table),
+                &self.columns(table),
+                &indexes,
+            );
+            return;
         }
-        let _ = writeln!(sql, "  {}\n);", lines.join(",\n  "));
-        for index in self.indexes(table) {
-            self.write_create_index(sql, &name, index);
+        self.write_create_table(
+            sql,
+            table,
+            &self.table_name(table),
+            &self.columns(table),
+            &[],
+        );
+        for index in indexes {
+            self.write_create_index(sql, table, index);
         }
     }
 
-    /// `CREATE [UNIQUE] INDEX` of `index` on the table named `table`.
-    pub(crate) fn write_create_index(&self, sql: &mut String, table: &str, index: &Index) {
-        let unique = if index.is_unique() { "UNIQUE " } else { "" };
-        let index_name = index.name(table);
-        let columns = quoted_list(index.columns().iter().copied());
-        let _ = write!(
-            sql,
-            "CREATE {unique}INDEX \"{index_name}\" ON \"{table}\" ({columns})"
-        );
-        if let Some(Predicate::IsNull(column)) = index.predicate() {
-            let _ = write!(sql, " WHERE \"{column}\" IS NULL");
+    /// `CREATE TABLE` named `name` with `columns`, `table`'s primary key
+    /// and, in MySQL, the `inline` indexes.
+    pub(crate) fn write_create_table(
+        &self,
+        sql: &mut String,
+        table: &Table,
+        name: &str,
+        columns: &[Column],
+        inline: &[&Index],
+    ) {
+        // `write!` into a String cannot fail; the results are ignored.
+        let _ = writeln!(sql, "CREATE TABLE {} (", self.quote(name));
+        let mut lines: Vec<String> = columns
+            .iter()
+            .map(|column| self.column_sql(table, column))
+            .collect();
+        if !table.primary_key().is_empty() {
+            let columns = self.quoted_list(table.primary_key().iter().copied());
+            // MySQL names every primary key `PRIMARY`, whatever it is told.
+            match table.primary_key_name(&self.table_name(table)) {
+                Some(pkey) if self.dialect != Dialect::Mysql => lines.push(format!(
+                    "CONSTRAINT {} PRIMARY KEY ({columns})",
+                    self.quote(&pkey)
+                )),
+                _ => lines.push(format!("PRIMARY KEY ({columns})")),
+            }
+        }
+        let table_name = self.table_name(table);
+        for index in inline {
+            let unique = if index.is_unique() { "UNIQUE " } else { "" };
+            lines.push(format!(
+                "{unique}KEY {} ({})",
+                self.quote(&index.name(&table_name)),
+                self.quoted_list(index.columns().iter().copied())
+            ));
+        }
+        let _ = write!(sql, "  {}\n)", lines.join(",\n  "));
+        if self.dialect == Dialect::Mysql {
+            // Byte-wise comparison, as PostgreSQL's equality: two jti or
+            // nonce values that differ in case are different keys.
+            sql.push_str(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
         }
         sql.push_str(";\n");
     }
 
+    /// `CREATE [UNIQUE] INDEX` of `index` on `table`.
+    pub(crate) fn write_create_index(&self, sql: &mut String, table: &Table, index: &Index) {
+        sql.push_str(&self.create_index_sql(table, index));
+        sql.push('\n');
+    }
+
+    /// `CREATE [UNIQUE] INDEX ...;` of `index` on `table`. MySQL has no
+    /// partial indexes: there the index covers every row, NULLs included,
+    /// which still serves `WHERE used_at IS NULL`.
+    pub(crate) fn create_index_sql(&self, table: &Table, index: &Index) -> String {
+        let name = self.table_name(table);
+        let unique = if index.is_unique() { "UNIQUE " } else { "" };
+        let mut sql = format!(
+            "CREATE {unique}INDEX {} ON {} ({})",
+            self.quote(&index.name(&name)),
+            self.quote(&name),
+            self.quoted_list(index.columns().iter().copied())
+        );
+        if let Some(Predicate::IsNull(column)) = index.predicate() {
+            if self.dialect != Dialect::Mysql {
+                let _ = write!(sql, " WHERE {} IS NULL", self.quote(column));
+            }
+        }
+        sql.push(';');
+        sql
+    }
+
     pub(crate) fn write_drop(&self, sql: &mut String, table: &Table) {
-        let _ = writeln!(sql, "DROP TABLE \"{}\";", self.table_name(table));
+        let _ = writeln!(sql, "DROP TABLE {};", self.quoted_table(table));
     }
 
     /// A column's definition, as in `CREATE TABLE` and `ADD COLUMN`.
     pub(crate) fn column_sql(&self, table: &Table, column: &Column) -> String {
         let mut line = format!(
-            "\"{}\" {}",
-            column.name(),
+            "{} {}",
+            self.quote(column.name()),
             self.dialect.sql_type(column.logical_type())
         );
         // SQLite lets a non-INTEGER primary key hold NULL unless told not to.
@@ -227,11 +384,4 @@ impl Schema {
         }
         line
     }
-}
-
-pub(crate) fn quoted_list<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    names
-        .map(|n| format!("\"{n}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

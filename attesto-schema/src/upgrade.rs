@@ -1,20 +1,38 @@
 //! Upgrades between releases: the SQL that moves a database installed at
 //! one release to a later one, and back, without losing a row.
+//!
+//! What can change between releases: tables are added, columns are added
+//! (nullable or with a default) and indexes are added, and a column may
+//! lose its `NOT NULL`. Going down restores the constraint only when no row
+//! holds NULL; otherwise the down migration fails, naming the column,
+//! before it has changed anything, rather than deleting or inventing data.
+//!
+//! Per dialect:
+//! - PostgreSQL runs DDL in transactions: run the whole upgrade in one.
+//! - SQLite cannot change a column's nullability in place: the table is
+//!   rebuilt (created anew, rows copied, renamed, indexes recreated), as
+//!   SQLite's documentation prescribes.
+//! - MySQL commits each DDL statement on its own. Every statement of an
+//!   upgrade is guarded by the catalog (`information_schema`) or is
+//!   idempotent, so that an upgrade that fails part-way can be run again to
+//!   completion.
 
 use std::fmt;
 use std::fmt::Write as _;
 
 use crate::dialect::Dialect;
+use crate::model::{Column, Index, Release, Table};
 use crate::prefix::PrefixError;
-use crate::release::{Release, known_releases};
 use crate::schema::Schema;
+use crate::versions::releases_with_versions;
 
-/// An upgrade of one database from an earlier release to a later one.
+/// An upgrade of one database from an earlier release to a later one (or
+/// to the same one, which changes nothing).
 ///
 /// ```
-/// use attesto_schema::{Dialect, Release, Upgrade};
+/// use attesto_schema::{Dialect, Release, Upgrade, Version};
 ///
-/// let from: Release = "0.6.1".parse()?;
+/// let from = "0.6.1".parse::<Version>()?.release();
 /// let upgrade = Upgrade::new(Dialect::Postgres, "", from, Release::latest())?;
 /// assert!(upgrade.up_sql().contains("ADD COLUMN \"resource\""));
 /// assert!(upgrade.down_sql().contains("DROP TABLE \"attesto_consent_grants\""));
@@ -22,21 +40,22 @@ use crate::schema::Schema;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upgrade {
-    from: Release,
+    from: Schema,
     to: Schema,
 }
 
 /// Why an upgrade was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UpgradeError {
     /// The prefix is invalid or too long.
     Prefix(PrefixError),
-    /// `from` is not earlier than `to`.
+    /// The upgrade does not go forward.
     NotForward {
-        /// The release the database is at.
-        from: Release,
-        /// The release asked for.
-        to: Release,
+        /// The version (or release) the database is at.
+        from: String,
+        /// The version (or release) asked for.
+        to: String,
     },
 }
 
@@ -46,9 +65,10 @@ impl fmt::Display for UpgradeError {
             UpgradeError::Prefix(e) => e.fmt(f),
             UpgradeError::NotForward { from, to } => write!(
                 f,
-                "cannot upgrade from release \"{from}\" to \"{to}\": an upgrade goes from an \
-                 earlier release to a later one; known releases, oldest first, are {}",
-                known_releases()
+                "cannot upgrade from \"{from}\" to \"{to}\": an upgrade goes from an earlier \
+                 version to a later one (its down migration goes back); the schema releases, \
+                 oldest first, are {}",
+                releases_with_versions()
             ),
         }
     }
@@ -62,6 +82,22 @@ impl From<PrefixError> for UpgradeError {
     }
 }
 
+/// What an upgrade changes in one table that both releases have.
+struct TableChange {
+    /// Columns of the target release that the source release lacks.
+    added_columns: Vec<Column>,
+    /// Indexes of the target release that the source release lacks.
+    added_indexes: Vec<&'static Index>,
+    /// Columns that lose `NOT NULL`, as the target defines them.
+    relaxed: Vec<Column>,
+}
+
+impl TableChange {
+    fn is_empty(&self) -> bool {
+        self.added_columns.is_empty() && self.added_indexes.is_empty() && self.relaxed.is_empty()
+    }
+}
+
 impl Upgrade {
     /// The upgrade from `from` to `to` of the tables named with `prefix`.
     pub fn new(
@@ -70,16 +106,26 @@ impl Upgrade {
         from: Release,
         to: Release,
     ) -> Result<Upgrade, UpgradeError> {
-        if from >= to {
-            return Err(UpgradeError::NotForward { from, to });
+        if from > to {
+            return Err(UpgradeError::NotForward {
+                from: from.to_string(),
+                to: to.to_string(),
+            });
         }
-        let to = Schema::at_release(dialect, prefix, to)?;
-        Ok(Upgrade { from, to })
+        Ok(Upgrade {
+            from: Schema::at_release(dialect, prefix, from)?,
+            to: Schema::at_release(dialect, prefix, to)?,
+        })
     }
 
     /// The release the database is at before the upgrade.
     pub fn from(&self) -> Release {
-        self.from
+        self.from.release()
+    }
+
+    /// The schema before the upgrade.
+    pub fn source(&self) -> &Schema {
+        &self.from
     }
 
     /// The schema after the upgrade.
@@ -87,86 +133,369 @@ impl Upgrade {
         &self.to
     }
 
+    /// Whether the upgrade changes nothing (both releases are the same).
+    pub fn is_empty(&self) -> bool {
+        self.from.release() == self.to.release()
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.to.dialect()
+    }
+
+    fn is_new(&self, table: &Table) -> bool {
+        table.added_in() > self.from.release()
+    }
+
+    fn change(&self, table: &Table) -> TableChange {
+        let before = self.from.columns(table);
+        let after = self.to.columns(table);
+        let had = |name: &str| before.iter().find(|c| c.name() == name);
+        TableChange {
+            added_columns: after
+                .iter()
+                .filter(|c| had(c.name()).is_none())
+                .copied()
+                .collect(),
+            added_indexes: self
+                .to
+                .indexes(table)
+                .into_iter()
+                .filter(|i| !self.from.indexes(table).contains(i))
+                .collect(),
+            relaxed: after
+                .iter()
+                .filter(|c| had(c.name()).is_some_and(|b| !b.is_nullable() && c.is_nullable()))
+                .copied()
+                .collect(),
+        }
+    }
+
     /// Moves a database at `from` to the target release: adds the missing
-    /// columns (with their defaults, so existing rows stay valid), the
-    /// missing indexes and the missing tables, in creation order.
+    /// tables, columns (with their defaults, so existing rows stay valid)
+    /// and indexes, and drops the `NOT NULL` the target no longer has.
     pub fn up_sql(&self) -> String {
-        let schema = &self.to;
         let mut sql = String::with_capacity(8 * 1024);
-        for table in schema.tables() {
-            let name = schema.table_name(table);
-            if table.added_in() > self.from {
-                separate(&mut sql);
-                schema.write_create(&mut sql, table);
-                continue;
+        for table in self.to.tables() {
+            let mut part = String::new();
+            if self.is_new(table) {
+                self.create_new(&mut part, table);
+            } else {
+                self.upgrade_table(&mut part, table);
             }
-            let columns = self.added_columns(table);
-            let indexes = self.added_indexes(table);
-            if !columns.is_empty() || !indexes.is_empty() {
-                separate(&mut sql);
-            }
-            for column in columns {
-                let _ = writeln!(
-                    sql,
-                    "ALTER TABLE \"{name}\" ADD COLUMN {};",
-                    schema.column_sql(table, column)
-                );
-            }
-            for index in indexes {
-                schema.write_create_index(&mut sql, &name, index);
-            }
+            append(&mut sql, &part);
         }
         sql
     }
 
     /// Returns a database at the target release to `from`: the reverse of
-    /// [`Upgrade::up_sql`], keeping the rows of the tables `from` had.
+    /// [`Upgrade::up_sql`], keeping the rows of the tables `from` had. A
+    /// `NOT NULL` the target dropped is restored only where no row holds
+    /// NULL: the checks come first, so that a refused down migration has
+    /// changed nothing.
     pub fn down_sql(&self) -> String {
-        let schema = &self.to;
         let mut sql = String::with_capacity(2 * 1024);
-        for table in schema.tables().into_iter().rev() {
-            if table.added_in() > self.from {
-                schema.write_drop(&mut sql, table);
-                continue;
+        let tables = self.to.tables();
+        let mut guards = String::new();
+        for table in &tables {
+            if !self.is_new(table) {
+                for column in self.change(table).relaxed {
+                    self.guard_not_null(&mut guards, table, &column);
+                }
             }
-            let name = schema.table_name(table);
-            // Indexes first: SQLite refuses to drop an indexed column.
-            for index in self.added_indexes(table).into_iter().rev() {
-                let _ = writeln!(sql, "DROP INDEX \"{}\";", index.name(&name));
+        }
+        append(&mut sql, &guards);
+        for table in tables.into_iter().rev() {
+            let mut part = String::new();
+            if self.is_new(table) {
+                self.drop_new(&mut part, table);
+            } else {
+                self.downgrade_table(&mut part, table);
             }
-            for column in self.added_columns(table).into_iter().rev() {
-                let _ = writeln!(
-                    sql,
-                    "ALTER TABLE \"{name}\" DROP COLUMN \"{}\";",
-                    column.name()
-                );
-            }
+            append(&mut sql, &part);
         }
         sql
     }
 
-    fn added_columns(&self, table: &crate::Table) -> Vec<&'static crate::Column> {
-        let from = self.from;
-        self.to
-            .columns(table)
-            .into_iter()
-            .filter(|c| c.added_in() > from)
-            .collect()
+    fn create_new(&self, sql: &mut String, table: &Table) {
+        if self.dialect() == Dialect::Mysql {
+            // One statement, indexes inline: it happens whole or not at
+            // all, and `IF NOT EXISTS` lets a re-run pass it.
+            let create = self.to.create_sql(table);
+            sql.push_str(&create.replacen("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1));
+        } else {
+            self.to.write_create(sql, table);
+        }
     }
 
-    fn added_indexes(&self, table: &crate::Table) -> Vec<&'static crate::Index> {
-        let from = self.from;
-        self.to
-            .indexes(table)
-            .into_iter()
-            .filter(|i| i.added_in() > from)
-            .collect()
+    fn drop_new(&self, sql: &mut String, table: &Table) {
+        match self.dialect() {
+            Dialect::Mysql => {
+                let _ = writeln!(sql, "DROP TABLE IF EXISTS {};", self.to.quoted_table(table));
+            }
+            _ => self.to.write_drop(sql, table),
+        }
+    }
+
+    fn upgrade_table(&self, sql: &mut String, table: &Table) {
+        let change = self.change(table);
+        if change.is_empty() {
+            return;
+        }
+        let name = self.to.quoted_table(table);
+        match self.dialect() {
+            Dialect::Sqlite if !change.relaxed.is_empty() => {
+                rebuild(sql, &self.from, &self.to, table);
+            }
+            Dialect::Postgres | Dialect::Sqlite => {
+                for column in &change.relaxed {
+                    let _ = writeln!(
+                        sql,
+                        "ALTER TABLE {name} ALTER COLUMN {} DROP NOT NULL;",
+                        self.to.quote(column.name())
+                    );
+                }
+                for column in &change.added_columns {
+                    let _ = writeln!(
+                        sql,
+                        "ALTER TABLE {name} ADD COLUMN {};",
+                        self.to.column_sql(table, column)
+                    );
+                }
+                for index in &change.added_indexes {
+                    self.to.write_create_index(sql, table, index);
+                }
+            }
+            Dialect::Mysql => {
+                for column in &change.relaxed {
+                    // Idempotent: modifying a column to what it is already
+                    // changes nothing.
+                    let _ = writeln!(
+                        sql,
+                        "ALTER TABLE {name} MODIFY COLUMN {};",
+                        self.to.column_sql(table, column)
+                    );
+                }
+                for column in &change.added_columns {
+                    let ddl = format!(
+                        "ALTER TABLE {name} ADD COLUMN {}",
+                        self.to.column_sql(table, column)
+                    );
+                    mysql_guarded(sql, &self.column_exists(table, column.name()), false, &ddl);
+                }
+                for index in &change.added_indexes {
+                    let ddl = self.to.create_index_sql(table, index);
+                    let ddl = ddl.trim_end_matches(';');
+                    mysql_guarded(sql, &self.index_exists(table, index), false, ddl);
+                }
+            }
+        }
+    }
+
+    fn downgrade_table(&self, sql: &mut String, table: &Table) {
+        let change = self.change(table);
+        if change.is_empty() {
+            return;
+        }
+        let name = self.to.quoted_table(table);
+        let table_name = self.to.table_name(table);
+        match self.dialect() {
+            Dialect::Sqlite if !change.relaxed.is_empty() => {
+                rebuild(sql, &self.to, &self.from, table);
+            }
+            Dialect::Postgres | Dialect::Sqlite => {
+                // Indexes first: SQLite refuses to drop an indexed column.
+                for index in change.added_indexes.iter().rev() {
+                    let _ = writeln!(
+                        sql,
+                        "DROP INDEX {};",
+                        self.to.quote(&index.name(&table_name))
+                    );
+                }
+                for column in change.added_columns.iter().rev() {
+                    let _ = writeln!(
+                        sql,
+                        "ALTER TABLE {name} DROP COLUMN {};",
+                        self.to.quote(column.name())
+                    );
+                }
+                for column in change.relaxed.iter().rev() {
+                    let _ = writeln!(
+                        sql,
+                        "ALTER TABLE {name} ALTER COLUMN {} SET NOT NULL;",
+                        self.to.quote(column.name())
+                    );
+                }
+            }
+            Dialect::Mysql => {
+                for index in change.added_indexes.iter().rev() {
+                    let ddl = format!(
+                        "DROP INDEX {} ON {name}",
+                        self.to.quote(&index.name(&table_name))
+                    );
+                    mysql_guarded(sql, &self.index_exists(table, index), true, &ddl);
+                }
+                for column in change.added_columns.iter().rev() {
+                    let ddl = format!(
+                        "ALTER TABLE {name} DROP COLUMN {}",
+                        self.to.quote(column.name())
+                    );
+                    mysql_guarded(sql, &self.column_exists(table, column.name()), true, &ddl);
+                }
+                let before = self.from.columns(table);
+                for column in change.relaxed.iter().rev() {
+                    if let Some(restored) = before.iter().find(|c| c.name() == column.name()) {
+                        let _ = writeln!(
+                            sql,
+                            "ALTER TABLE {name} MODIFY COLUMN {};",
+                            self.from.column_sql(table, restored)
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A check that no row of `table` holds NULL in `column`, which fails
+    /// with a message saying what to do when one does.
+    fn guard_not_null(&self, sql: &mut String, table: &Table, column: &Column) {
+        let name = self.to.quoted_table(table);
+        let col = self.to.quote(column.name());
+        let message = format!(
+            "attesto: cannot restore NOT NULL on {}.{}: some rows hold NULL there, which \
+             schema release {} cannot store; update or delete them, then run this down \
+             migration again",
+            self.to.table_name(table),
+            column.name(),
+            self.from.release()
+        );
+        match self.dialect() {
+            Dialect::Postgres => {
+                let _ = writeln!(
+                    sql,
+                    "DO $attesto$ BEGIN IF EXISTS (SELECT 1 FROM {name} WHERE {col} IS NULL) \
+                     THEN RAISE EXCEPTION '{}'; END IF; END $attesto$;",
+                    message.replace('\'', "''")
+                );
+            }
+            Dialect::Sqlite => {
+                // SQLite has no procedural code: a named CHECK constraint on
+                // a scratch table carries the message into the error.
+                let guard = self.to.quote("attesto_not_null_guard");
+                let _ = writeln!(sql, "DROP TABLE IF EXISTS temp.{guard};");
+                let _ = writeln!(
+                    sql,
+                    "CREATE TEMP TABLE {guard} (\"nulls\" INTEGER CONSTRAINT {} CHECK (\"nulls\" = 0));",
+                    self.to.quote(&message.replace('"', "'"))
+                );
+                let _ = writeln!(
+                    sql,
+                    "INSERT INTO {guard} SELECT COUNT(*) FROM {name} WHERE {col} IS NULL;"
+                );
+                let _ = writeln!(sql, "DROP TABLE temp.{guard};");
+            }
+            Dialect::Mysql => {
+                // No anonymous blocks in MySQL 8, and SIGNAL cannot be
+                // prepared: when a row holds NULL, the guard runs a
+                // statement that fails with a CHECK constraint whose name
+                // says what is wrong, and adds nothing.
+                let constraint = "attesto_rows_hold_null_cannot_restore_not_null";
+                let failing = format!(
+                    "ALTER TABLE {name} ADD CONSTRAINT `{constraint}` CHECK ({col} IS NOT NULL)"
+                );
+                let _ = writeln!(sql, "-- {message}");
+                let condition = format!("EXISTS (SELECT 1 FROM {name} WHERE {col} IS NULL)");
+                mysql_if(sql, &condition, &failing, "DO 0");
+            }
+        }
+    }
+
+    /// The MySQL condition that `column` exists in `table`.
+    fn column_exists(&self, table: &Table, column: &str) -> String {
+        format!(
+            "EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+             AND TABLE_NAME = '{}' AND COLUMN_NAME = '{column}')",
+            self.to.table_name(table)
+        )
+    }
+
+    /// The MySQL condition that `index` exists on `table`.
+    fn index_exists(&self, table: &Table, index: &Index) -> String {
+        let name = self.to.table_name(table);
+        format!(
+            "EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+             AND TABLE_NAME = '{name}' AND INDEX_NAME = '{}')",
+            index.name(&name)
+        )
     }
 }
 
-/// A blank line between the statements of two tables.
-fn separate(sql: &mut String) {
+/// Appends `part` to `sql`, a blank line between the parts of two tables.
+fn append(sql: &mut String, part: &str) {
+    if part.is_empty() {
+        return;
+    }
     if !sql.is_empty() {
         sql.push('\n');
     }
+    sql.push_str(part);
+}
+
+/// Rebuilds SQLite's `table` from `from`'s definition to `to`'s: a new table
+/// with `to`'s columns, the rows copied column by column (columns `to`
+/// adds take their defaults), the old table dropped, the new one renamed,
+/// and `to`'s indexes created.
+fn rebuild(sql: &mut String, from: &Schema, to: &Schema, table: &Table) {
+    let name = to.table_name(table);
+    let scratch = format!("{name}__attesto_rebuild");
+    let before = from.columns(table);
+    let after = to.columns(table);
+    let common: Vec<Column> = after
+        .iter()
+        .filter(|c| before.iter().any(|b| b.name() == c.name()))
+        .copied()
+        .collect();
+    to.write_create_table(sql, table, &scratch, &after, &[]);
+    let columns = to.column_list(&common);
+    let _ = writeln!(
+        sql,
+        "INSERT INTO {} ({columns}) SELECT {columns} FROM {};",
+        to.quote(&scratch),
+        to.quote(&name)
+    );
+    let _ = writeln!(sql, "DROP TABLE {};", to.quote(&name));
+    let _ = writeln!(
+        sql,
+        "ALTER TABLE {} RENAME TO {};",
+        to.quote(&scratch),
+        to.quote(&name)
+    );
+    for index in to.indexes(table) {
+        to.write_create_index(sql, table, index);
+    }
+}
+
+/// A MySQL statement run only when `exists` is `when_exists`: re-running
+/// the migration skips what an earlier, interrupted run already did.
+fn mysql_guarded(sql: &mut String, exists: &str, when_exists: bool, ddl: &str) {
+    let (then, otherwise) = if when_exists {
+        (ddl, "DO 0")
+    } else {
+        ("DO 0", ddl)
+    };
+    mysql_if(sql, exists, then, otherwise);
+}
+
+/// Runs `then` when `condition` holds, else `otherwise`, as a prepared
+/// statement (MySQL has no conditional DDL outside stored programs).
+fn mysql_if(sql: &mut String, condition: &str, then: &str, otherwise: &str) {
+    let quote = |s: &str| s.replace('\'', "''");
+    let _ = writeln!(
+        sql,
+        "SET @attesto_ddl = IF({condition}, '{}', '{}');",
+        quote(then),
+        quote(otherwise)
+    );
+    sql.push_str("PREPARE attesto_ddl FROM @attesto_ddl;\n");
+    sql.push_str("EXECUTE attesto_ddl;\n");
+    sql.push_str("DEALLOCATE PREPARE attesto_ddl;\n");
 }

@@ -1,9 +1,9 @@
 //! The model's shape, read through the public API.
 
-use attesto_schema::{ColumnDefault, Dialect, LogicalType, Schema, table, tables};
+use attesto_schema::{ColumnDefault, Dialect, LogicalType, Schema, Version, table, tables};
 
 #[test]
-fn nine_tables_in_creation_order() {
+fn ten_tables_in_creation_order() {
     let names: Vec<_> = tables().iter().map(|t| t.name()).collect();
     assert_eq!(
         names,
@@ -11,6 +11,7 @@ fn nine_tables_in_creation_order() {
             "attesto_authorization_codes",
             "attesto_refresh_tokens",
             "attesto_device_codes",
+            "attesto_ciba_requests",
             "attesto_logout_sessions",
             "dpop_nonces",
             "dpop_replays",
@@ -19,12 +20,16 @@ fn nine_tables_in_creation_order() {
             "attesto_consent_grants",
         ]
     );
+    let short: Vec<_> = tables().iter().map(|t| t.short_name()).collect();
+    assert_eq!(short[0], "authorization_codes");
+    assert_eq!(short[5], "dpop_nonces");
 }
 
 #[test]
 fn keys_columns_and_indexes_are_readable() {
     let codes = table("attesto_authorization_codes").expect("codes");
     assert!(codes.primary_key().is_empty());
+    assert_eq!(codes.key(), ["code_hash"]);
     assert_eq!(codes.columns().len(), 19);
     let scope = codes.column("scope").expect("scope");
     assert_eq!(scope.logical_type(), LogicalType::Strings);
@@ -44,36 +49,60 @@ fn keys_columns_and_indexes_are_readable() {
             "oauth_dpop_nonces_unused_index"
         ]
     );
+    assert_eq!(table("dpop_replays").map(|t| t.key()), Some(&["jti"][..]));
+    let ciba = table("attesto_ciba_requests").expect("ciba");
+    assert_eq!(ciba.columns().len(), 21);
     assert_eq!(
-        table("dpop_replays").map(|t| t.primary_key()),
-        Some(&["jti"][..])
+        ciba.column("client_notification_token")
+            .map(|c| c.logical_type()),
+        Some(LogicalType::Text)
     );
+}
+
+#[test]
+fn a_column_can_lose_not_null_in_a_later_release() {
+    let logout = table("attesto_logout_sessions").expect("logout");
+    let uri = logout.column("backchannel_logout_uri").expect("uri");
+    let before: Version = "1.0.0".parse().expect("version");
+    let after: Version = "1.1.0".parse().expect("version");
+    assert!(!uri.at(before.release()).is_nullable());
+    assert!(uri.at(after.release()).is_nullable());
+    assert_eq!(uri.nullable_since(), Some(after.release()));
+    let columns: Vec<_> = logout
+        .columns_at(before.release())
+        .iter()
+        .map(|c| c.name())
+        .collect();
+    assert!(!columns.contains(&"frontchannel_logout_uri"));
 }
 
 #[test]
 fn up_and_down_mirror_each_other() {
     for dialect in Dialect::ALL {
         let schema = Schema::new(dialect, "p_").expect("valid");
-        let up = schema.up_sql();
-        let down = schema.down_sql();
-        let created: Vec<_> = up
+        let q = dialect.quote_char();
+        let created: Vec<String> = schema
+            .up_sql()
             .lines()
-            .filter_map(|l| l.strip_prefix("CREATE TABLE \""))
-            .filter_map(|l| l.split('"').next())
+            .filter_map(|l| l.strip_prefix(&format!("CREATE TABLE {q}")))
+            .filter_map(|l| l.split(q).next())
+            .map(str::to_owned)
             .collect();
-        let mut dropped: Vec<_> = down
+        let mut dropped: Vec<String> = schema
+            .down_sql()
             .lines()
-            .filter_map(|l| l.strip_prefix("DROP TABLE \""))
-            .filter_map(|l| l.split('"').next())
+            .filter_map(|l| l.strip_prefix(&format!("DROP TABLE {q}")))
+            .filter_map(|l| l.split(q).next())
+            .map(str::to_owned)
             .collect();
         dropped.reverse();
-        assert_eq!(created, dropped);
-        assert_eq!(created.len(), 9);
+        assert_eq!(created, dropped, "{dialect}");
+        assert_eq!(created.len(), 10);
     }
 }
 
 #[test]
-fn insert_uses_the_dialects_placeholders() {
+fn statements_use_the_dialects_placeholders_and_quotes() {
     let replays = table("dpop_replays").expect("replays");
     let pg = Schema::new(Dialect::Postgres, "").expect("valid");
     assert_eq!(
@@ -88,5 +117,49 @@ fn insert_uses_the_dialects_placeholders() {
     assert_eq!(
         lite.select_sql(replays),
         "SELECT \"jti\", \"expires_at\", \"inserted_at\" FROM \"dpop_replays\""
+    );
+    let my = Schema::new(Dialect::Mysql, "").expect("valid");
+    assert_eq!(
+        my.insert_sql(replays),
+        "INSERT INTO `dpop_replays` (`jti`, `expires_at`, `inserted_at`) VALUES (?, ?, ?)"
+    );
+    let codes = table("attesto_authorization_codes").expect("codes");
+    assert!(
+        pg.select_by_key_sql(codes)
+            .ends_with(" WHERE \"code_hash\" = $1")
+    );
+    assert_eq!(
+        pg.delete_by_key_sql(codes),
+        "DELETE FROM \"attesto_authorization_codes\" WHERE \"code_hash\" = $1"
+    );
+    assert_eq!(
+        my.delete_expired_sql(replays).as_deref(),
+        Some("DELETE FROM `dpop_replays` WHERE `expires_at` < ?")
+    );
+}
+
+#[test]
+fn mysql_keeps_names_and_fits_innodb() {
+    let schema = Schema::new(Dialect::Mysql, "oauth_").expect("valid");
+    let up = schema.up_sql();
+    assert!(up.contains("`scope` json NOT NULL DEFAULT ('[]')"));
+    assert!(up.contains("`id` binary(16) NOT NULL"));
+    assert!(up.contains("`expires_at` datetime(6) NOT NULL"));
+    assert!(up.contains("ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"));
+    // The partial index keeps its name, without the predicate MySQL lacks.
+    assert!(up.contains("KEY `oauth_dpop_nonces_unused_index` (`used_at`)"));
+    // The widest index, (sid, client_id), is 2 x 255 x 4 bytes: within
+    // InnoDB's 3072.
+    assert!(up.contains(
+        "UNIQUE KEY `oauth_attesto_logout_sessions_sid_client_id_index` (`sid`, `client_id`)"
+    ));
+    // 64 bytes: the longest name (54) leaves 10 bytes of prefix.
+    assert!(Schema::new(Dialect::Mysql, "abcdefghi_").is_ok());
+    let error = Schema::new(Dialect::Mysql, "abcdefghij_").expect_err("too long");
+    assert!(
+        error
+            .to_string()
+            .contains("64-byte limit of MySQL (which would refuse it)"),
+        "{error}"
     );
 }

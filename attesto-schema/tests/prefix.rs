@@ -34,6 +34,7 @@ fn refuses_everything_else_without_normalising() {
             matches!(&error, PrefixError::Invalid { prefix: p, .. } if p == prefix),
             "{error:?}"
         );
+        assert!(Schema::new(Dialect::Mysql, prefix).is_err());
         assert!(message.contains(reason), "{prefix:?}: {message}");
         assert!(message.contains("^[a-z_][a-z0-9_]*$"), "{message}");
         assert!(Schema::new(Dialect::Postgres, prefix).is_err());
@@ -74,7 +75,7 @@ fn the_postgres_length_limit_is_exact() {
     for part in [
         "\"abcdefghi_attesto_pushed_authorization_requests_expires_at_index\"",
         "64 bytes",
-        "63-byte limit of PostgreSQL",
+        "63-byte limit of PostgreSQL (which would silently truncate it)",
         "at most 9 bytes",
     ] {
         assert!(message.contains(part), "{message}");
@@ -94,9 +95,9 @@ fn dialect_names_round_trip() {
     for dialect in Dialect::ALL {
         assert_eq!(dialect.name().parse::<Dialect>(), Ok(dialect));
     }
-    let error = "mysql".parse::<Dialect>().expect_err("unknown");
+    let error = "mariadb".parse::<Dialect>().expect_err("unknown");
     assert_eq!(
         error.to_string(),
-        "unknown dialect \"mysql\"; expected one of \"postgres\", \"sqlite\""
+        "unknown dialect \"mariadb\"; expected one of \"postgres\", \"sqlite\", \"mysql\" (did you mean \"mysql\"?)"
     );
 }

@@ -1,28 +1,43 @@
 //! The `attesto` command: `gen-migration` writes a migration into a
 //! migrations directory, `check` compares one on disk with what attesto
 //! generates. Prefix resolution, validation and SQL are the macro's own.
+//!
+//! Semver-exempt: this module exists for the `attesto` binary and its
+//! tests.
 
-mod diff;
-mod options;
+mod args;
+mod error;
+mod write;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::config::{PrefixSources, resolve_prefix};
-use crate::migration::{FoundMigration, Migration, MigrationFormat, UtcTime, find_migrations};
-use crate::release::Release;
-use crate::upgrade::UpgradeError;
+use crate::drift::compare;
+use crate::files::read_text;
+use crate::layout::{FoundMigration, MigrationFormat, UtcTime, find_migrations};
+use crate::migration::Migration;
+use crate::versions::Version;
 
-pub use options::USAGE;
-use options::{Command, Options, Parsed};
+pub use args::EXIT_CODES;
+use args::Options;
+pub use error::CliError;
 
 /// The migrations directory when none is given.
 const DEFAULT_MIGRATIONS: &str = "migrations";
 
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: `check` found drift.
+pub const EXIT_DRIFT: i32 = 1;
+/// Exit code: the command line is wrong.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: the work failed.
+pub const EXIT_FAILURE: i32 = 3;
+
 /// Runs the command line `args` (without the program name) in `cwd` at
-/// time `now`, writing to `out` and `err`; returns the exit code: 0 on
-/// success, 1 when the work was refused or a check found drift, 2 on a
-/// usage error.
+/// time `now`, writing to `out` and `err`; returns the exit code (see
+/// [`EXIT_CODES`]).
 pub fn run(
     args: &[String],
     cwd: &Path,
@@ -30,30 +45,38 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let result = match options::parse(args) {
-        Ok(Parsed::Help) => {
-            let _ = out.write_all(USAGE.as_bytes());
-            return 0;
+    let argv = std::iter::once("attesto".to_owned()).chain(args.iter().cloned());
+    let matches = match args::command().try_get_matches_from(argv) {
+        Ok(matches) => matches,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let text = e.render().to_string();
+            let _ = if e.use_stderr() {
+                err.write_all(text.as_bytes())
+            } else {
+                out.write_all(text.as_bytes())
+            };
+            return code;
         }
-        Err(message) => {
-            let _ = writeln!(err, "error: {message}\n\n{USAGE}");
-            return 2;
-        }
-        Ok(Parsed::Run(Command::Generate, options)) => generate(&options, cwd, now, out),
-        Ok(Parsed::Run(Command::Check, options)) => check(&options, cwd, out),
+    };
+    let result = match matches.subcommand() {
+        Some(("gen-migration", sub)) => generate(&Options::from_matches(sub), cwd, now, out),
+        Some(("check", sub)) => check(&Options::from_matches(sub), cwd, out),
+        // clap requires a subcommand and knows no other.
+        _ => Ok(EXIT_USAGE),
     };
     match result {
         Ok(code) => code,
-        Err(message) => {
-            let _ = writeln!(err, "error: {message}");
-            1
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            EXIT_FAILURE
         }
     }
 }
 
 /// The migration the options describe, its prefix resolved as the macro
 /// resolves it.
-fn migration(options: &Options, cwd: &Path) -> Result<Migration, String> {
+fn migration(options: &Options, cwd: &Path) -> Result<Migration, CliError> {
     let manifest = match &options.manifest_path {
         Some(path) => Some(cwd.join(path)),
         None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
@@ -67,19 +90,26 @@ fn migration(options: &Options, cwd: &Path) -> Result<Migration, String> {
         config_key: options.config_key.as_deref(),
         manifest,
     };
-    let resolved = resolve_prefix(&sources).map_err(|e| e.to_string())?;
+    let resolved = resolve_prefix(&sources)?;
     Migration::new(
         options.dialect.unwrap_or_default(),
         &resolved.prefix,
-        options.version.unwrap_or_else(Release::latest),
+        options.version.unwrap_or_else(Version::latest),
         options.from,
     )
-    .map_err(|e| match (e, &resolved.origin) {
-        (UpgradeError::Prefix(e), Some(origin)) => {
-            format!("{e} (the prefix comes from {origin})")
-        }
-        (e, _) => e.to_string(),
+    .map_err(|error| CliError::Migration {
+        error,
+        origin: resolved.origin,
     })
+}
+
+/// The migrations directory: where it is, and how to show it.
+fn migrations_dir(options: &Options, cwd: &Path) -> (PathBuf, PathBuf) {
+    let shown = options
+        .migrations_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_MIGRATIONS));
+    (cwd.join(&shown), shown)
 }
 
 fn generate(
@@ -87,90 +117,99 @@ fn generate(
     cwd: &Path,
     now: UtcTime,
     out: &mut dyn Write,
-) -> Result<i32, String> {
+) -> Result<i32, CliError> {
     let migration = migration(options, cwd)?;
-    let shown = options
-        .migrations_path
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_MIGRATIONS));
-    let dir = cwd.join(&shown);
+    let (dir, shown) = migrations_dir(options, cwd);
+    let shown_str = shown.display().to_string();
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::NotADirectory { path: shown_str });
+    }
+    std::fs::create_dir_all(&dir).map_err(|error| CliError::Io {
+        action: "create",
+        path: shown_str.clone(),
+        error,
+    })?;
+    let _lock = write::Lock::take(&dir, &shown)?;
     let name = migration.name();
-    if dir.is_dir() {
-        let existing = find_migrations(&dir, &name)
-            .map_err(|e| format!("cannot read {}: {e}", shown.display()))?;
-        if !existing.is_empty() {
-            let list = existing
+    let existing = find_migrations(&dir, &name).map_err(|error| CliError::Io {
+        action: "read",
+        path: shown_str.clone(),
+        error,
+    })?;
+    if !existing.is_empty() {
+        return Err(CliError::Exists {
+            name,
+            dir: shown_str,
+            found: existing
                 .iter()
-                .map(|f| relative(&f.up, cwd).display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
-            return Err(format!(
-                "a `{name}` migration already exists in {} ({list}); migration files are \
-                 frozen once written, so remove it first if you really mean to write it again",
-                shown.display()
-            ));
-        }
+                .map(|f| user_path(&f.up, &dir, &shown))
+                .collect(),
+        });
     }
     let format = options.format.unwrap_or_default();
-    let version = format
-        .next_version(&dir, now)
-        .map_err(|e| format!("cannot read {}: {e}", shown.display()))?;
-    let files = migration.files(format, &version);
-    for file in &files {
-        let path = dir.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        // `create_new`: never overwrite a file, even one that appeared
-        // since the check above.
-        let mut handle = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        handle
-            .write_all(file.contents.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        let _ = writeln!(out, "wrote {}", shown.join(&file.path).display());
+    let version = format.next_version(&dir, now).map_err(CliError::Version)?;
+    let written = write::write_all(&dir, &shown, &migration.files(format, &version))?;
+    for path in written {
+        let _ = writeln!(out, "wrote {}", path.display());
     }
-    Ok(0)
+    Ok(EXIT_OK)
 }
 
-fn check(options: &Options, cwd: &Path, out: &mut dyn Write) -> Result<i32, String> {
-    let (found, migration) = match &options.path {
+fn check(options: &Options, cwd: &Path, out: &mut dyn Write) -> Result<i32, CliError> {
+    let (found, migration, base, shown) = match &options.path {
         Some(path) => {
-            let found = at_path(&cwd.join(path))?;
+            let found = at_path(&cwd.join(path), path)?;
             let migration = if options.chooses_migration() {
                 migration(options, cwd)?
             } else {
-                let text = read(&found.up)?;
-                Migration::from_header(&text).map_err(|e| {
-                    format!(
-                        "{}: {e}; give the options it was generated with instead",
-                        relative(&found.up, cwd).display()
-                    )
+                let text = read(&found.up, &user_path(&found.up, cwd, Path::new("")))?;
+                Migration::from_header(&text).map_err(|error| CliError::Header {
+                    path: user_path(&found.up, cwd, Path::new("")),
+                    error,
                 })?
             };
-            (found, migration)
+            (found, migration, cwd.to_owned(), PathBuf::new())
         }
         None => {
-            let migration = migration(options, cwd)?;
-            let shown = options
-                .migrations_path
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_MIGRATIONS));
-            let name = migration.name();
-            let mut found = find_migrations(&cwd.join(&shown), &name)
-                .map_err(|e| format!("cannot read {}: {e}", shown.display()))?;
+            let (dir, shown) = migrations_dir(options, cwd);
+            let shown_str = shown.display().to_string();
+            // Without options, the migration found decides: read its header.
+            let candidates = if options.chooses_migration() {
+                let migration = migration(options, cwd)?;
+                let name = migration.name();
+                let found = find_migrations(&dir, &name).map_err(|error| CliError::Io {
+                    action: "read",
+                    path: shown_str.clone(),
+                    error,
+                })?;
+                (found, Some(migration), name)
+            } else {
+                let found = all_migrations(&dir).map_err(|error| CliError::Io {
+                    action: "read",
+                    path: shown_str.clone(),
+                    error,
+                })?;
+                (found, None, "attesto".to_owned())
+            };
+            let (mut found, migration, name) = candidates;
             if found.len() != 1 {
-                return Err(format!(
-                    "expected one `{name}` migration in {}, found {}",
-                    shown.display(),
-                    found.len()
-                ));
+                return Err(CliError::Count {
+                    name,
+                    dir: shown_str,
+                    found: found.len(),
+                });
             }
-            (found.remove(0), migration)
+            let found = found.remove(0);
+            let migration = match migration {
+                Some(migration) => migration,
+                None => {
+                    let path = user_path(&found.up, &dir, &shown);
+                    let text = read(&found.up, &path)?;
+                    Migration::from_header(&text)
+                        .map_err(|error| CliError::Header { path, error })?
+                }
+            };
+            (found, migration, dir, shown)
         }
     };
     let mut pairs = vec![(found.up.clone(), migration.up_file())];
@@ -179,43 +218,64 @@ fn check(options: &Options, cwd: &Path, out: &mut dyn Write) -> Result<i32, Stri
     }
     let mut drifted = false;
     for (path, expected) in &pairs {
-        let text = read(path)?;
-        let diff = diff::unified(
-            expected,
-            &text,
-            "generated",
-            &relative(path, cwd).display().to_string(),
-        );
-        if !diff.is_empty() {
+        let name = user_path(path, &base, &shown);
+        let text = read(path, &name)?;
+        if let Some(drift) = compare(Path::new(&name), expected, &text) {
             drifted = true;
-            let _ = writeln!(
+            let diff = similar::TextDiff::configure()
+                .timeout(std::time::Duration::from_secs(2))
+                .diff_lines(expected.as_str(), text.as_str());
+            let _ = writeln!(out, "{drift}");
+            let _ = write!(
                 out,
-                "{} differs from the migration attesto generates:\n{diff}",
-                relative(path, cwd).display()
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header("generated", &name)
             );
         }
     }
     if drifted {
-        return Ok(1);
+        return Ok(EXIT_DRIFT);
     }
-    let header = migration.header();
-    let summary = header
-        .split_once('(')
-        .and_then(|(_, rest)| rest.split_once(')'))
-        .map_or("", |(inside, _)| inside);
+    let summary = migration.summary();
     for (path, _) in &pairs {
         let _ = writeln!(
             out,
             "ok: {} matches the generated migration ({summary})",
-            relative(path, cwd).display()
+            user_path(path, &base, &shown)
         );
     }
-    Ok(0)
+    Ok(EXIT_OK)
 }
 
-/// The migration at `path`: a diesel directory, a sqlx up file (with its
-/// down file beside it) or a single up-only file.
-fn at_path(path: &Path) -> Result<FoundMigration, String> {
+/// Every attesto migration in `dir`: files and diesel directories whose
+/// name follows a layout and ends in an attesto migration name.
+fn all_migrations(dir: &Path) -> std::io::Result<Vec<FoundMigration>> {
+    let mut names = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let stem = name
+            .trim_end_matches(".sql")
+            .trim_end_matches(".up")
+            .trim_end_matches(".down");
+        if let Some(at) = stem
+            .find("create_attesto_tables")
+            .or_else(|| stem.find("upgrade_attesto_tables_"))
+        {
+            names.insert(stem[at..].to_owned());
+        }
+    }
+    let mut found = Vec::new();
+    for name in names {
+        found.extend(find_migrations(dir, &name)?);
+    }
+    Ok(found)
+}
+
+/// The migration at `path` (shown as `given`): a diesel directory, a sqlx
+/// up file (with its down file beside it) or a single up-only file.
+fn at_path(path: &Path, given: &Path) -> Result<FoundMigration, CliError> {
     if path.is_dir() {
         let down = path.join("down.sql");
         return Ok(FoundMigration {
@@ -224,10 +284,12 @@ fn at_path(path: &Path) -> Result<FoundMigration, String> {
             down: down.is_file().then_some(down),
         });
     }
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| format!("{} is not a migration file", path.display()))?;
+    let name =
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| CliError::NotAMigration {
+                path: given.display().to_string(),
+            })?;
     if let Some(stem) = name.strip_suffix(".up.sql") {
         let down = path.with_file_name(format!("{stem}.down.sql"));
         return Ok(FoundMigration {
@@ -248,11 +310,18 @@ fn at_path(path: &Path) -> Result<FoundMigration, String> {
     })
 }
 
-/// `path` relative to `cwd` where it lies below it, for messages.
-fn relative<'a>(path: &'a Path, cwd: &Path) -> &'a Path {
-    path.strip_prefix(cwd).unwrap_or(path)
+/// `path`, which lies in `dir`, as the user names it: under `shown`, the
+/// directory as they wrote it.
+fn user_path(path: &Path, dir: &Path, shown: &Path) -> String {
+    path.strip_prefix(dir)
+        .map_or_else(|_| path.to_owned(), |rest| shown.join(rest))
+        .display()
+        .to_string()
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+fn read(path: &Path, shown: &str) -> Result<String, CliError> {
+    read_text(path).map_err(|error| CliError::Read {
+        path: shown.to_owned(),
+        error,
+    })
 }

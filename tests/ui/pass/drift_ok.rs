@@ -12,13 +12,13 @@ mod diesel {
 mod refinery {
     attesto_macros::attesto_migration!(
         prefix = "ui_",
-        from = "0.6.1",
+        from = "0.19.0",
         migrations_path = "fixtures/migrations-refinery",
     );
 }
 
 fn main() {
     assert_eq!(sqlx::MIGRATION_NAME, "create_attesto_tables");
-    assert_eq!(refinery::MIGRATION_NAME, "upgrade_attesto_tables_0_6_1_to_0_19_0");
+    assert_eq!(refinery::MIGRATION_NAME, "upgrade_attesto_tables_0_18_0_to_1_2_0");
     assert_eq!(diesel::DIALECT, "sqlite");
 }

@@ -1,0 +1,110 @@
+//! postgres 0.19 and tokio-postgres 0.7 (the first re-exports the second's
+//! types, so one set of impls serves both): `TryFrom<&Row>` by column name,
+//! and `params()` in [`COLUMNS`] order for `INSERT_SQL`.
+//!
+//! `client.execute` takes `&[&(dyn ToSql + Sync)]`, so each parameter is a
+//! reference to a field. A timestamp with more precision than its column
+//! keeps is refused by putting, in its place, a reference to a constant
+//! whose `to_sql` fails with a message naming the column: the statement is
+//! never sent.
+
+use std::fmt::Write as _;
+
+use attesto_schema::{Schema, Table};
+
+use super::{Binding, binding};
+use crate::code::{Code, str_literal};
+use crate::types::RustTypes;
+
+pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, krate: &str) {
+    let _ = write!(
+        code,
+        r#"
+        /// Stands in `params()` for a timestamp with more precision than its column keeps:
+        /// encoding it fails with a message naming the column, so nothing is written.
+        #[doc(hidden)]
+        #[derive(Debug)]
+        pub struct __AttestoPostgresRefused(&'static str);
+        impl {krate}::types::ToSql for __AttestoPostgresRefused {{
+            fn to_sql(
+                &self,
+                _: &{krate}::types::Type,
+                _: &mut {krate}::types::private::BytesMut,
+            ) -> ::core::result::Result<
+                {krate}::types::IsNull,
+                ::std::boxed::Box<dyn ::std::error::Error + ::core::marker::Sync + ::core::marker::Send>,
+            > {{
+                ::core::result::Result::Err(self.0.into())
+            }}
+            fn accepts(_: &{krate}::types::Type) -> bool {{
+                true
+            }}
+            fn to_sql_checked(
+                &self,
+                ty: &{krate}::types::Type,
+                out: &mut {krate}::types::private::BytesMut,
+            ) -> ::core::result::Result<
+                {krate}::types::IsNull,
+                ::std::boxed::Box<dyn ::std::error::Error + ::core::marker::Sync + ::core::marker::Send>,
+            > {{
+                self.to_sql(ty, out)
+            }}
+        }}
+"#
+    );
+    for table in schema.tables() {
+        table_glue(code, schema, table, types, krate);
+    }
+}
+
+fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>, krate: &str) {
+    let dialect = schema.dialect();
+    let row = table.row_name();
+    let name = schema.table_name(table);
+    let columns = schema.columns(table);
+    let count = columns.len();
+    let _ = write!(
+        code,
+        r#"
+        impl {row} {{
+            /// The values of [`Self::INSERT_SQL`]'s parameters, in [`Self::COLUMNS`] order:
+            /// `client.execute({row}::INSERT_SQL, &row.params())?`. A timestamp with more
+            /// precision than its column keeps makes the statement fail, naming the column.
+            pub fn params(&self) -> [&(dyn {krate}::types::ToSql + ::core::marker::Sync); {count}] {{
+                [
+"#
+    );
+    for column in &columns {
+        let c = column.name();
+        match binding(dialect, column, types.of(table, column)) {
+            Binding::Timestamp(precision) => {
+                let _ = writeln!(
+                    code,
+                    "if AttestoTimestamp::attesto_subsec_nanos(&self.{c}) % {unit} == 0 {{ &self.{c} as &(dyn {krate}::types::ToSql + ::core::marker::Sync) }} \
+                     else {{ &__AttestoPostgresRefused({msg}) }},",
+                    unit = precision.unit(),
+                    msg = str_literal(&precision.message(&name, c)),
+                );
+            }
+            // jsonb and arrays bind as the field's own type (serde_json::Value,
+            // postgres_types::Json<T>, Vec<String>).
+            Binding::Json | Binding::Plain => {
+                let _ = writeln!(code, "&self.{c},");
+            }
+        }
+    }
+    code.push_str("]\n}\n}\n");
+    let _ = write!(
+        code,
+        "impl ::core::convert::TryFrom<&{krate}::Row> for {row} {{\n\
+         type Error = {krate}::Error;\n\
+         /// Reads the row by column name, whatever the order of the columns selected.\n\
+         fn try_from(row: &{krate}::Row) -> ::core::result::Result<Self, Self::Error> {{\n\
+         ::core::result::Result::Ok(Self {{\n"
+    );
+    for column in &columns {
+        let c = column.name();
+        let _ = writeln!(code, "{c}: row.try_get({c:?})?,");
+    }
+    code.push_str("})\n}\n}\n");
+}

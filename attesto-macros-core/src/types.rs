@@ -1,0 +1,100 @@
+//! The Rust type of each column: the host's `types(...)` where it names
+//! one, else a default. Without integrations the defaults are std types;
+//! with one, they are the types the drivers bind and decode on every
+//! dialect, from the drivers' usual companion crates (chrono, uuid,
+//! serde_json).
+
+use attesto_schema::{Column, LogicalType, Table};
+use proc_macro2::TokenStream;
+
+use crate::args::{Entry, Target, TypeKey};
+
+/// A field's type: a default, written as text, or the host's, as its tokens.
+#[derive(Clone, Copy)]
+pub enum RustType<'a> {
+    /// A default type, as Rust source.
+    Default(&'static str),
+    /// A type named in `types(...)`, whose tokens keep their spans.
+    Host(&'a TokenStream),
+}
+
+/// Where a column's type comes from.
+pub struct RustTypes<'a> {
+    entries: &'a [Entry<TokenStream>],
+    drivers: bool,
+}
+
+impl<'a> RustTypes<'a> {
+    /// The types of `entries` over the defaults: std's, or, when `drivers`
+    /// (an integration is on), the drivers' companion crates'.
+    pub fn new(entries: &'a [Entry<TokenStream>], drivers: bool) -> RustTypes<'a> {
+        RustTypes { entries, drivers }
+    }
+
+    /// The host's type for `key`, if it named one.
+    fn logical(&self, key: TypeKey) -> Option<&'a TokenStream> {
+        self.entries.iter().find_map(|e| match e.target {
+            Target::Logical(k) if k == key => Some(&e.value),
+            _ => None,
+        })
+    }
+
+    /// The Rust type of `column` of `table`, not wrapped in `Option`.
+    pub fn of(&self, table: &Table, column: &Column) -> RustType<'a> {
+        let exact = self.entries.iter().find_map(|e| match &e.target {
+            Target::Column {
+                table: Some(t),
+                column: c,
+            } if c == column.name() && names(t, table) => Some(&e.value),
+            _ => None,
+        });
+        let any_table = || {
+            self.entries.iter().find_map(|e| match &e.target {
+                Target::Column {
+                    table: None,
+                    column: c,
+                } if c == column.name() => Some(&e.value),
+                _ => None,
+            })
+        };
+        if let Some(ty) = exact.or_else(any_table) {
+            return RustType::Host(ty);
+        }
+        self.of_logical(column.logical_type())
+    }
+
+    /// The type of a column of logical type `ty` without a column override.
+    pub fn of_logical(&self, ty: LogicalType) -> RustType<'a> {
+        let host = match TypeKey::of(ty) {
+            // Microsecond timestamps follow `timestamp` unless named apart.
+            Some(TypeKey::TimestampUsec) => self
+                .logical(TypeKey::TimestampUsec)
+                .or_else(|| self.logical(TypeKey::Timestamp)),
+            Some(key) => self.logical(key),
+            None => None,
+        };
+        host.map_or_else(|| RustType::Default(self.default(ty)), RustType::Host)
+    }
+
+    fn default(&self, ty: LogicalType) -> &'static str {
+        use LogicalType::*;
+        match (ty, self.drivers) {
+            (Hash | Ident | Short | Text, _) => "::std::string::String",
+            (Strings, _) => "::std::vec::Vec<::std::string::String>",
+            (Json, false) => "::std::string::String",
+            (Json, true) => "::serde_json::Value",
+            (Timestamp | TimestampUsec, false) => "::std::time::SystemTime",
+            (Timestamp | TimestampUsec, true) => "::chrono::NaiveDateTime",
+            (Uuid, false) => "[::core::primitive::u8; 16]",
+            (Uuid, true) => "::uuid::Uuid",
+            (Int, _) => "::core::primitive::i32",
+            (BigInt, _) => "::core::primitive::i64",
+            (Bool, _) => "::core::primitive::bool",
+        }
+    }
+}
+
+/// Whether `written` names `table`: its full name or its short one.
+pub fn names(written: &syn::Ident, table: &Table) -> bool {
+    written == table.name() || written == table.short_name()
+}

@@ -1,0 +1,206 @@
+//! The command line: its commands, options and help, parsed by clap.
+
+use std::path::PathBuf;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
+
+use crate::dialect::Dialect;
+use crate::layout::MigrationFormat;
+use crate::prefix::validate_prefix;
+use crate::versions::Version;
+
+/// What the exit codes mean, for every command's help.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (for check: the migration matches)
+  1  check found drift: the migration differs from what attesto generates
+  2  usage error: an unknown option, a missing or invalid value
+  3  failure: a file could not be read or written, the configuration is
+     invalid, or the migration already exists";
+
+/// The options every command shares: what the migration is.
+fn migration_options(command: Command) -> Command {
+    command
+        .arg(
+            Arg::new("table-prefix")
+                .long("table-prefix")
+                .value_name("P")
+                .allow_hyphen_values(false)
+                .value_parser(|s: &str| validate_prefix(s).map(|()| s.to_owned()))
+                .help("Table-name prefix (wins over any configuration; \"\" for none)"),
+        )
+        .arg(
+            Arg::new("dialect")
+                .long("dialect")
+                .value_name("D")
+                .value_parser(
+                    PossibleValuesParser::new(Dialect::ALL.map(Dialect::name))
+                        .try_map(|s| s.parse::<Dialect>()),
+                )
+                .help("SQL dialect [default: postgres]"),
+        )
+        .arg(
+            Arg::new("version")
+                .long("version")
+                .value_name("V")
+                .value_parser(|s: &str| s.parse::<Version>())
+                .help("attesto_phoenix version whose schema to install or upgrade to [default: the latest]"),
+        )
+        .arg(
+            Arg::new("from")
+                .long("from")
+                .value_name("V")
+                .value_parser(|s: &str| s.parse::<Version>())
+                .help("Write the upgrade from the schema of attesto_phoenix version V"),
+        )
+        .arg(
+            Arg::new("manifest-path")
+                .long("manifest-path")
+                .value_name("PATH")
+                .value_parser(value_parser!(PathBuf))
+                .help("Cargo.toml whose [package.metadata.<key>] holds table_prefix [default: ./Cargo.toml when present]"),
+        )
+        .arg(
+            Arg::new("config")
+                .long("config")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("TOML file whose [<key>] table holds table_prefix"),
+        )
+        .arg(
+            Arg::new("config-key")
+                .long("config-key")
+                .value_name("KEY")
+                .help("The config table's key [default: attesto]"),
+        )
+}
+
+fn layout_options(command: Command) -> Command {
+    command
+        .arg(
+            Arg::new("migrations-path")
+                .long("migrations-path")
+                .value_name("DIR")
+                .value_parser(value_parser!(PathBuf))
+                .help("Migrations directory [default: migrations]"),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_name("F")
+                .value_parser(
+                    PossibleValuesParser::new(MigrationFormat::ALL.map(MigrationFormat::name))
+                        .try_map(|s| MigrationFormat::from_name(&s).ok_or("unknown format")),
+                )
+                .help("Layout of the files [default: sqlx]"),
+        )
+}
+
+/// The whole command line.
+pub fn command() -> Command {
+    Command::new("attesto")
+        .about("Writes and checks migration files of the attesto schema (the tables of attesto_phoenix's stores)")
+        .version(version_text())
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("Print the version and the schema releases it knows"),
+        )
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .after_help(EXIT_CODES)
+        .subcommand(
+            layout_options(migration_options(Command::new("gen-migration")))
+                .about("Write the migration that installs the schema (or, with --from, upgrades it) into a migrations directory")
+                .long_about(
+                    "Write the migration that installs the attesto schema (or, with --from, upgrades \
+                     it) into a migrations directory, as frozen files that start with a header naming \
+                     what produced them. It writes nothing when the migration already exists there.",
+                )
+                .after_help(EXIT_CODES),
+        )
+        .subcommand(
+            layout_options(migration_options(Command::new("check")))
+                .about("Compare a migration on disk with what attesto generates")
+                .long_about(
+                    "Compare a migration on disk with what attesto generates, and print a diff when \
+                     they differ. PATH is the migration's up file or diesel directory (default: the \
+                     migration found in --migrations-path). Without options that choose the migration, \
+                     it is regenerated from the file's header.",
+                )
+                .arg(
+                    Arg::new("path")
+                        .value_name("PATH")
+                        .value_parser(value_parser!(PathBuf))
+                        .help("The migration's up file or diesel directory"),
+                )
+                .after_help(EXIT_CODES),
+        )
+}
+
+/// `--version`: the tool's version and what it knows.
+fn version_text() -> String {
+    format!(
+        "{} (schema releases {} to {}, attesto_phoenix {} to {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::Release::all()
+            .next()
+            .map(|r| r.version())
+            .unwrap_or_default(),
+        crate::Release::latest(),
+        Version::all()
+            .next()
+            .map(Version::as_str)
+            .unwrap_or_default(),
+        Version::latest()
+    )
+}
+
+/// Everything the command line says about one migration.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub table_prefix: Option<String>,
+    pub dialect: Option<Dialect>,
+    pub version: Option<Version>,
+    pub from: Option<Version>,
+    pub migrations_path: Option<PathBuf>,
+    pub format: Option<MigrationFormat>,
+    pub manifest_path: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub config_key: Option<String>,
+    pub path: Option<PathBuf>,
+}
+
+impl Options {
+    /// The options of a subcommand's matches.
+    pub fn from_matches(matches: &ArgMatches) -> Options {
+        let path = |id: &str| matches.try_get_one::<PathBuf>(id).ok().flatten().cloned();
+        Options {
+            table_prefix: matches.get_one::<String>("table-prefix").cloned(),
+            dialect: matches.get_one::<Dialect>("dialect").copied(),
+            version: matches.get_one::<Version>("version").copied(),
+            from: matches.get_one::<Version>("from").copied(),
+            migrations_path: path("migrations-path"),
+            format: matches.get_one::<MigrationFormat>("format").copied(),
+            manifest_path: path("manifest-path"),
+            config: path("config"),
+            config_key: matches.get_one::<String>("config-key").cloned(),
+            path: path("path"),
+        }
+    }
+
+    /// Whether any option that chooses the migration was given.
+    pub fn chooses_migration(&self) -> bool {
+        self.table_prefix.is_some()
+            || self.dialect.is_some()
+            || self.version.is_some()
+            || self.from.is_some()
+            || self.manifest_path.is_some()
+            || self.config.is_some()
+            || self.config_key.is_some()
+    }
+}

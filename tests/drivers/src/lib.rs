@@ -1,0 +1,1 @@
+//! attesto against real databases: the tests are in `tests/db`.

@@ -1,0 +1,540 @@
+//! Every table, written through the generated binding and read back
+//! through the generated mapping, equal, with no hand-written bind or
+//! `get`: sqlx on PostgreSQL, SQLite and MariaDB, postgres and
+//! tokio-postgres, rusqlite. Then `select_by_key`, `delete_by_key`,
+//! `delete_expired`, and the refusal of timestamps more precise than their
+//! columns.
+
+use attesto_schema::LogicalType;
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
+use serde_json::json;
+
+/// Calls `$each!` once per table with the row struct, its key fields and
+/// its fields, in the order of the template (written out here, not taken
+/// from the model).
+macro_rules! for_each_table {
+    ($db:ident, $each:ident $(, $ctx:expr)*) => {
+        $each!($($ctx,)* $db, AuthorizationCodeRow [code_hash] {
+            code_hash, client_id, subject, scope, resource, redirect_uri, code_challenge,
+            code_challenge_method, cnf, nonce, claims, family_id, access_token_jti,
+            access_token_expires_at, access_token_revoked_at, expires_at, consumed_at,
+            consumed_success, inserted_at
+        });
+        $each!($($ctx,)* $db, RefreshTokenRow [id] {
+            id, token_hash, family_id, generation, client_id, subject, scope, resource, acr,
+            auth_time, cnf, claims, consumed, consumed_at, successor, family_revoked,
+            expires_at, parent_hash, inserted_at
+        });
+        $each!($($ctx,)* $db, DeviceCodeRow [id] {
+            id, device_code_hash, user_code, client_id, scope, resource, dpop_jkt, status,
+            subject, granted_scope, granted_claims, last_polled_at, expires_at, inserted_at
+        });
+        $each!($($ctx,)* $db, CibaRequestRow [id] {
+            id, auth_req_id_hash, client_id, delivery_mode, scope, acr_values, binding_message,
+            client_notification_token, hint_subject, resource, dpop_jkt, status, subject, acr,
+            auth_time, granted_scope, granted_claims, interval, last_polled_at, expires_at,
+            inserted_at
+        });
+        $each!($($ctx,)* $db, LogoutSessionRow [id] {
+            id, sid, subject, client_id, backchannel_logout_uri, session_required,
+            frontchannel_logout_uri, frontchannel_session_required, expires_at, inserted_at
+        });
+        $each!($($ctx,)* $db, DpopNonceRow [id] { id, nonce, issued_at, expires_at, used_at });
+        $each!($($ctx,)* $db, DpopReplayRow [jti] { jti, expires_at, inserted_at });
+        $each!($($ctx,)* $db, PushedAuthorizationRequestRow [request_uri] {
+            request_uri, params, expires_at, inserted_at
+        });
+        $each!($($ctx,)* $db, ClientIdMetadataRow [url] { url, metadata, expires_at, inserted_at });
+        $each!($($ctx,)* $db, ConsentGrantRow [token] {
+            token, binding_hash, subject, consumed_at, expires_at, inserted_at, updated_at
+        });
+    };
+}
+
+/// Which column a sample value is for.
+pub struct Ctx {
+    table: &'static str,
+    column: &'static str,
+}
+
+impl Ctx {
+    fn logical_type(&self) -> LogicalType {
+        attesto_schema::tables()
+            .iter()
+            .find(|t| self.table.ends_with(t.name()))
+            .and_then(|t| t.column(self.column))
+            .map(|c| c.logical_type())
+            .unwrap_or_else(|| panic!("{}.{} is not in the model", self.table, self.column))
+    }
+}
+
+/// A non-default value of each field type, so that a round trip that drops
+/// or mixes up a column is caught.
+pub trait Sample {
+    fn sample(ctx: &Ctx) -> Self;
+}
+
+impl Sample for String {
+    fn sample(ctx: &Ctx) -> Self {
+        // Short enough for `varchar(16)` columns.
+        format!("v:{}", &ctx.column[..ctx.column.len().min(14)])
+    }
+}
+
+impl Sample for i32 {
+    fn sample(_: &Ctx) -> Self {
+        7
+    }
+}
+
+impl Sample for i64 {
+    fn sample(_: &Ctx) -> Self {
+        1_767_225_600
+    }
+}
+
+impl Sample for bool {
+    fn sample(_: &Ctx) -> Self {
+        true
+    }
+}
+
+impl Sample for NaiveDateTime {
+    fn sample(ctx: &Ctx) -> Self {
+        let second = u32::try_from(ctx.column.len()).unwrap_or(0) % 60;
+        let whole = NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(12, 34, second))
+            .expect("valid date");
+        match ctx.logical_type() {
+            // Microsecond columns keep microseconds.
+            LogicalType::TimestampUsec => whole.with_nanosecond(123_456_000).expect("valid"),
+            _ => whole,
+        }
+    }
+}
+
+impl Sample for uuid::Uuid {
+    fn sample(_: &Ctx) -> Self {
+        uuid::Uuid::new_v4()
+    }
+}
+
+impl Sample for serde_json::Value {
+    fn sample(ctx: &Ctx) -> Self {
+        json!({ "column": ctx.column, "n": 1, "list": ["a", "b"] })
+    }
+}
+
+impl Sample for Vec<String> {
+    fn sample(ctx: &Ctx) -> Self {
+        vec![format!("{}:a", ctx.column), "openid".to_owned()]
+    }
+}
+
+impl<T: Sample> Sample for Option<T> {
+    fn sample(ctx: &Ctx) -> Self {
+        Some(T::sample(ctx))
+    }
+}
+
+macro_rules! sample_row {
+    ($db:ident, $Row:ident { $($field:ident),* }) => {
+        $db::$Row { $($field: Sample::sample(&Ctx { table: $db::$Row::TABLE, column: stringify!($field) }),)* }
+    };
+}
+
+/// Now, whole seconds.
+fn now() -> NaiveDateTime {
+    chrono::Utc::now()
+        .naive_utc()
+        .with_nanosecond(0)
+        .expect("valid")
+}
+
+/// A replay that expired a minute ago and one that lives a minute more.
+macro_rules! replays {
+    ($db:ident) => {{
+        let now = now();
+        let expired = $db::DpopReplayRow {
+            jti: "expired".to_owned(),
+            expires_at: now - chrono::Duration::minutes(1),
+            inserted_at: now - chrono::Duration::minutes(2),
+        };
+        let live = $db::DpopReplayRow {
+            jti: "live".to_owned(),
+            expires_at: now + chrono::Duration::minutes(1),
+            inserted_at: now,
+        };
+        (now, expired, live)
+    }};
+}
+
+mod sqlx_pg {
+    attesto_macros::attesto_migration!(prefix = "sqlx_", integrations(sqlx));
+}
+
+mod sqlx_lite {
+    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "sqlx_", integrations(sqlx));
+}
+
+mod sqlx_my {
+    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "sqlx_", integrations(sqlx));
+}
+
+macro_rules! sqlx_round_trip {
+    ($pool:expr, $db:ident, $Row:ident [$($key:ident),*] { $($field:ident),* }) => {{
+        let row = sample_row!($db, $Row { $($field),* });
+        row.insert()
+            .execute($pool)
+            .await
+            .unwrap_or_else(|e| panic!("insert into {}: {e}", $db::$Row::TABLE));
+        let back = $db::$Row::select_by_key($(&row.$key),*)
+            .fetch_one($pool)
+            .await
+            .unwrap_or_else(|e| panic!("read {}: {e}", $db::$Row::TABLE));
+        assert_eq!(back, row);
+        let gone = $db::$Row::delete_by_key($(&row.$key),*)
+            .execute($pool)
+            .await
+            .expect("delete");
+        assert_eq!(gone.rows_affected(), 1, "{}", $db::$Row::TABLE);
+        let none = $db::$Row::select_by_key($(&row.$key),*)
+            .fetch_optional($pool)
+            .await
+            .expect("select");
+        assert!(none.is_none(), "{}", $db::$Row::TABLE);
+    }};
+}
+
+macro_rules! sqlx_suite {
+    ($pool:expr, $db:ident) => {{
+        let pool = $pool;
+        sqlx::raw_sql($db::UP_SQL).execute(pool).await.expect("up");
+        for_each_table!($db, sqlx_round_trip, pool);
+
+        // The sweeper deletes what expired and keeps what lives.
+        let (now, expired, live) = replays!($db);
+        expired.insert().execute(pool).await.expect("insert");
+        live.insert().execute(pool).await.expect("insert");
+        let swept = $db::DpopReplayRow::delete_expired(now)
+            .execute(pool)
+            .await
+            .expect("sweep");
+        assert_eq!(swept.rows_affected(), 1);
+        assert!(
+            $db::DpopReplayRow::select_by_key("expired")
+                .fetch_optional(pool)
+                .await
+                .expect("select")
+                .is_none()
+        );
+        assert_eq!(
+            $db::DpopReplayRow::select_by_key(&live.jti)
+                .fetch_one(pool)
+                .await
+                .expect("select"),
+            live
+        );
+
+        // More precision than a column keeps is refused, naming the column.
+        let nonce = $db::DpopNonceRow {
+            id: uuid::Uuid::new_v4(),
+            nonce: "fractional".to_owned(),
+            issued_at: now + chrono::Duration::milliseconds(700),
+            expires_at: now,
+            used_at: None,
+        };
+        let error = nonce.insert().execute(pool).await.expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("dpop_nonces.issued_at keeps whole seconds"),
+            "{error}"
+        );
+        let replay = $db::DpopReplayRow {
+            jti: "nanos".to_owned(),
+            expires_at: now + chrono::Duration::nanoseconds(1_500),
+            inserted_at: now,
+        };
+        let error = replay.insert().execute(pool).await.expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("dpop_replays.expires_at keeps microseconds"),
+            "{error}"
+        );
+        assert!(
+            $db::DpopNonceRow::select_by_key(&nonce.id)
+                .fetch_optional(pool)
+                .await
+                .expect("select")
+                .is_none()
+        );
+
+        sqlx::raw_sql($db::DOWN_SQL)
+            .execute(pool)
+            .await
+            .expect("down");
+    }};
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sqlx_on_postgres() {
+    let url = attesto_test_support::fresh_postgres("sqlx_pg");
+    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    sqlx_suite!(&pool, sqlx_pg);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sqlx_on_sqlite() {
+    let pool = sqlx::SqlitePool::connect("sqlite::memory:")
+        .await
+        .expect("open");
+    sqlx_suite!(&pool, sqlx_lite);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sqlx_on_mysql() {
+    let url = attesto_test_support::fresh_mysql("sqlx_my");
+    let pool = sqlx::MySqlPool::connect(&url).await.expect("connect");
+    sqlx_suite!(&pool, sqlx_my);
+}
+
+mod pg_crate {
+    attesto_macros::attesto_migration!(prefix = "pg_", integrations(postgres));
+}
+
+macro_rules! postgres_round_trip {
+    ($client:expr, $db:ident, $Row:ident [$($key:ident),*] { $($field:ident),* }) => {{
+        let row = sample_row!($db, $Row { $($field),* });
+        $client
+            .execute($db::$Row::INSERT_SQL, &row.params())
+            .unwrap_or_else(|e| panic!("insert into {}: {e:?}", $db::$Row::TABLE));
+        let read = $client
+            .query_one($db::$Row::SELECT_BY_KEY_SQL, &[$(&row.$key),*])
+            .expect("select");
+        let back = $db::$Row::try_from(&read)
+            .unwrap_or_else(|e| panic!("read {}: {e}", $db::$Row::TABLE));
+        assert_eq!(back, row);
+        let gone = $client.execute($db::$Row::DELETE_BY_KEY_SQL, &[$(&row.$key),*]).expect("delete");
+        assert_eq!(gone, 1);
+    }};
+}
+
+#[test]
+fn postgres_crate_binds_and_maps_by_name() {
+    let (mut client, _) = attesto_test_support::fresh_postgres_client("pg_crate");
+    client.batch_execute(pg_crate::UP_SQL).expect("up");
+    for_each_table!(pg_crate, postgres_round_trip, client);
+
+    let (now, expired, live) = replays!(pg_crate);
+    client
+        .execute(pg_crate::DpopReplayRow::INSERT_SQL, &expired.params())
+        .expect("insert");
+    client
+        .execute(pg_crate::DpopReplayRow::INSERT_SQL, &live.params())
+        .expect("insert");
+    let swept = client
+        .execute(pg_crate::DpopReplayRow::DELETE_EXPIRED_SQL, &[&now])
+        .expect("sweep");
+    assert_eq!(swept, 1);
+
+    let nonce = pg_crate::DpopNonceRow {
+        id: uuid::Uuid::new_v4(),
+        nonce: "fractional".to_owned(),
+        issued_at: now + chrono::Duration::milliseconds(700),
+        expires_at: now,
+        used_at: None,
+    };
+    let error = client
+        .execute(pg_crate::DpopNonceRow::INSERT_SQL, &nonce.params())
+        .expect_err("refused");
+    let source = std::error::Error::source(&error)
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(
+        source.contains("dpop_nonces.issued_at keeps whole seconds"),
+        "{error}: {source}"
+    );
+    let count: i64 = client
+        .query_one("SELECT count(*) FROM pg_dpop_nonces", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(count, 0, "nothing written");
+    client.batch_execute(pg_crate::DOWN_SQL).expect("down");
+}
+
+mod tokio_pg {
+    attesto_macros::attesto_migration!(prefix = "tpg_", integrations(tokio_postgres));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn tokio_postgres_binds_and_maps_by_name() {
+    let url = attesto_test_support::fresh_postgres("tokio_pg");
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(connection);
+    client.batch_execute(tokio_pg::UP_SQL).await.expect("up");
+    let row = sample_row!(
+        tokio_pg,
+        RefreshTokenRow {
+            id,
+            token_hash,
+            family_id,
+            generation,
+            client_id,
+            subject,
+            scope,
+            resource,
+            acr,
+            auth_time,
+            cnf,
+            claims,
+            consumed,
+            consumed_at,
+            successor,
+            family_revoked,
+            expires_at,
+            parent_hash,
+            inserted_at
+        }
+    );
+    client
+        .execute(tokio_pg::RefreshTokenRow::INSERT_SQL, &row.params())
+        .await
+        .expect("insert");
+    let read = client
+        .query_one(tokio_pg::RefreshTokenRow::SELECT_BY_KEY_SQL, &[&row.id])
+        .await
+        .expect("select");
+    assert_eq!(
+        tokio_pg::RefreshTokenRow::try_from(&read).expect("map"),
+        row
+    );
+}
+
+mod lite {
+    attesto_macros::attesto_migration!(
+        dialect = "sqlite",
+        prefix = "lite_",
+        integrations(rusqlite)
+    );
+}
+
+macro_rules! rusqlite_round_trip {
+    ($conn:expr, $db:ident, $Row:ident [$($key:ident),*] { $($field:ident),* }) => {{
+        let row = sample_row!($db, $Row { $($field),* });
+        $conn
+            .execute($db::$Row::INSERT_SQL, row.params())
+            .unwrap_or_else(|e| panic!("insert into {}: {e:?}", $db::$Row::TABLE));
+        let back = $conn
+            .query_row($db::$Row::SELECT_BY_KEY_SQL, [$(&row.$key),*], |r| $db::$Row::try_from(r))
+            .unwrap_or_else(|e| panic!("read {}: {e}", $db::$Row::TABLE));
+        assert_eq!(back, row);
+        let gone = $conn.execute($db::$Row::DELETE_BY_KEY_SQL, [$(&row.$key),*]).expect("delete");
+        assert_eq!(gone, 1);
+    }};
+}
+
+#[test]
+fn rusqlite_binds_and_maps_by_name() {
+    let conn = rusqlite::Connection::open_in_memory().expect("open");
+    conn.execute_batch(lite::UP_SQL).expect("up");
+    for_each_table!(lite, rusqlite_round_trip, conn);
+
+    let (now, expired, live) = replays!(lite);
+    conn.execute(lite::DpopReplayRow::INSERT_SQL, expired.params())
+        .expect("insert");
+    conn.execute(lite::DpopReplayRow::INSERT_SQL, live.params())
+        .expect("insert");
+    let swept = conn
+        .execute(lite::DpopReplayRow::DELETE_EXPIRED_SQL, [now])
+        .expect("sweep");
+    assert_eq!(swept, 1);
+    // SQLite stores UUIDs as 16-byte blobs and lists as JSON text.
+    let row = sample_row!(
+        lite,
+        RefreshTokenRow {
+            id,
+            token_hash,
+            family_id,
+            generation,
+            client_id,
+            subject,
+            scope,
+            resource,
+            acr,
+            auth_time,
+            cnf,
+            claims,
+            consumed,
+            consumed_at,
+            successor,
+            family_revoked,
+            expires_at,
+            parent_hash,
+            inserted_at
+        }
+    );
+    conn.execute(lite::RefreshTokenRow::INSERT_SQL, row.params())
+        .expect("insert");
+    let (id, scope): (String, String) = conn
+        .query_row(
+            "SELECT typeof(id), scope FROM lite_attesto_refresh_tokens",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("typeof");
+    assert_eq!(id, "blob");
+    assert_eq!(scope, "[\"scope:a\",\"openid\"]");
+
+    let replay = lite::DpopReplayRow {
+        jti: "nanos".to_owned(),
+        expires_at: now + chrono::Duration::nanoseconds(1_500),
+        inserted_at: now,
+    };
+    let error = conn
+        .execute(lite::DpopReplayRow::INSERT_SQL, replay.params())
+        .expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("dpop_replays.expires_at keeps microseconds"),
+        "{error}"
+    );
+    conn.execute_batch(lite::DOWN_SQL).expect("down");
+}
+
+mod lite_text {
+    // A `String` field in a JSON column holds the JSON text itself: the
+    // lean choice of the quickstart, which needs no serde_json.
+    attesto_macros::attesto_migration!(
+        dialect = "sqlite",
+        prefix = "text_",
+        types(json = String, strings = String),
+        integrations(rusqlite),
+    );
+}
+
+#[test]
+fn rusqlite_takes_json_text_in_string_fields() {
+    let conn = rusqlite::Connection::open_in_memory().expect("open");
+    conn.execute_batch(lite_text::UP_SQL).expect("up");
+    let now = now();
+    let request = lite_text::PushedAuthorizationRequestRow {
+        request_uri: "urn:x".to_owned(),
+        params: r#"{"client_id":"c"}"#.to_owned(),
+        expires_at: now,
+        inserted_at: now,
+    };
+    conn.execute(
+        lite_text::PushedAuthorizationRequestRow::INSERT_SQL,
+        request.params(),
+    )
+    .expect("insert");
+    let stored: String = conn
+        .query_row("SELECT json_extract(params, '$.client_id') FROM text_attesto_pushed_authorization_requests", [], |r| r.get(0))
+        .expect("json");
+    assert_eq!(stored, "c");
+}

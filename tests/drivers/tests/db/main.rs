@@ -1,0 +1,10 @@
+//! Tests against real databases: PostgreSQL and MariaDB (the servers
+//! `scripts/test.sh` starts) and embedded SQLite.
+
+mod catalog;
+mod ecto;
+mod integrations;
+mod migrator;
+mod rows;
+mod schema;
+mod upgrades;

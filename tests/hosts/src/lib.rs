@@ -1,0 +1,1 @@
+//! attesto_migration! in host crates: the tests are in `tests/`.

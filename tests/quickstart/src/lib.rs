@@ -1,0 +1,1 @@
+//! The main job of attesto: see `examples/quickstart.rs`.

@@ -1,0 +1,6 @@
+// `table_prefx` would silently mean "no prefix": it is refused.
+mod db {
+    attesto_macros::attesto_migration!(config = "fixtures/misspelt.toml");
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+mod db {
+    attesto_macros::attesto_migration!(dialect = "mariadb");
+}
+
+fn main() {}

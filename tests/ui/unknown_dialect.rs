@@ -1,5 +1,0 @@
-mod db {
-    attesto_macros::attesto_migration!(dialect = "mysql");
-}
-
-fn main() {}

@@ -1,8 +1,0 @@
-mod version {
-    attesto_macros::attesto_migration!(version = "0.7.0");
-}
-mod from {
-    attesto_macros::attesto_migration!(from = "0.5");
-}
-
-fn main() {}

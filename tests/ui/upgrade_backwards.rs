@@ -1,8 +1,0 @@
-mod backwards {
-    attesto_macros::attesto_migration!(version = "0.6.1", from = "0.19.0");
-}
-mod same {
-    attesto_macros::attesto_migration!(from = "0.19.0");
-}
-
-fn main() {}

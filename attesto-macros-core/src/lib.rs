@@ -3,7 +3,7 @@
 //! benches and examples call it directly, on `proc_macro2` tokens.
 //!
 //! The work goes in one direction: parse the arguments into a checked model
-//! ([`args`]), resolve the host's configuration, ask `attesto-schema` for
+//! (`args`), resolve the host's configuration, ask `attesto-schema` for
 //! the schema and its SQL, then write the expansion as Rust source
 //! ([`Code`]), with the host's own tokens spliced in where they must keep
 //! their spans. The model knows no tokens.

@@ -5,7 +5,7 @@
 pub const QUOTED_CHARS: usize = 80;
 
 /// `text` quoted for a message (escaped as Rust's `Debug` does), cut after
-/// [`QUOTED_CHARS`] characters with a note of its full length.
+/// 80 characters with a note of its full length.
 pub fn shown(text: &str) -> String {
     match text.char_indices().nth(QUOTED_CHARS) {
         None => format!("{text:?}"),
@@ -13,7 +13,7 @@ pub fn shown(text: &str) -> String {
     }
 }
 
-/// `text` quoted for a message, showing at most [`QUOTED_CHARS`]
+/// `text` quoted for a message, showing at most 80
 /// characters around the byte offset `at` (where it differs from
 /// something), with `...` where it was cut.
 pub fn shown_around(text: &str, at: usize) -> String {

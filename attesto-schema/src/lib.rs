@@ -38,6 +38,7 @@ mod files;
 mod layout;
 mod migration;
 mod model;
+mod ops;
 mod prefix;
 mod schema;
 mod text;
@@ -53,7 +54,11 @@ pub use layout::{
     find_migrations,
 };
 pub use migration::{HeaderError, Migration};
-pub use model::{Column, ColumnDefault, Index, LogicalType, Predicate, Release, Table};
+pub use model::{
+    Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param, ParamType,
+    Predicate, Release, Seconds, Set, Table, Time, Variant,
+};
+pub use ops::{Bind, FAMILY_LOCK_NAMESPACE, OUTCOME_COLUMN, Role, Statement};
 pub use prefix::{PREFIX_GRAMMAR, PrefixError, validate_prefix};
 pub use schema::Schema;
 pub use text::{shown, shown_around};

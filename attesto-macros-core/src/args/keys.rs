@@ -86,9 +86,11 @@ impl Argument {
             | Argument::Config
             | Argument::ConfigKey
             | Argument::MigrationsPath => Shape::String,
-            Argument::Derive | Argument::Types | Argument::Attrs | Argument::FieldAttrs | Argument::Integrations => {
-                Shape::List
-            }
+            Argument::Derive
+            | Argument::Types
+            | Argument::Attrs
+            | Argument::FieldAttrs
+            | Argument::Integrations => Shape::List,
         }
     }
 

@@ -135,7 +135,9 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> syn::Result<Args> {
             Argument::From => args.from = errors.keep(string(key, &ident, value)),
             Argument::Config => args.config = errors.keep(string(key, &ident, value)),
             Argument::ConfigKey => args.config_key = errors.keep(string(key, &ident, value)),
-            Argument::MigrationsPath => args.migrations_path = errors.keep(string(key, &ident, value)),
+            Argument::MigrationsPath => {
+                args.migrations_path = errors.keep(string(key, &ident, value))
+            }
             Argument::Derive => {
                 args.derives = list_value(key, &ident, value, errors, parse_derives);
             }

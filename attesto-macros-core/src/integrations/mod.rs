@@ -7,9 +7,11 @@
 //! the timestamp precision rule, the key parameters, and the check that the
 //! host depends on the crates the generated code names.
 
+mod ops;
 mod postgres;
 mod rusqlite;
 mod sqlx;
+mod value;
 
 use std::fmt::Write as _;
 
@@ -382,6 +384,11 @@ fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
                 self.as_ref().map_or(0, T::attesto_subsec_nanos)
             }
         }
+        impl<T: AttestoTimestamp + ?::core::marker::Sized> AttestoTimestamp for &T {
+            fn attesto_subsec_nanos(&self) -> u32 {
+                T::attesto_subsec_nanos(self)
+            }
+        }
 "#,
     );
     let mut seen: Vec<String> = Vec::new();
@@ -473,4 +480,34 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &
     if let Some(krate) = postgres {
         postgres::generate(code, schema, types, krate);
     }
+    // The operations' methods, for the first integration named that runs
+    // them: two drivers' methods of one name cannot share a row struct.
+    let driver = args
+        .integrations
+        .iter()
+        .find_map(|(integration, _)| match integration {
+            Integration::Sqlx => Some(ops::Driver::Sqlx),
+            Integration::Postgres => Some(ops::Driver::Postgres {
+                krate: "::postgres",
+                asynchronous: false,
+            }),
+            Integration::TokioPostgres => Some(ops::Driver::Postgres {
+                krate: "::tokio_postgres",
+                asynchronous: true,
+            }),
+            Integration::Rusqlite => Some(ops::Driver::Rusqlite),
+            Integration::Diesel | Integration::SeaOrm => None,
+        });
+    if let Some(driver) = driver {
+        for table in schema.tables() {
+            ops::outcomes(code, schema, table);
+            ops::methods(code, schema, table, types, driver);
+        }
+    }
+}
+
+/// The SQL constants of the stores' operations on `table`: in every
+/// expansion, with or without an integration.
+pub fn operation_constants(code: &mut Code, schema: &Schema, table: &Table) {
+    ops::constants(code, schema, table);
 }

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use attesto_schema::{Schema, Table};
 
+use super::value::Source;
 use super::{Binding, binding};
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
@@ -75,23 +76,16 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 "#
     );
     for column in &columns {
-        let c = column.name();
-        match binding(dialect, column, types.of(table, column)) {
-            Binding::Timestamp(precision) => {
-                let _ = writeln!(
-                    code,
-                    "if AttestoTimestamp::attesto_subsec_nanos(&self.{c}) % {unit} == 0 {{ &self.{c} as &(dyn {krate}::types::ToSql + ::core::marker::Sync) }} \
-                     else {{ &__AttestoPostgresRefused({msg}) }},",
-                    unit = precision.unit(),
-                    msg = str_literal(&precision.message(&name, c)),
-                );
-            }
-            // jsonb and arrays bind as the field's own type (serde_json::Value,
-            // postgres_types::Json<T>, Vec<String>).
-            Binding::Json | Binding::Plain => {
-                let _ = writeln!(code, "&self.{c},");
-            }
-        }
+        let source = Source::Field {
+            column: column.name(),
+            nullable: column.is_nullable(),
+        };
+        let binding = binding(dialect, column, types.of(table, column));
+        let _ = writeln!(
+            code,
+            "{},",
+            value(binding, source, &name, column.name(), krate)
+        );
     }
     code.push_str("]\n}\n}\n");
     let _ = write!(
@@ -107,4 +101,28 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
         let _ = writeln!(code, "{c}: row.try_get({c:?})?,");
     }
     code.push_str("})\n}\n}\n");
+}
+
+/// The `&(dyn ToSql + Sync)` the postgres crates bind for `source`, bound
+/// as `binding`; `table` names the column in a refusal.
+pub fn value(
+    binding: Binding,
+    source: Source<'_>,
+    table: &str,
+    column: &str,
+    krate: &str,
+) -> String {
+    // A reference to the value, which the driver's own ToSql encodes:
+    // jsonb and arrays bind as the field's own type (serde_json::Value,
+    // postgres_types::Json<T>, Vec<String>); `&&str` encodes as `&str`.
+    let plain = format!("&{}", source.place());
+    match binding {
+        Binding::Timestamp(precision) => format!(
+            "if AttestoTimestamp::attesto_subsec_nanos({plain}) % {unit} == 0 {{ {plain} as &(dyn {krate}::types::ToSql + ::core::marker::Sync) }} \
+             else {{ &__AttestoPostgresRefused({msg}) }}",
+            unit = precision.unit(),
+            msg = str_literal(&precision.message(table, column)),
+        ),
+        Binding::Json | Binding::Plain => plain,
+    }
 }

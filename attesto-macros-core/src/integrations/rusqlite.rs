@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use attesto_schema::{Schema, Table};
 
+use super::value::Source;
 use super::{Binding, binding};
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
@@ -61,32 +62,12 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 "#
     );
     for column in &columns {
-        let c = column.name();
-        let param = match (
-            binding(dialect, column, types.of(table, column)),
-            column.is_nullable(),
-        ) {
-            (Binding::Json, false) => format!(
-                "match ::serde_json::to_string(&self.{c}) {{ \
-                 ::core::result::Result::Ok(text) => __AttestoSqliteParam::Text(text), \
-                 ::core::result::Result::Err(e) => __AttestoSqliteParam::Refused(::std::format!(\"attesto: cannot write {name}.{c} as JSON: {{e}}\")) }}"
-            ),
-            (Binding::Json, true) => format!(
-                "match &self.{c} {{ \
-                 ::core::option::Option::None => __AttestoSqliteParam::Null, \
-                 ::core::option::Option::Some(value) => match ::serde_json::to_string(value) {{ \
-                 ::core::result::Result::Ok(text) => __AttestoSqliteParam::Text(text), \
-                 ::core::result::Result::Err(e) => __AttestoSqliteParam::Refused(::std::format!(\"attesto: cannot write {name}.{c} as JSON: {{e}}\")) }} }}"
-            ),
-            (Binding::Timestamp(precision), _) => format!(
-                "if AttestoTimestamp::attesto_subsec_nanos(&self.{c}) % {unit} == 0 {{ __AttestoSqliteParam::Value(&self.{c}) }} \
-                 else {{ __AttestoSqliteParam::Refused(::std::string::String::from({msg})) }}",
-                unit = precision.unit(),
-                msg = str_literal(&precision.message(&name, c)),
-            ),
-            (Binding::Plain, _) => format!("__AttestoSqliteParam::Value(&self.{c})"),
+        let source = Source::Field {
+            column: column.name(),
+            nullable: column.is_nullable(),
         };
-        let _ = writeln!(code, "{param},");
+        let binding = binding(dialect, column, types.of(table, column));
+        let _ = writeln!(code, "{},", value(binding, source, &name, column.name()));
     }
     code.push_str("]\n}\n}\n");
 
@@ -124,4 +105,37 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
         let _ = writeln!(code, "{c}: {read},");
     }
     code.push_str("})\n}\n}\n");
+}
+
+/// The `__AttestoSqliteParam` rusqlite binds for `source`, bound as
+/// `binding`; `table` names the column in a message.
+pub fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> String {
+    let reference = format!("&{}", source.place());
+    match binding {
+        Binding::Json => {
+            let json = |value: &str| {
+                format!(
+                    "match ::serde_json::to_string({value}) {{ \
+                     ::core::result::Result::Ok(text) => __AttestoSqliteParam::Text(text), \
+                     ::core::result::Result::Err(e) => __AttestoSqliteParam::Refused(::std::format!(\"attesto: cannot write {table}.{column} as JSON: {{e}}\")) }}"
+                )
+            };
+            if source.optional() {
+                format!(
+                    "match {reference} {{ ::core::option::Option::None => __AttestoSqliteParam::Null, \
+                     ::core::option::Option::Some(value) => {} }}",
+                    json("value")
+                )
+            } else {
+                json(&reference)
+            }
+        }
+        Binding::Timestamp(precision) => format!(
+            "if AttestoTimestamp::attesto_subsec_nanos({reference}) % {unit} == 0 {{ __AttestoSqliteParam::Value({reference}) }} \
+             else {{ __AttestoSqliteParam::Refused(::std::string::String::from({msg})) }}",
+            unit = precision.unit(),
+            msg = str_literal(&precision.message(table, column)),
+        ),
+        Binding::Plain => format!("__AttestoSqliteParam::Value({reference})"),
+    }
 }

@@ -5,7 +5,9 @@
 use std::fmt::Write as _;
 
 use attesto_schema::{Dialect, Schema, Table};
+use proc_macro2::Delimiter;
 
+use super::value::Source;
 use super::{Binding, binding, key_params};
 use crate::code::{Code, str_literal};
 use crate::expand::rows::field_type;
@@ -95,11 +97,13 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
     }
     code.push_str("})\n}\n}\n");
 
-    // The statements, bound.
+    // The statements, bound. The impl block and the parameter lists are
+    // groups: a host's type may stand in them, and text between host tokens
+    // must balance its delimiters.
+    let mut methods = Code::default();
     let _ = write!(
-        code,
+        methods,
         r#"
-        impl {row} {{
             /// [`Self::INSERT_SQL`] with every column of this row bound, in [`Self::COLUMNS`]
             /// order: `row.insert().execute(&pool).await?`. A timestamp with more precision
             /// than its column keeps makes the query fail, naming the column.
@@ -108,62 +112,90 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 "#
     );
     for column in &columns {
-        let c = column.name();
-        let value = match (
-            binding(dialect, column, types.of(table, column)),
-            column.is_nullable(),
-        ) {
-            (Binding::Json, false) => format!("::sqlx::types::Json(&self.{c})"),
-            (Binding::Json, true) => format!("self.{c}.as_ref().map(::sqlx::types::Json)"),
-            (Binding::Timestamp(precision), _) => format!(
-                "__AttestoSqlxTimestamp {{ value: &self.{c}, unit: {}, refusal: {} }}",
-                precision.unit(),
-                str_literal(&precision.message(&name, c))
-            ),
-            (Binding::Plain, _) => format!("&self.{c}"),
+        let source = Source::Field {
+            column: column.name(),
+            nullable: column.is_nullable(),
         };
-        let _ = writeln!(code, ".bind({value})");
+        let binding = binding(dialect, column, types.of(table, column));
+        let _ = writeln!(
+            methods,
+            ".bind({})",
+            value(binding, source, &name, column.name())
+        );
     }
-    code.push_str("}\n");
+    methods.push_str("}\n");
 
     let key = super::key_doc(table);
     let _ = write!(
-        code,
+        methods,
         "/// [`Self::SELECT_BY_KEY_SQL`] bound to the key ({key}): \
          `{row}::select_by_key(..).fetch_one(&pool).await?`.\n\
-         pub fn select_by_key<'q>("
+         pub fn select_by_key<'q>"
     );
-    let names = key_params(code, schema, table, types, "'q");
+    let mut params = Code::default();
+    let names = key_params(&mut params, schema, table, types, "'q");
+    methods.group(Delimiter::Parenthesis, params);
     let _ = write!(
-        code,
-        ") -> ::sqlx::query::QueryAs<'q, {db}, Self, {args}> {{\n::sqlx::query_as(Self::SELECT_BY_KEY_SQL)"
+        methods,
+        " -> ::sqlx::query::QueryAs<'q, {db}, Self, {args}> {{\n::sqlx::query_as(Self::SELECT_BY_KEY_SQL)"
     );
     for name in &names {
-        let _ = write!(code, ".bind({name})");
+        let _ = write!(methods, ".bind({name})");
     }
     let _ = write!(
-        code,
-        "\n}}\n/// [`Self::DELETE_BY_KEY_SQL`] bound to the key ({key}).\npub fn delete_by_key<'q>("
+        methods,
+        "\n}}\n/// [`Self::DELETE_BY_KEY_SQL`] bound to the key ({key}).\npub fn delete_by_key<'q>"
     );
-    key_params(code, schema, table, types, "'q");
+    let mut params = Code::default();
+    key_params(&mut params, schema, table, types, "'q");
+    methods.group(Delimiter::Parenthesis, params);
     let _ = write!(
-        code,
-        ") -> ::sqlx::query::Query<'q, {db}, {args}> {{\n::sqlx::query(Self::DELETE_BY_KEY_SQL)"
+        methods,
+        " -> ::sqlx::query::Query<'q, {db}, {args}> {{\n::sqlx::query(Self::DELETE_BY_KEY_SQL)"
     );
     for name in &names {
-        let _ = write!(code, ".bind({name})");
+        let _ = write!(methods, ".bind({name})");
     }
-    code.push_str("\n}\n");
+    methods.push_str("\n}\n");
     if let Some(expires) = columns.iter().find(|c| c.name() == "expires_at") {
-        code.push_str(
+        methods.push_str(
             "/// [`Self::DELETE_EXPIRED_SQL`] bound to `now`: deletes every row that expired before it.\n\
-             pub fn delete_expired(now: ",
+             pub fn delete_expired",
         );
-        field_type(code, types.of(table, expires), false);
+        let mut params = Code::default();
+        params.push_str("now: ");
+        field_type(&mut params, types.of(table, expires), false);
+        methods.group(Delimiter::Parenthesis, params);
         let _ = write!(
-            code,
-            ") -> ::sqlx::query::Query<'static, {db}, {args}> {{\n::sqlx::query(Self::DELETE_EXPIRED_SQL).bind(now)\n}}\n"
+            methods,
+            " -> ::sqlx::query::Query<'static, {db}, {args}> {{\n::sqlx::query(Self::DELETE_EXPIRED_SQL).bind(now)\n}}\n"
         );
     }
-    code.push_str("}\n");
+    let _ = write!(code, "impl {row}");
+    code.group(Delimiter::Brace, methods);
+}
+
+/// The expression sqlx binds for `source`, bound as `binding`; `table`
+/// names the column in a refusal.
+pub fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> String {
+    match binding {
+        Binding::Json => match source {
+            Source::Field {
+                column,
+                nullable: true,
+            } => format!("self.{column}.as_ref().map(::sqlx::types::Json)"),
+            Source::OptRef(name) => format!("{name}.map(::sqlx::types::Json)"),
+            other => format!("::sqlx::types::Json({})", other.reference()),
+        },
+        Binding::Timestamp(precision) => format!(
+            "__AttestoSqlxTimestamp {{ value: {}, unit: {}, refusal: {} }}",
+            source.reference(),
+            precision.unit(),
+            str_literal(&precision.message(table, column))
+        ),
+        Binding::Plain => match source {
+            Source::OptRef(name) | Source::Seconds(name) => name.to_owned(),
+            other => other.reference(),
+        },
+    }
 }

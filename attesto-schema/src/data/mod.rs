@@ -8,6 +8,7 @@
 //! (`lib/mix/tasks/attesto_phoenix.gen.migration.ex`) as released at each
 //! version; a new release is one edit here.
 
+mod operations;
 mod releases;
 mod tables;
 

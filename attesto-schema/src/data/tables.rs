@@ -4,6 +4,7 @@
 //! Columns added to an existing table must be nullable or have a default,
 //! so that an upgrade keeps existing rows valid (a test holds this).
 
+use super::operations;
 use super::releases::{
     V0_6_0, V0_6_7, V0_8_0, V0_9_0, V0_12_0, V0_15_0, V0_16_0, V0_17_0, V0_18_0, V1_1_0, V1_2_0,
 };
@@ -107,6 +108,7 @@ pub(crate) static TABLES: &[Table] = &[
             Index::on(&["access_token_jti"]).since(V0_6_7),
         ],
         since: V0_6_0,
+        ops: operations::CODES,
     },
     Table {
         name: "attesto_refresh_tokens",
@@ -160,6 +162,7 @@ pub(crate) static TABLES: &[Table] = &[
             Index::on(&["expires_at"]),
         ],
         since: V0_6_0,
+        ops: operations::REFRESH_TOKENS,
     },
     Table {
         name: "attesto_device_codes",
@@ -188,6 +191,7 @@ pub(crate) static TABLES: &[Table] = &[
             Index::on(&["expires_at"]),
         ],
         since: V0_17_0,
+        ops: operations::DEVICE_CODES,
     },
     Table {
         name: "attesto_ciba_requests",
@@ -236,6 +240,7 @@ pub(crate) static TABLES: &[Table] = &[
             Index::on(&["expires_at"]),
         ],
         since: V1_2_0,
+        ops: operations::CIBA_REQUESTS,
     },
     Table {
         name: "attesto_logout_sessions",
@@ -270,6 +275,7 @@ pub(crate) static TABLES: &[Table] = &[
             Index::on(&["expires_at"]),
         ],
         since: V0_18_0,
+        ops: operations::LOGOUT_SESSIONS,
     },
     Table {
         name: "dpop_nonces",
@@ -292,6 +298,7 @@ pub(crate) static TABLES: &[Table] = &[
                 .partial(Predicate::IsNull("used_at")),
         ],
         since: V0_6_0,
+        ops: operations::DPOP_NONCES,
     },
     Table {
         name: "dpop_replays",
@@ -305,6 +312,7 @@ pub(crate) static TABLES: &[Table] = &[
         primary_key: &["jti"],
         indexes: &[Index::on(&["expires_at"])],
         since: V0_6_0,
+        ops: operations::DPOP_REPLAYS,
     },
     Table {
         name: "attesto_pushed_authorization_requests",
@@ -319,6 +327,7 @@ pub(crate) static TABLES: &[Table] = &[
         primary_key: &["request_uri"],
         indexes: &[Index::on(&["expires_at"])],
         since: V0_8_0,
+        ops: operations::PUSHED_AUTHORIZATION_REQUESTS,
     },
     Table {
         name: "attesto_client_id_metadata",
@@ -333,6 +342,7 @@ pub(crate) static TABLES: &[Table] = &[
         primary_key: &["url"],
         indexes: &[Index::on(&["expires_at"])],
         since: V0_9_0,
+        ops: operations::CLIENT_ID_METADATA,
     },
     Table {
         name: "attesto_consent_grants",
@@ -352,5 +362,6 @@ pub(crate) static TABLES: &[Table] = &[
         primary_key: &["token"],
         indexes: &[Index::on(&["expires_at"])],
         since: V0_12_0,
+        ops: operations::CONSENT_GRANTS,
     },
 ];

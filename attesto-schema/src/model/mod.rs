@@ -7,12 +7,16 @@
 
 mod column;
 mod index;
+mod operation;
 mod release;
 mod table;
 mod types;
 
 pub use column::Column;
 pub use index::{Index, Predicate};
+pub use operation::{
+    Cond, OpKind, Operation, Outcome, Param, ParamType, Seconds, Set, Time, Variant,
+};
 pub use release::Release;
 pub use table::Table;
 pub use types::{ColumnDefault, LogicalType};

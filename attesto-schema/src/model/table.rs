@@ -2,6 +2,7 @@
 
 use super::column::Column;
 use super::index::Index;
+use super::operation::Operation;
 use super::release::Release;
 
 /// One table of the schema.
@@ -14,6 +15,7 @@ pub struct Table {
     pub(crate) primary_key: &'static [&'static str],
     pub(crate) indexes: &'static [Index],
     pub(crate) since: Release,
+    pub(crate) ops: &'static [Operation],
 }
 
 impl Table {
@@ -90,6 +92,12 @@ impl Table {
             .iter()
             .find(|i| i.is_unique() && i.added_in().is_none() && i.predicate().is_none())
             .map_or(&[], |i| i.columns())
+    }
+
+    /// The operations of upstream's store for this table (in the latest
+    /// release; `Schema::operations` gives those of a release).
+    pub const fn operations(&self) -> &'static [Operation] {
+        self.ops
     }
 
     /// Every secondary index the table ever had, in creation order.

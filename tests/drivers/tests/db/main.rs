@@ -5,6 +5,8 @@ mod catalog;
 mod ecto;
 mod integrations;
 mod migrator;
+mod operations;
+mod races;
 mod rows;
 mod schema;
 mod upgrades;

@@ -1,0 +1,633 @@
+//! Concurrency, on PostgreSQL and MariaDB: for each single-use operation,
+//! 32 callers on separate connections race for the same row, 20 rounds.
+//! Exactly one wins each round and every loser gets the right miss. The
+//! same harness, run against a deliberately naive read-then-write version,
+//! sees more than one winner: the test can see a race.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use tokio::sync::Barrier;
+
+use crate::operations::now;
+
+const CALLERS: usize = 32;
+const ROUNDS: usize = 20;
+
+/// What one caller got.
+#[derive(Debug, Clone, PartialEq)]
+enum Got {
+    /// It won.
+    Won,
+    /// It missed, as it should have.
+    Missed,
+    /// It got something it should not have, described.
+    Wrong(String),
+}
+
+/// Runs `ROUNDS` rounds of `CALLERS` concurrent calls of `call(round)`,
+/// after `setup(round)`; returns the winners of each round, and panics on
+/// a wrong answer.
+async fn race<S, SF, C, CF>(what: &str, setup: S, call: C) -> Vec<usize>
+where
+    S: Fn(usize) -> SF,
+    SF: Future<Output = ()>,
+    C: Fn(usize) -> CF + Send + Sync + 'static,
+    CF: Future<Output = Got> + Send + 'static,
+{
+    let call = Arc::new(call);
+    let mut winners = Vec::new();
+    for round in 0..ROUNDS {
+        setup(round).await;
+        let barrier = Arc::new(Barrier::new(CALLERS));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..CALLERS {
+            let (barrier, call) = (barrier.clone(), call.clone());
+            tasks.spawn(async move {
+                barrier.wait().await;
+                call(round).await
+            });
+        }
+        let mut won = 0;
+        while let Some(done) = tasks.join_next().await {
+            match done.expect("task") {
+                Got::Won => won += 1,
+                Got::Missed => {}
+                Got::Wrong(what_went_wrong) => panic!("{what}, round {round}: {what_went_wrong}"),
+            }
+        }
+        winners.push(won);
+    }
+    winners
+}
+
+fn assert_one_winner(what: &str, winners: &[usize]) {
+    assert!(
+        winners.iter().all(|w| *w == 1),
+        "{what}: winners per round {winners:?}"
+    );
+}
+
+/// The generated operations, on one server, for one expansion.
+macro_rules! single_use_races {
+    ($db:ident, $pool:expr, $server:literal) => {{
+        use $db::*;
+        let pool = $pool;
+        let now: NaiveDateTime = now();
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": code take"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::code(&format!("code-{round}"), "f", now, 600)
+                        .put(&p)
+                        .await
+                        .expect("put");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        match AuthorizationCodeRow::take(&p, &format!("code-{round}"), &now)
+                            .await
+                            .expect("take")
+                        {
+                            CodeTake::Taken(_) => Got::Won,
+                            CodeTake::Missing => Got::Missed,
+                            other => Got::Wrong(format!("{other:?}")),
+                        }
+                    }
+                }
+            },
+        )
+        .await;
+        assert_one_winner(concat!($server, ": code take"), &winners);
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": refresh consume"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::token(&format!("rt-{round}"), &format!("fam-{round}"), now)
+                        .insert_in_family(&p)
+                        .await
+                        .expect("insert");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        match RefreshTokenRow::consume(&p, &format!("rt-{round}"), &now)
+                            .await
+                            .expect("consume")
+                        {
+                            RefreshConsume::Consumed(_) => Got::Won,
+                            RefreshConsume::Reused(_) => Got::Missed,
+                            other => Got::Wrong(format!("{other:?}")),
+                        }
+                    }
+                }
+            },
+        )
+        .await;
+        assert_one_winner(concat!($server, ": refresh consume"), &winners);
+
+        let winners = race(concat!($server, ": replay check"), |_| async {}, {
+            let p = pool.clone();
+            move |round| {
+                let p = p.clone();
+                async move {
+                    match rows::replay(&format!("jti-{round}"), now, 60)
+                        .check_and_record(&p)
+                        .await
+                        .expect("check")
+                    {
+                        ReplayCheck::Recorded => Got::Won,
+                        ReplayCheck::Replay => Got::Missed,
+                    }
+                }
+            }
+        })
+        .await;
+        assert_one_winner(concat!($server, ": replay check"), &winners);
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": nonce accept"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::nonce(&format!("nonce-{round}"), now, 300)
+                        .issue(&p)
+                        .await
+                        .expect("issue");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        match DpopNonceRow::accept(&p, &format!("nonce-{round}"), &now, 300)
+                            .await
+                            .expect("accept")
+                        {
+                            NonceAccept::Accepted => Got::Won,
+                            NonceAccept::Used => Got::Missed,
+                            other => Got::Wrong(format!("{other:?}")),
+                        }
+                    }
+                }
+            },
+        )
+        .await;
+        assert_one_winner(concat!($server, ": nonce accept"), &winners);
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": PAR take"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::par(&format!("urn:race:{round}"), now, 60)
+                        .put(&p)
+                        .await
+                        .expect("put");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        match PushedAuthorizationRequestRow::take(
+                            &p,
+                            &format!("urn:race:{round}"),
+                            &now,
+                        )
+                        .await
+                        .expect("take")
+                        {
+                            Some(_) => Got::Won,
+                            None => Got::Missed,
+                        }
+                    }
+                }
+            },
+        )
+        .await;
+        assert_one_winner(concat!($server, ": PAR take"), &winners);
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": consent consume"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::grant(&format!("grant-{round}"), "bind", now, 300)
+                        .mint(&p)
+                        .await
+                        .expect("mint");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        match ConsentGrantRow::consume(&p, &format!("grant-{round}"), "bind", &now)
+                            .await
+                            .expect("consume")
+                        {
+                            ConsentConsume::Consumed => Got::Won,
+                            ConsentConsume::AlreadyConsumed => Got::Missed,
+                            other => Got::Wrong(format!("{other:?}")),
+                        }
+                    }
+                }
+            },
+        )
+        .await;
+        assert_one_winner(concat!($server, ": consent consume"), &winners);
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": device consume"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::device(&format!("dev-{round}"), &format!("UC-{round}"), now)
+                        .put(&p)
+                        .await
+                        .expect("put");
+                    DeviceCodeRow::approve(
+                        &p,
+                        &format!("UC-{round}"),
+                        "alice",
+                        &vec![],
+                        &serde_json::json!({}),
+                    )
+                    .await
+                    .expect("approve");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        match DeviceCodeRow::consume(&p, &format!("dev-{round}"), &now)
+                            .await
+                            .expect("consume")
+                        {
+                            Some(_) => Got::Won,
+                            None => Got::Missed,
+                        }
+                    }
+                }
+            },
+        )
+        .await;
+        assert_one_winner(concat!($server, ": device consume"), &winners);
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": CIBA consume"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::ciba(&format!("ciba-{round}"), now, 600, 5)
+                        .put(&p)
+                        .await
+                        .expect("put");
+                    CibaRequestRow::approve(
+                        &p,
+                        &format!("ciba-{round}"),
+                        &now,
+                        "alice",
+                        None,
+                        None,
+                        None,
+                        &serde_json::json!({}),
+                    )
+                    .await
+                    .expect("approve");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        match CibaRequestRow::consume(&p, &format!("ciba-{round}"), &now)
+                            .await
+                            .expect("consume")
+                        {
+                            Some(_) => Got::Won,
+                            None => Got::Missed,
+                        }
+                    }
+                }
+            },
+        )
+        .await;
+        assert_one_winner(concat!($server, ": CIBA consume"), &winners);
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": logout take_targets"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    for client in ["rp1", "rp2", "rp3"] {
+                        rows::session(&format!("sid-{round}"), "alice", client, now, 600)
+                            .record(&p)
+                            .await
+                            .expect("record");
+                    }
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        match LogoutSessionRow::take_targets_by_sid(
+                            &p,
+                            &format!("sid-{round}"),
+                            &now,
+                        )
+                        .await
+                        .expect("take")
+                        .len()
+                        {
+                            3 => Got::Won,
+                            0 => Got::Missed,
+                            n => Got::Wrong(format!("took {n} of 3 sessions")),
+                        }
+                    }
+                }
+            },
+        )
+        .await;
+        assert_one_winner(concat!($server, ": logout take_targets"), &winners);
+    }};
+}
+
+/// The naive versions: read the row, then write it, as a hand-written
+/// store that passes every single-threaded test would. At least one round
+/// must see two winners.
+macro_rules! naive_races {
+    ($pool:expr, $server:literal, $select:literal, $update:literal, $delete_select:literal, $delete:literal) => {{
+        let pool = $pool;
+        let now: NaiveDateTime = now();
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": naive code take"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::code(&format!("naive-{round}"), "f", now, 600)
+                        .put(&p)
+                        .await
+                        .expect("put");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        let hash = format!("naive-{round}");
+                        let fresh = sqlx::query($select)
+                            .bind(&hash)
+                            .fetch_optional(&p)
+                            .await
+                            .expect("select")
+                            .is_some();
+                        if !fresh {
+                            return Got::Missed;
+                        }
+                        tokio::task::yield_now().await;
+                        sqlx::query($update)
+                            .bind(now)
+                            .bind(&hash)
+                            .execute(&p)
+                            .await
+                            .expect("update");
+                        Got::Won
+                    }
+                }
+            },
+        )
+        .await;
+        assert!(
+            winners.iter().any(|w| *w > 1),
+            "{}: the naive version never lost a race: {winners:?}",
+            $server
+        );
+
+        let p = pool.clone();
+        let winners = race(
+            concat!($server, ": naive PAR take"),
+            |round| {
+                let p = p.clone();
+                async move {
+                    rows::par(&format!("urn:naive:{round}"), now, 60)
+                        .put(&p)
+                        .await
+                        .expect("put");
+                }
+            },
+            {
+                let p = pool.clone();
+                move |round| {
+                    let p = p.clone();
+                    async move {
+                        let uri = format!("urn:naive:{round}");
+                        let found = sqlx::query($delete_select)
+                            .bind(&uri)
+                            .fetch_optional(&p)
+                            .await
+                            .expect("select")
+                            .is_some();
+                        if !found {
+                            return Got::Missed;
+                        }
+                        tokio::task::yield_now().await;
+                        sqlx::query($delete)
+                            .bind(&uri)
+                            .execute(&p)
+                            .await
+                            .expect("delete");
+                        Got::Won
+                    }
+                }
+            },
+        )
+        .await;
+        assert!(
+            winners.iter().any(|w| *w > 1),
+            "{}: the naive PAR take never lost a race: {winners:?}",
+            $server
+        );
+    }};
+}
+
+mod on_postgres {
+    use super::*;
+
+    mod db {
+        attesto_macros::attesto_migration!(prefix = "race_", integrations(sqlx));
+    }
+    crate::operations::rows!(db);
+
+    async fn pool(test: &str) -> sqlx::PgPool {
+        let url = attesto_test_support::fresh_postgres(test);
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(CALLERS as u32 + 4)
+            .min_connections(CALLERS as u32)
+            .connect(&url)
+            .await
+            .expect("connect");
+        sqlx::raw_sql(db::UP_SQL).execute(&pool).await.expect("up");
+        pool
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn exactly_one_caller_wins_each_single_use() {
+        single_use_races!(db, pool("race_pg").await, "PostgreSQL");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_naive_read_then_write_loses_races() {
+        naive_races!(
+            pool("naive_pg").await,
+            "PostgreSQL",
+            "SELECT 1 FROM race_attesto_authorization_codes WHERE code_hash = $1 AND consumed_at IS NULL",
+            "UPDATE race_attesto_authorization_codes SET consumed_at = $1 WHERE code_hash = $2",
+            "SELECT 1 FROM race_attesto_pushed_authorization_requests WHERE request_uri = $1",
+            "DELETE FROM race_attesto_pushed_authorization_requests WHERE request_uri = $1"
+        );
+    }
+}
+
+mod on_mariadb {
+    use super::*;
+
+    mod db {
+        attesto_macros::attesto_migration!(dialect = "mysql", prefix = "race_", integrations(sqlx));
+    }
+    crate::operations::rows!(db);
+
+    async fn pool(test: &str) -> sqlx::MySqlPool {
+        let url = attesto_test_support::fresh_mysql(test);
+        let pool = sqlx::mysql::MySqlPoolOptions::new()
+            .max_connections(CALLERS as u32 + 4)
+            .min_connections(CALLERS as u32)
+            .connect(&url)
+            .await
+            .expect("connect");
+        sqlx::raw_sql(db::UP_SQL).execute(&pool).await.expect("up");
+        pool
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn exactly_one_caller_wins_each_single_use() {
+        single_use_races!(db, pool("race_my").await, "MariaDB");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_naive_read_then_write_loses_races() {
+        naive_races!(
+            pool("naive_my").await,
+            "MariaDB",
+            "SELECT 1 FROM race_attesto_authorization_codes WHERE code_hash = ? AND consumed_at IS NULL",
+            "UPDATE race_attesto_authorization_codes SET consumed_at = ? WHERE code_hash = ?",
+            "SELECT 1 FROM race_attesto_pushed_authorization_requests WHERE request_uri = ?",
+            "DELETE FROM race_attesto_pushed_authorization_requests WHERE request_uri = ?"
+        );
+    }
+}
+
+/// Reuse detection: a rotated token consumed again revokes its family, and
+/// every later consume of the family misses as revoked.
+mod reuse {
+    attesto_macros::attesto_migration!(prefix = "reuse_", integrations(sqlx));
+}
+crate::operations::rows!(reuse);
+
+#[tokio::test(flavor = "current_thread")]
+async fn reuse_of_a_rotated_token_revokes_the_whole_family() {
+    use db::*;
+    use reuse as db;
+    let url = attesto_test_support::fresh_postgres("reuse");
+    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    sqlx::raw_sql(db::UP_SQL).execute(&pool).await.expect("up");
+    let now = now();
+    // A rotates to B, B to C.
+    rows::token("A", "fam", now)
+        .insert_in_family(&pool)
+        .await
+        .expect("insert");
+    assert!(matches!(
+        RefreshTokenRow::consume(&pool, "A", &now)
+            .await
+            .expect("consume"),
+        RefreshConsume::Consumed(_)
+    ));
+    rows::token("B", "fam", now)
+        .insert_in_family(&pool)
+        .await
+        .expect("insert");
+    assert!(matches!(
+        RefreshTokenRow::consume(&pool, "B", &now)
+            .await
+            .expect("consume"),
+        RefreshConsume::Consumed(_)
+    ));
+    rows::token("C", "fam", now)
+        .insert_in_family(&pool)
+        .await
+        .expect("insert");
+    // A stolen A comes back: reuse, and the family goes.
+    match RefreshTokenRow::consume(&pool, "A", &now)
+        .await
+        .expect("consume")
+    {
+        RefreshConsume::Reused(row) => {
+            assert_eq!(
+                RefreshTokenRow::revoke_family(&pool, &row.family_id)
+                    .await
+                    .expect("revoke"),
+                3
+            );
+        }
+        other => panic!("expected reuse, got {other:?}"),
+    }
+    for token in ["A", "B", "C"] {
+        assert_eq!(
+            RefreshTokenRow::consume(&pool, token, &now)
+                .await
+                .expect("consume"),
+            RefreshConsume::FamilyRevoked,
+            "{token}"
+        );
+    }
+    assert_eq!(
+        rows::token("D", "fam", now)
+            .insert_in_family(&pool)
+            .await
+            .expect("insert"),
+        RefreshInsert::FamilyRevoked
+    );
+}

@@ -28,6 +28,18 @@ install_packages() {
     apt-get install -y -q "$@" >/dev/null
 }
 
+# The C client libraries diesel links (libpq for PostgreSQL, MariaDB
+# Connector/C for MySQL), found through pkg-config: installed when missing.
+ensure_client_libraries() {
+    local package missing=()
+    for package in libpq-dev libmariadb-dev pkg-config; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        install_packages "${missing[@]}"
+    fi
+}
+
 # A free loopback port, chosen by the kernel.
 free_port() {
     if command -v python3 >/dev/null 2>&1; then

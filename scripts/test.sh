@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 source scripts/servers.sh
 
 started=$(date +%s)
+ensure_client_libraries
 start_postgres
 start_mariadb
 

@@ -44,6 +44,16 @@ impl Code {
         self.parts.push(Part::Tokens(tokens.clone()));
     }
 
+    /// Appends `other`, for code built apart and spliced in.
+    pub fn append(&mut self, other: Code) {
+        for part in other.parts {
+            match part {
+                Part::Text(text) => self.push_str(&text),
+                part => self.parts.push(part),
+            }
+        }
+    }
+
     /// Appends a group delimited by `delimiter` around `inner`, for text
     /// that surrounds host tokens.
     ///

@@ -210,6 +210,10 @@ fn bad_inputs_are_errors_not_panics() {
             "is jsonb in PostgreSQL",
         ),
         (
+            quote!(integrations(diesel, sea_orm)),
+            "integrations(diesel) and integrations(sea_orm) both write a module per table",
+        ),
+        (
             quote!(unknown, prefix = "x", prefix = "y", types(nope = u8)),
             "unknown argument `unknown`",
         ),
@@ -348,6 +352,17 @@ fn expansions_match_their_snapshots() {
             quote!(prefix = "oauth_", integrations(sqlx, postgres)),
         ),
         ("mysql_sqlx", quote!(dialect = "mysql", integrations(sqlx))),
+        (
+            "diesel_sqlite",
+            quote!(dialect = "sqlite", prefix = "oauth_", integrations(diesel)),
+        ),
+        (
+            "sea_orm_postgres_host_types",
+            quote!(
+                types(columns(params = std::collections::BTreeMap<String, String>)),
+                integrations(sea_orm),
+            ),
+        ),
         (
             "upgrade_from_0_19_0",
             quote!(prefix = "oauth_", from = "0.19.0"),

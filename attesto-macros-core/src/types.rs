@@ -7,6 +7,8 @@
 use attesto_schema::{Column, LogicalType, Table};
 use proc_macro2::TokenStream;
 
+use crate::code::Code;
+
 use crate::args::{Entry, Target, TypeKey};
 
 /// A field's type: a default, written as text, or the host's, as its tokens.
@@ -97,4 +99,21 @@ impl<'a> RustTypes<'a> {
 /// Whether `written` names `table`: its full name or its short one.
 pub fn names(written: &syn::Ident, table: &Table) -> bool {
     written == table.name() || written == table.short_name()
+}
+
+/// The field type of `column`: the Rust type, in `Option` when nullable.
+pub fn field_type(code: &mut Code, ty: RustType<'_>, nullable: bool) {
+    // `<` and `>` are not delimiters: the text on either side of a host
+    // type still lexes on its own.
+    let (open, close) = if nullable {
+        ("::core::option::Option<", ">")
+    } else {
+        ("", "")
+    };
+    code.push_str(open);
+    match ty {
+        RustType::Default(ty) => code.push_str(ty),
+        RustType::Host(tokens) => code.tokens(tokens),
+    }
+    code.push_str(close);
 }

@@ -182,51 +182,18 @@ pub fn resolve_prefix(sources: &PrefixSources<'_>) -> Result<ResolvedPrefix, Con
     if key.is_empty() {
         return Err(ConfigError::EmptyKey);
     }
-    let header = |parents: &str| format!("[{parents}{}]", toml_key(key));
     if let Some((path, name)) = &sources.config {
         let file = format!("config file {}", shown(name));
         let text = read(path, &file)?;
-        let document = parse(&text, &file)?;
-        let header = header("");
-        let Some(section) = document.get(key) else {
-            return Err(ConfigError::MissingTable {
-                file,
-                header,
-                key: key.to_owned(),
-            });
-        };
-        let section = table(section.get_ref(), &header, &file)?;
-        let origin = format!("`table_prefix` in {header} of {file}");
-        return found(section, &header, &file, origin, path);
+        return prefix_in(&text, Source::Config, key, &file, path);
     }
     if let Some(path) = &sources.manifest {
         let file = "the crate's Cargo.toml".to_owned();
         let text = read(path, &file)?;
-        let manifest = parse(&text, &file)?;
-        let header = header("package.metadata.");
-        let entry = manifest
-            .get("package")
-            .and_then(|p| p.get_ref().get("metadata"))
-            .and_then(|m| m.get_ref().get(key));
-        let Some(entry) = entry else {
-            // Only the default key may be absent: an explicit key names a
-            // table the user expects to be there.
-            if sources.config_key.is_some() {
-                return Err(ConfigError::MissingTable {
-                    file,
-                    header,
-                    key: key.to_owned(),
-                });
-            }
-            return Ok(ResolvedPrefix {
-                prefix: String::new(),
-                origin: None,
-                files: vec![path.to_owned()],
-            });
+        let source = Source::Manifest {
+            explicit_key: sources.config_key.is_some(),
         };
-        let section = table(entry.get_ref(), &header, &file)?;
-        let origin = format!("`table_prefix` in {header} of Cargo.toml");
-        return found(section, &header, &file, origin, path);
+        return prefix_in(&text, source, key, &file, path);
     }
     Ok(ResolvedPrefix {
         prefix: String::new(),
@@ -235,13 +202,77 @@ pub fn resolve_prefix(sources: &PrefixSources<'_>) -> Result<ResolvedPrefix, Con
     })
 }
 
+/// Which kind of file a text is, for [`prefix_in`].
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// A config file: the table is `[<key>]`, and must exist.
+    Config,
+    /// A crate manifest: the table is `[package.metadata.<key>]`, and may
+    /// be absent only when the key is the default one.
+    Manifest { explicit_key: bool },
+}
+
+/// The prefix in `text`, the content of `path`, named `file` in messages.
+/// Kept apart from the reading so that any text can be tested.
+fn prefix_in(
+    text: &str,
+    source: Source,
+    key: &str,
+    file: &str,
+    path: &Path,
+) -> Result<ResolvedPrefix, ConfigError> {
+    let document = parse(text, file)?;
+    let (header, entry, shown_file) = match source {
+        Source::Config => (
+            format!("[{}]", toml_key(key)),
+            document.get(key),
+            file.to_owned(),
+        ),
+        Source::Manifest { .. } => (
+            format!("[package.metadata.{}]", toml_key(key)),
+            document
+                .get("package")
+                .and_then(|p| p.get_ref().get("metadata"))
+                .and_then(|m| m.get_ref().get(key)),
+            "Cargo.toml".to_owned(),
+        ),
+    };
+    let Some(entry) = entry else {
+        // Only the manifest's default key may be absent: an explicit key,
+        // or a config file given at all, names a table the user expects.
+        if let Source::Manifest {
+            explicit_key: false,
+        } = source
+        {
+            return Ok(ResolvedPrefix {
+                prefix: String::new(),
+                origin: None,
+                files: vec![path.to_owned()],
+            });
+        }
+        return Err(ConfigError::MissingTable {
+            file: file.to_owned(),
+            header,
+            key: key.to_owned(),
+        });
+    };
+    let section = table(entry.get_ref(), &header, file)?;
+    let origin = format!("`table_prefix` in {header} of {shown_file}");
+    found(section, &header, file, origin, path)
+}
+
 /// The names under which the crate at `manifest` can use its dependencies
 /// in code (`sea-orm` as `sea_orm`, a renamed dependency by its new name),
 /// from every dependency table: normal, dev and target-specific ones.
 pub fn manifest_dependencies(manifest: &Path) -> Result<Vec<String>, ConfigError> {
-    let file = "the crate's Cargo.toml".to_owned();
-    let text = read(manifest, &file)?;
-    let document = parse(&text, &file)?;
+    let file = "the crate's Cargo.toml";
+    let text = read(manifest, file)?;
+    dependencies_in(&text, file)
+}
+
+/// The dependency names declared in `text`, a manifest named `file`.
+fn dependencies_in(text: &str, file: &str) -> Result<Vec<String>, ConfigError> {
+    let document = parse(text, file)?;
     let mut names = Vec::new();
     let mut collect = |table: Option<&DeValue<'_>>| {
         for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
@@ -499,5 +530,61 @@ mod tests {
             "{:?}",
             start.elapsed()
         );
+    }
+
+    mod properties {
+        //! Arbitrary TOML text never panics the reader: each gives a
+        //! prefix or an error.
+
+        use proptest::prelude::*;
+
+        use super::super::{Source, dependencies_in, prefix_in};
+
+        /// One piece of a TOML document, valid or not.
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                3 => prop::sample::select(vec![
+                    "[attesto]", "[package]", "[package.metadata]", "[package.metadata.attesto]",
+                    "[[attesto]]", "[dependencies]", "[target.'cfg(unix)'.dependencies]",
+                    "[tenant]", "[\"a.b\"]", "[attesto.nested]", "[", "]", "[[", "]]",
+                ]).prop_map(str::to_owned),
+                4 => prop::sample::select(vec![
+                    "table_prefix", "table_prefx", "prefix", "Table-Prefix", "attesto",
+                    "metadata", "package", "sqlx", "sea-orm", "a.b", "\"a.b\"", "'x'",
+                ]).prop_map(str::to_owned),
+                4 => prop::sample::select(vec![
+                    "=", " = ", "\n", "\r\n", ",", "{", "}", "[", "]", ".", "#", "\"",
+                    "'''", "\"\"\"", "\\",
+                ]).prop_map(str::to_owned),
+                3 => prop::sample::select(vec![
+                    "\"oauth_\"", "\"\"", "1", "true", "1979-05-27T07:32:00Z", "[]",
+                    "{}", "{ table_prefix = \"x\" }", "\"1.0\"", "inf", "0x1f",
+                ]).prop_map(str::to_owned),
+                1 => any::<String>(),
+            ]
+        }
+
+        /// Pieces joined: mostly invalid TOML, often valid, sometimes a
+        /// document with the tables the reader looks for.
+        fn document() -> impl Strategy<Value = String> {
+            prop::collection::vec(piece(), 0..40).prop_map(|p| p.concat())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1024))]
+
+            #[test]
+            fn any_text_gives_a_prefix_or_an_error(
+                text in document(),
+                key in prop::sample::select(vec!["attesto", "tenant", "a.b", "table_prefix"]),
+                explicit_key in any::<bool>(),
+            ) {
+                let path = std::path::Path::new("c.toml");
+                // Either result is fine; a panic fails the test.
+                let _ = prefix_in(&text, Source::Config, key, "c.toml", path);
+                let _ = prefix_in(&text, Source::Manifest { explicit_key }, key, "Cargo.toml", path);
+                let _ = dependencies_in(&text, "Cargo.toml");
+            }
+        }
     }
 }

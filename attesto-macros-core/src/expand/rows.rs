@@ -10,7 +10,7 @@ use proc_macro2::{Delimiter, TokenStream};
 use super::{field_attrs, str_list};
 use crate::args::{Args, path_segments};
 use crate::code::{Code, str_literal};
-use crate::types::{RustType, RustTypes};
+use crate::types::{RustTypes, field_type};
 
 /// Derives every row struct gets, before the host's own.
 pub const BASE_DERIVES: &[&str] = &["Debug", "Clone", "PartialEq"];
@@ -51,23 +51,6 @@ fn derive_attribute(code: &mut Code, args: &Args) {
     code.group(Delimiter::Bracket, attribute);
 }
 
-/// The field type of `column`: the Rust type, in `Option` when nullable.
-pub fn field_type(code: &mut Code, ty: RustType<'_>, nullable: bool) {
-    // `<` and `>` are not delimiters: the text on either side of a host
-    // type still lexes on its own.
-    let (open, close) = if nullable {
-        ("::core::option::Option<", ">")
-    } else {
-        ("", "")
-    };
-    code.push_str(open);
-    match ty {
-        RustType::Default(ty) => code.push_str(ty),
-        RustType::Host(tokens) => code.tokens(tokens),
-    }
-    code.push_str(close);
-}
-
 pub fn row_struct(
     code: &mut Code,
     schema: &Schema,
@@ -88,6 +71,7 @@ pub fn row_struct(
     );
     let _ = write!(code, "#[doc = {}]", str_literal(&struct_doc));
     derive_attribute(code, args);
+    crate::integrations::row_attributes(code, schema, table, args);
     for attribute in &args.attrs {
         code.tokens(attribute);
     }

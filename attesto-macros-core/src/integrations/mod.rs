@@ -7,9 +7,11 @@
 //! the timestamp precision rule, the key parameters, and the check that the
 //! host depends on the crates the generated code names.
 
+mod diesel;
 mod ops;
 mod postgres;
 mod rusqlite;
+mod sea_orm;
 mod sqlx;
 mod value;
 
@@ -23,8 +25,7 @@ use crate::args::{Args, Integration, path_segments};
 use crate::code::{Code, str_literal};
 use crate::config::Host;
 use crate::errors::Errors;
-use crate::expand::rows::field_type;
-use crate::types::{RustType, RustTypes};
+use crate::types::{RustType, RustTypes, field_type};
 
 /// Refuses an integration that does not drive the dialect's databases, a
 /// derive the integration already writes, and a missing dependency.
@@ -71,6 +72,18 @@ pub fn check(
                 ));
             }
         }
+    }
+    if let (Some((_, diesel)), true) = (
+        args.integrations
+            .iter()
+            .find(|(i, _)| *i == Integration::Diesel),
+        args.has(Integration::SeaOrm),
+    ) {
+        errors.push(syn::Error::new(
+            diesel.span(),
+            "integrations(diesel) and integrations(sea_orm) both write a module per table, named after it; \
+             invoke `attesto_migration!` once per library, in two modules",
+        ));
     }
     if dialect == Dialect::Postgres
         && (args.has(Integration::Sqlx)
@@ -197,7 +210,8 @@ fn needs(
             format!(
                 "sea-orm = {{ version = \"2\", default-features = false, features = [\"{}\", \"runtime-tokio\", \"with-chrono\", \"with-uuid\", \"with-json\", \"macros\"] }}",
                 match dialect {
-                    Dialect::Postgres => "sqlx-postgres",
+                    // PostgreSQL's lists of strings are arrays.
+                    Dialect::Postgres => "sqlx-postgres\", \"postgres-array",
                     Dialect::Sqlite => "sqlx-sqlite",
                     Dialect::Mysql => "sqlx-mysql",
                 }
@@ -261,6 +275,28 @@ impl Precision {
                  to microseconds first"
             ),
         }
+    }
+}
+
+/// Whether `ty` is the type at `path`, e.g. `["serde_json", "Value"]`,
+/// written in full (with or without a leading `::`).
+pub fn is_path(ty: RustType<'_>, path: &[&str]) -> bool {
+    match ty {
+        RustType::Default(d) => d
+            .trim_start_matches("::")
+            .split("::")
+            .eq(path.iter().copied()),
+        RustType::Host(tokens) => {
+            !tokens.to_string().contains('<') && path_segments(tokens) == path
+        }
+    }
+}
+
+/// The attributes an integration puts on `table`'s row struct: diesel's
+/// derives, pointed at its `table!`.
+pub fn row_attributes(code: &mut Code, schema: &Schema, table: &Table, args: &Args) {
+    if args.has(Integration::Diesel) {
+        diesel::row_attributes(code, schema, table);
     }
 }
 
@@ -474,7 +510,8 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &
             Integration::Sqlx => sqlx::generate(code, schema, types),
             Integration::Postgres | Integration::TokioPostgres => {}
             Integration::Rusqlite => rusqlite::generate(code, schema, types),
-            Integration::Diesel | Integration::SeaOrm => {}
+            Integration::Diesel => diesel::generate(code, schema, types),
+            Integration::SeaOrm => sea_orm::generate(code, schema, types),
         }
     }
     if let Some(krate) = postgres {

@@ -19,8 +19,7 @@ use proc_macro2::Delimiter;
 use super::value::Source;
 use super::{Binding, binding};
 use crate::code::{Code, str_literal};
-use crate::expand::rows::field_type;
-use crate::types::{RustType, RustTypes};
+use crate::types::{RustType, RustTypes, field_type};
 
 /// The constant that holds `statement` of `op`: `TAKE_SQL`, `TAKE_MISS_SQL`.
 fn constant(op: &Operation, statement: &Statement) -> String {

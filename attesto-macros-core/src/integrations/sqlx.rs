@@ -10,8 +10,7 @@ use proc_macro2::Delimiter;
 use super::value::Source;
 use super::{Binding, binding, key_params};
 use crate::code::{Code, str_literal};
-use crate::expand::rows::field_type;
-use crate::types::RustTypes;
+use crate::types::{RustTypes, field_type};
 
 /// The paths of the dialect's sqlx types: database, row.
 fn paths(dialect: Dialect) -> (&'static str, &'static str) {

@@ -1,10 +1,13 @@
 //! What attesto's test crates share: access to the PostgreSQL and MariaDB
-//! servers that `scripts/test.sh` starts, one fresh database per test.
+//! servers that `scripts/test.sh` starts, one fresh database per test, and
+//! a sample row of every table ([`samples`]).
 //!
 //! A test that needs a server and finds none panics with a message saying
 //! how to run it: a database test never passes by skipping.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub mod samples;
 
 /// The environment variable holding the PostgreSQL test server's URL.
 pub const POSTGRES_VAR: &str = "ATTESTO_TEST_DATABASE_URL";

@@ -5,143 +5,8 @@
 //! `delete_expired`, and the refusal of timestamps more precise than their
 //! columns.
 
-use attesto_schema::LogicalType;
-use chrono::{NaiveDate, NaiveDateTime, Timelike};
-use serde_json::json;
-
-/// Calls `$each!` once per table with the row struct, its key fields and
-/// its fields, in the order of the template (written out here, not taken
-/// from the model).
-macro_rules! for_each_table {
-    ($db:ident, $each:ident $(, $ctx:expr)*) => {
-        $each!($($ctx,)* $db, AuthorizationCodeRow [code_hash] {
-            code_hash, client_id, subject, scope, resource, redirect_uri, code_challenge,
-            code_challenge_method, cnf, nonce, claims, family_id, access_token_jti,
-            access_token_expires_at, access_token_revoked_at, expires_at, consumed_at,
-            consumed_success, inserted_at
-        });
-        $each!($($ctx,)* $db, RefreshTokenRow [id] {
-            id, token_hash, family_id, generation, client_id, subject, scope, resource, acr,
-            auth_time, cnf, claims, consumed, consumed_at, successor, family_revoked,
-            expires_at, parent_hash, inserted_at
-        });
-        $each!($($ctx,)* $db, DeviceCodeRow [id] {
-            id, device_code_hash, user_code, client_id, scope, resource, dpop_jkt, status,
-            subject, granted_scope, granted_claims, last_polled_at, expires_at, inserted_at
-        });
-        $each!($($ctx,)* $db, CibaRequestRow [id] {
-            id, auth_req_id_hash, client_id, delivery_mode, scope, acr_values, binding_message,
-            client_notification_token, hint_subject, resource, dpop_jkt, status, subject, acr,
-            auth_time, granted_scope, granted_claims, interval, last_polled_at, expires_at,
-            inserted_at
-        });
-        $each!($($ctx,)* $db, LogoutSessionRow [id] {
-            id, sid, subject, client_id, backchannel_logout_uri, session_required,
-            frontchannel_logout_uri, frontchannel_session_required, expires_at, inserted_at
-        });
-        $each!($($ctx,)* $db, DpopNonceRow [id] { id, nonce, issued_at, expires_at, used_at });
-        $each!($($ctx,)* $db, DpopReplayRow [jti] { jti, expires_at, inserted_at });
-        $each!($($ctx,)* $db, PushedAuthorizationRequestRow [request_uri] {
-            request_uri, params, expires_at, inserted_at
-        });
-        $each!($($ctx,)* $db, ClientIdMetadataRow [url] { url, metadata, expires_at, inserted_at });
-        $each!($($ctx,)* $db, ConsentGrantRow [token] {
-            token, binding_hash, subject, consumed_at, expires_at, inserted_at, updated_at
-        });
-    };
-}
-
-/// Which column a sample value is for.
-pub struct Ctx {
-    table: &'static str,
-    column: &'static str,
-}
-
-impl Ctx {
-    fn logical_type(&self) -> LogicalType {
-        attesto_schema::tables()
-            .iter()
-            .find(|t| self.table.ends_with(t.name()))
-            .and_then(|t| t.column(self.column))
-            .map(|c| c.logical_type())
-            .unwrap_or_else(|| panic!("{}.{} is not in the model", self.table, self.column))
-    }
-}
-
-/// A non-default value of each field type, so that a round trip that drops
-/// or mixes up a column is caught.
-pub trait Sample {
-    fn sample(ctx: &Ctx) -> Self;
-}
-
-impl Sample for String {
-    fn sample(ctx: &Ctx) -> Self {
-        // Short enough for `varchar(16)` columns.
-        format!("v:{}", &ctx.column[..ctx.column.len().min(14)])
-    }
-}
-
-impl Sample for i32 {
-    fn sample(_: &Ctx) -> Self {
-        7
-    }
-}
-
-impl Sample for i64 {
-    fn sample(_: &Ctx) -> Self {
-        1_767_225_600
-    }
-}
-
-impl Sample for bool {
-    fn sample(_: &Ctx) -> Self {
-        true
-    }
-}
-
-impl Sample for NaiveDateTime {
-    fn sample(ctx: &Ctx) -> Self {
-        let second = u32::try_from(ctx.column.len()).unwrap_or(0) % 60;
-        let whole = NaiveDate::from_ymd_opt(2026, 11, 23)
-            .and_then(|d| d.and_hms_opt(12, 34, second))
-            .expect("valid date");
-        match ctx.logical_type() {
-            // Microsecond columns keep microseconds.
-            LogicalType::TimestampUsec => whole.with_nanosecond(123_456_000).expect("valid"),
-            _ => whole,
-        }
-    }
-}
-
-impl Sample for uuid::Uuid {
-    fn sample(_: &Ctx) -> Self {
-        uuid::Uuid::new_v4()
-    }
-}
-
-impl Sample for serde_json::Value {
-    fn sample(ctx: &Ctx) -> Self {
-        json!({ "column": ctx.column, "n": 1, "list": ["a", "b"] })
-    }
-}
-
-impl Sample for Vec<String> {
-    fn sample(ctx: &Ctx) -> Self {
-        vec![format!("{}:a", ctx.column), "openid".to_owned()]
-    }
-}
-
-impl<T: Sample> Sample for Option<T> {
-    fn sample(ctx: &Ctx) -> Self {
-        Some(T::sample(ctx))
-    }
-}
-
-macro_rules! sample_row {
-    ($db:ident, $Row:ident { $($field:ident),* }) => {
-        $db::$Row { $($field: Sample::sample(&Ctx { table: $db::$Row::TABLE, column: stringify!($field) }),)* }
-    };
-}
+use attesto_test_support::{for_each_table, sample_row};
+use chrono::{NaiveDateTime, Timelike};
 
 /// Now, whole seconds.
 fn now() -> NaiveDateTime {
@@ -182,7 +47,7 @@ mod sqlx_my {
 }
 
 macro_rules! sqlx_round_trip {
-    ($pool:expr, $db:ident, $Row:ident [$($key:ident),*] { $($field:ident),* }) => {{
+    ($pool:expr, $db:ident, $Row:ident $_module:ident [$($key:ident),*] { $($field:ident),* }) => {{
         let row = sample_row!($db, $Row { $($field),* });
         row.insert()
             .execute($pool)
@@ -305,7 +170,7 @@ mod pg_crate {
 }
 
 macro_rules! postgres_round_trip {
-    ($client:expr, $db:ident, $Row:ident [$($key:ident),*] { $($field:ident),* }) => {{
+    ($client:expr, $db:ident, $Row:ident $_module:ident [$($key:ident),*] { $($field:ident),* }) => {{
         let row = sample_row!($db, $Row { $($field),* });
         $client
             .execute($db::$Row::INSERT_SQL, &row.params())
@@ -423,7 +288,7 @@ mod lite {
 }
 
 macro_rules! rusqlite_round_trip {
-    ($conn:expr, $db:ident, $Row:ident [$($key:ident),*] { $($field:ident),* }) => {{
+    ($conn:expr, $db:ident, $Row:ident $_module:ident [$($key:ident),*] { $($field:ident),* }) => {{
         let row = sample_row!($db, $Row { $($field),* });
         $conn
             .execute($db::$Row::INSERT_SQL, row.params())

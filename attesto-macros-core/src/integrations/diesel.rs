@@ -1,0 +1,557 @@
+//! diesel 2.3: a `table!` per table, named after the table without its
+//! `attesto_` stem and pointing at the prefixed name with `sql_name`; the
+//! row structs derived `Queryable` and `Selectable` for it, checked for the
+//! dialect's backend; and `Insertable`, by value and by reference.
+//!
+//! diesel has SQL types for most columns. Where a field's Rust type has no
+//! diesel impl for the column's SQL type (a list of strings stored as JSON
+//! text on SQLite, a UUID in a SQLite `BLOB`, a serde type in a JSON
+//! column), the expansion declares a SQL type of its own and reads it into
+//! the field type: a trait impl for a foreign type is only allowed when
+//! one of its types is local, and the SQL type is. Writing needs more:
+//! diesel's blanket `AsExpression` impl rules out one for a foreign type,
+//! so such a value is bound through [`BIND`], a local wrapper, and the
+//! `Insertable` impls, by value and by reference, are written here rather
+//! than derived.
+
+use std::fmt::Write as _;
+
+use attesto_schema::{Column, Dialect, LogicalType, Schema, Table};
+
+use super::{Binding, binding, is_path};
+use crate::code::{Code, str_literal};
+use crate::types::{RustType, RustTypes, field_type};
+
+/// The SQL type of the JSON columns whose field is a serde type of its own:
+/// written as JSON text, read back with serde_json.
+const JSON_TYPE: &str = "AttestoDieselJson";
+
+/// The SQL type of a UUID stored as 16 bytes (SQLite's `BLOB`, MySQL's
+/// `binary(16)`), which diesel maps to `uuid::Uuid` only on PostgreSQL.
+const UUID_TYPE: &str = "AttestoDieselUuid";
+
+/// The wrapper through which a value of a column of the expansion's own
+/// SQL type is bound, e.g. `id.eq(AttestoBind(&id))` for a UUID on SQLite.
+const BIND: &str = "AttestoBind";
+
+/// The diesel backend type of `dialect`.
+fn backend(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "::diesel::pg::Pg",
+        Dialect::Sqlite => "::diesel::sqlite::Sqlite",
+        Dialect::Mysql => "::diesel::mysql::Mysql",
+    }
+}
+
+/// A column's SQL type in `table!`, without `Nullable`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SqlType {
+    /// One of diesel's own, as written in `table!`.
+    Diesel(&'static str),
+    /// [`JSON_TYPE`].
+    Json,
+    /// [`UUID_TYPE`].
+    Uuid,
+}
+
+fn sql_type(dialect: Dialect, column: &Column, ty: RustType<'_>) -> SqlType {
+    use LogicalType::*;
+    let value = is_path(ty, &["serde_json", "Value"]);
+    let default_uuid = matches!(ty, RustType::Default("::uuid::Uuid"));
+    match (column.logical_type(), dialect) {
+        (Hash | Ident | Short | Text, _) => SqlType::Diesel("Text"),
+        (Strings, Dialect::Postgres) => {
+            // `Vec<Option<String>>` reads NULL elements; `Vec<String>`, the
+            // default, is what diesel maps `Array<Text>` to.
+            let nullable_elements = match ty {
+                RustType::Host(tokens) => tokens.to_string().contains("Option"),
+                RustType::Default(_) => false,
+            };
+            SqlType::Diesel(if nullable_elements {
+                "Array<Nullable<Text>>"
+            } else {
+                "Array<Text>"
+            })
+        }
+        (Json, Dialect::Postgres) if value => SqlType::Diesel("Jsonb"),
+        (Json, Dialect::Postgres) => SqlType::Json,
+        (Json | Strings, _) => match binding(dialect, column, ty) {
+            // A `String` field holds the JSON text itself.
+            Binding::Plain => SqlType::Diesel("Text"),
+            _ if value => SqlType::Diesel("Json"),
+            _ => SqlType::Json,
+        },
+        (Timestamp | TimestampUsec, Dialect::Mysql) => SqlType::Diesel("Datetime"),
+        (Timestamp | TimestampUsec, _) => SqlType::Diesel("Timestamp"),
+        (Uuid, Dialect::Postgres) => SqlType::Diesel("Uuid"),
+        (Uuid, _) if default_uuid => SqlType::Uuid,
+        // A type of the host's own in a byte column: diesel's `Binary`,
+        // which `Vec<u8>` implements.
+        (Uuid, _) => SqlType::Diesel("Binary"),
+        (Int, _) => SqlType::Diesel("Integer"),
+        (BigInt, _) => SqlType::Diesel("BigInt"),
+        (Bool, _) => SqlType::Diesel("Bool"),
+    }
+}
+
+/// `#[derive(...)]` and `#[diesel(...)]` of `table`'s row struct.
+pub fn row_attributes(code: &mut Code, schema: &Schema, table: &Table) {
+    let _ = write!(
+        code,
+        "#[derive(::diesel::Queryable, ::diesel::Selectable)]\n\
+         #[diesel(table_name = {}, check_for_backend({}))]\n",
+        table.short_name(),
+        backend(schema.dialect())
+    );
+}
+
+pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
+    let dialect = schema.dialect();
+    // The field types of each of the expansion's own SQL types.
+    let mut json_fields: Vec<(String, RustType<'_>)> = Vec::new();
+    let mut uuid_used = false;
+    for table in schema.tables() {
+        for column in schema.columns(table) {
+            let ty = types.of(table, &column);
+            match sql_type(dialect, &column, ty) {
+                SqlType::Json => {
+                    let key = type_key(ty);
+                    if !json_fields.iter().any(|(k, _)| *k == key) {
+                        json_fields.push((key, ty));
+                    }
+                }
+                SqlType::Uuid => uuid_used = true,
+                SqlType::Diesel(_) => {}
+            }
+        }
+    }
+    let mut declared = Vec::new();
+    if !json_fields.is_empty() {
+        declared.push(JSON_TYPE);
+    }
+    if uuid_used {
+        declared.push(UUID_TYPE);
+    }
+    if !declared.is_empty() {
+        bind_type(code, &declared);
+    }
+    if !json_fields.is_empty() {
+        json_type(code, dialect, &json_fields);
+    }
+    if uuid_used {
+        uuid_type(code, dialect);
+    }
+    for table in schema.tables() {
+        table_macro(code, schema, table, types);
+        insertable(code, schema, table, types);
+    }
+    // Every pair of tables may meet in one query, as `diesel print-schema`
+    // allows.
+    let tables: Vec<&str> = schema.tables().iter().map(|t| t.short_name()).collect();
+    if tables.len() > 1 {
+        let _ = writeln!(
+            code,
+            "::diesel::allow_tables_to_appear_in_same_query!({});",
+            tables.join(", ")
+        );
+    }
+}
+
+/// `ty` as text without spaces, to tell field types apart.
+fn type_key(ty: RustType<'_>) -> String {
+    let mut text = Code::default();
+    field_type(&mut text, ty, false);
+    text.render().split_whitespace().collect()
+}
+
+/// The `table!` of `table`.
+fn table_macro(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
+    let dialect = schema.dialect();
+    let columns = schema.columns(table);
+    let declared: Vec<SqlType> = columns
+        .iter()
+        .map(|c| sql_type(dialect, c, types.of(table, c)))
+        .collect();
+    code.push_str("::diesel::table! {\nuse ::diesel::sql_types::*;\n");
+    for (local, name) in [(SqlType::Json, JSON_TYPE), (SqlType::Uuid, UUID_TYPE)] {
+        if declared.contains(&local) {
+            let _ = writeln!(code, "use super::{name};");
+        }
+    }
+    let key = table.key();
+    let doc = format!(
+        " `{}`: {}{}",
+        schema.table_name(table),
+        table.description(),
+        if table.primary_key().is_empty() {
+            format!(
+                "\n\n The table has no primary key; diesel's is `{}`, its unique key.",
+                key.join("`, `")
+            )
+        } else {
+            String::new()
+        }
+    );
+    let _ = write!(
+        code,
+        "#[doc = {}]\n#[sql_name = {}]\n{} ({}) {{\n",
+        str_literal(&doc),
+        str_literal(&schema.table_name(table)),
+        table.short_name(),
+        key.join(", ")
+    );
+    for (column, declared) in columns.iter().zip(&declared) {
+        let ty = match declared {
+            SqlType::Diesel(ty) => (*ty).to_owned(),
+            SqlType::Json => JSON_TYPE.to_owned(),
+            SqlType::Uuid => UUID_TYPE.to_owned(),
+        };
+        let ty = if column.is_nullable() {
+            format!("Nullable<{ty}>")
+        } else {
+            ty
+        };
+        let _ = writeln!(
+            code,
+            "#[doc = {}]\n{} -> {ty},",
+            str_literal(&format!(" `{}`", column.name())),
+            column.name()
+        );
+    }
+    code.push_str("}\n}\n");
+}
+
+/// `Insertable` for the row and for a reference to it, as diesel's derive
+/// writes them (a `None` in a nullable column is left to the column's
+/// default, which is `NULL` for every nullable column), with the values of
+/// the expansion's own SQL types bound through [`BIND`].
+fn insertable(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
+    let dialect = schema.dialect();
+    let module = table.short_name();
+    let row = table.row_name();
+    for borrowed in [false, true] {
+        let mut values = Code::default();
+        let mut exprs = String::new();
+        for column in schema.columns(table) {
+            let ty = types.of(table, &column);
+            let c = column.name();
+            let local = !matches!(sql_type(dialect, &column, ty), SqlType::Diesel(_));
+            let mut value = Code::default();
+            match (local, borrowed) {
+                (false, false) => field_type(&mut value, ty, false),
+                (false, true) => {
+                    value.push_str("&'__insert ");
+                    field_type(&mut value, ty, false);
+                }
+                (true, false) => {
+                    let _ = write!(value, "{BIND}<");
+                    field_type(&mut value, ty, false);
+                    value.push_str(">");
+                }
+                (true, true) => {
+                    let _ = write!(value, "{BIND}<&'__insert ");
+                    field_type(&mut value, ty, false);
+                    value.push_str(">");
+                }
+            }
+            let column_path = format!("{module}::{c}");
+            let (open, close) = if column.is_nullable() {
+                ("::core::option::Option<", ">")
+            } else {
+                ("", "")
+            };
+            let _ = write!(values, "{open}::diesel::dsl::Eq<{column_path}, ");
+            values.append(value);
+            let _ = write!(values, ">{close}, ");
+            let field = if borrowed {
+                format!("&self.{c}")
+            } else {
+                format!("self.{c}")
+            };
+            let wrap = |v: &str| {
+                if local {
+                    format!("{BIND}({v})")
+                } else {
+                    v.to_owned()
+                }
+            };
+            let expr = if column.is_nullable() {
+                let option = if borrowed {
+                    format!("self.{c}.as_ref()")
+                } else {
+                    format!("self.{c}")
+                };
+                format!(
+                    "{option}.map(|v| ::diesel::ExpressionMethods::eq({column_path}, {}))",
+                    wrap("v")
+                )
+            } else {
+                format!(
+                    "::diesel::ExpressionMethods::eq({column_path}, {})",
+                    wrap(&field)
+                )
+            };
+            let _ = writeln!(exprs, "{expr},");
+        }
+        let (generics, target) = if borrowed {
+            ("<'__insert>", format!("&'__insert {row}"))
+        } else {
+            ("", row.to_owned())
+        };
+        let doc = if borrowed {
+            format!(
+                " Inserts a reference to the row into `{module}`: `insert_into({module}::table).values(&row)`."
+            )
+        } else {
+            format!(" Inserts the row into `{module}`.")
+        };
+        let mut tuple = Code::default();
+        tuple.append(values);
+        let _ = write!(
+            code,
+            "#[doc = {}]\nimpl{generics} ::diesel::insertable::Insertable<{module}::table> for {target} ",
+            str_literal(&doc)
+        );
+        let mut body = Code::default();
+        body.push_str("type Values = <");
+        body.group(proc_macro2::Delimiter::Parenthesis, tuple);
+        let _ = write!(
+            body,
+            " as ::diesel::insertable::Insertable<{module}::table>>::Values;\n\
+             fn values(self) -> Self::Values {{\n\
+             ::diesel::insertable::Insertable::<{module}::table>::values(({exprs}))\n\
+             }}\n"
+        );
+        code.group(proc_macro2::Delimiter::Brace, body);
+        code.push_str("\n");
+    }
+    // Lets a `Vec` of rows be inserted in one statement, as the derive does.
+    let _ = writeln!(
+        code,
+        "impl ::diesel::internal::derives::insertable::UndecoratedInsertRecord<{module}::table> for {row} {{}}"
+    );
+}
+
+/// The SQL type attribute of `dialect` for a type stored as `sqlite`,
+/// `mysql` or, on PostgreSQL, the type with OIDs `pg`.
+fn type_attribute(dialect: Dialect, pg: (u32, u32), sqlite: &str, mysql: &str) -> String {
+    match dialect {
+        Dialect::Postgres => format!("postgres_type(oid = {}, array_oid = {})", pg.0, pg.1),
+        Dialect::Sqlite => format!("sqlite_type(name = \"{sqlite}\")"),
+        Dialect::Mysql => format!("mysql_type(name = \"{mysql}\")"),
+    }
+}
+
+/// [`BIND`]: how a value becomes an expression of one of the expansion's
+/// own SQL types, those in `declared`, for a column and for a nullable one.
+fn bind_type(code: &mut Code, declared: &[&str]) {
+    let _ = write!(
+        code,
+        r#"
+        /// A value bound to a column of one of this module's own diesel SQL types
+        /// ({types}), which diesel cannot take directly from a foreign type such as
+        /// `uuid::Uuid` or `Vec<String>`: `.filter(id.eq(AttestoBind(&id)))`.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub struct {BIND}<T>(pub T);
+"#,
+        types = declared
+            .iter()
+            .map(|t| format!("[`{t}`]"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for &sql in declared {
+        for nullable in [false, true] {
+            let sql = if nullable {
+                format!("::diesel::sql_types::Nullable<{sql}>")
+            } else {
+                sql.to_owned()
+            };
+            let _ = write!(
+                code,
+                "impl<T> ::diesel::expression::AsExpression<{sql}> for {BIND}<T> {{\n\
+                 type Expression = ::diesel::internal::derives::as_expression::Bound<{sql}, Self>;\n\
+                 fn as_expression(self) -> Self::Expression {{\n\
+                 ::diesel::internal::derives::as_expression::Bound::new(self)\n\
+                 }}\n}}\n"
+            );
+        }
+        let _ = write!(
+            code,
+            "impl<T, __DB: ::diesel::backend::Backend> ::diesel::serialize::ToSql<::diesel::sql_types::Nullable<{sql}>, __DB> for {BIND}<T>\n\
+             where Self: ::diesel::serialize::ToSql<{sql}, __DB> {{\n\
+             fn to_sql<'__b>(&'__b self, out: &mut ::diesel::serialize::Output<'__b, '_, __DB>) -> ::diesel::serialize::Result {{\n\
+             ::diesel::serialize::ToSql::<{sql}, __DB>::to_sql(self, out)\n\
+             }}\n}}\n"
+        );
+    }
+}
+
+/// The types for which diesel implements `Queryable` for every SQL type
+/// they have `FromSql` for (its `FromSqlRow` derive on them): a `Queryable`
+/// impl of the expansion's own would conflict. Matched by the type's name
+/// before its generics, e.g. `Vec` in `Vec<Option<String>>`.
+const READ_BY_DIESEL: &[&str] = &[
+    "Vec",
+    "String",
+    "Value",
+    "Uuid",
+    "bool",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "f32",
+    "f64",
+    "SystemTime",
+    "NaiveDate",
+    "NaiveTime",
+    "NaiveDateTime",
+    "DateTime",
+    "PrimitiveDateTime",
+    "OffsetDateTime",
+    "Date",
+    "Time",
+    "BigDecimal",
+    "Duration",
+];
+
+/// Whether diesel's blanket `Queryable` impls cover `ty` (see
+/// [`READ_BY_DIESEL`]).
+fn diesel_reads_any_sql_type(ty: RustType<'_>) -> bool {
+    let text = match ty {
+        RustType::Default(d) => d.to_owned(),
+        RustType::Host(tokens) => tokens.to_string(),
+    };
+    let outer = text.split('<').next().unwrap_or_default();
+    let name = outer.rsplit("::").next().unwrap_or_default().trim();
+    READ_BY_DIESEL.contains(&name)
+}
+
+/// `FromSql` of `sql` for `ty` with body `read`, `Queryable` when diesel's
+/// blanket impls do not cover `ty`, and `ToSql` for `ty` in [`BIND`], by
+/// value and by reference, with body `write`.
+fn conversions(
+    code: &mut Code,
+    dialect: Dialect,
+    sql: &str,
+    ty: RustType<'_>,
+    read: &str,
+    write: &str,
+) {
+    let db = backend(dialect);
+    let _ = write!(
+        code,
+        "impl ::diesel::deserialize::FromSql<{sql}, {db}> for "
+    );
+    field_type(code, ty, false);
+    let _ = write!(
+        code,
+        " {{\n\
+         fn from_sql(value: <{db} as ::diesel::backend::Backend>::RawValue<'_>) -> ::diesel::deserialize::Result<Self> {{\n\
+         {read}\n\
+         }}\n}}\n"
+    );
+    if !diesel_reads_any_sql_type(ty) {
+        // A column's value as a query result: the value itself.
+        let _ = write!(
+            code,
+            "impl ::diesel::deserialize::Queryable<{sql}, {db}> for "
+        );
+        field_type(code, ty, false);
+        code.push_str(
+            " {\ntype Row = Self;\n\
+             fn build(row: Self) -> ::diesel::deserialize::Result<Self> {\n\
+             ::core::result::Result::Ok(row)\n\
+             }\n}\n",
+        );
+    }
+    for reference in ["", "&'__a "] {
+        let generics = if reference.is_empty() { "" } else { "<'__a>" };
+        let _ = write!(
+            code,
+            "impl{generics} ::diesel::serialize::ToSql<{sql}, {db}> for {BIND}<{reference}"
+        );
+        field_type(code, ty, false);
+        let _ = write!(
+            code,
+            "> {{\n\
+             fn to_sql<'__b>(&'__b self, out: &mut ::diesel::serialize::Output<'__b, '_, {db}>) -> ::diesel::serialize::Result {{\n\
+             {write}\n\
+             ::core::result::Result::Ok(::diesel::serialize::IsNull::No)\n\
+             }}\n}}\n"
+        );
+    }
+}
+
+/// [`JSON_TYPE`], and its conversions for the field types in `fields`.
+fn json_type(code: &mut Code, dialect: Dialect, fields: &[(String, RustType<'_>)]) {
+    let _ = write!(
+        code,
+        "/// diesel's SQL type of the JSON columns whose fields are serde types of their own \
+         (on SQLite and MySQL, also the lists of strings, stored as JSON): written as JSON \
+         text with serde_json, and read back the same way.\n\
+         #[derive(::diesel::sql_types::SqlType, ::diesel::query_builder::QueryId, Debug, Clone, Copy, Default)]\n\
+         #[diesel({})]\n\
+         pub struct {JSON_TYPE};\n",
+        type_attribute(dialect, (3802, 3807), "Text", "String")
+    );
+    // PostgreSQL's binary jsonb is a version byte, 1, then the JSON text.
+    let (read, write) = match dialect {
+        Dialect::Postgres => (
+            "match value.as_bytes().split_first() {\n\
+             ::core::option::Option::Some((1, json)) => ::core::result::Result::Ok(::serde_json::from_slice(json)?),\n\
+             _ => ::core::result::Result::Err(\"attesto: a jsonb value without its version byte 1\".into()),\n\
+             }",
+            "::std::io::Write::write_all(out, &[1])?;\n\
+             ::serde_json::to_writer(out, &self.0)?;",
+        ),
+        Dialect::Sqlite => (
+            "let text = <::std::string::String as ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::sqlite::Sqlite>>::from_sql(value)?;\n\
+             ::core::result::Result::Ok(::serde_json::from_str(&text)?)",
+            "out.set_value(::serde_json::to_string(&self.0)?);",
+        ),
+        Dialect::Mysql => (
+            "::core::result::Result::Ok(::serde_json::from_slice(value.as_bytes())?)",
+            "::serde_json::to_writer(out, &self.0)?;",
+        ),
+    };
+    for (_, ty) in fields {
+        conversions(code, dialect, JSON_TYPE, *ty, read, write);
+    }
+}
+
+/// [`UUID_TYPE`], and its conversions for `uuid::Uuid`.
+fn uuid_type(code: &mut Code, dialect: Dialect) {
+    let db = backend(dialect);
+    let _ = write!(
+        code,
+        "/// diesel's SQL type of a UUID stored as its 16 bytes (SQLite's `BLOB`, MySQL's \
+         `binary(16)`), as Ecto, sqlx and sea-orm store it; diesel maps `uuid::Uuid` to a \
+         column only on PostgreSQL.\n\
+         #[derive(::diesel::sql_types::SqlType, ::diesel::query_builder::QueryId, Debug, Clone, Copy, Default)]\n\
+         #[diesel({})]\n\
+         pub struct {UUID_TYPE};\n",
+        type_attribute(dialect, (2950, 2951), "Binary", "Blob")
+    );
+    let read = format!(
+        "let bytes = <::std::vec::Vec<u8> as ::diesel::deserialize::FromSql<::diesel::sql_types::Binary, {db}>>::from_sql(value)?;\n\
+         ::core::result::Result::Ok(::uuid::Uuid::from_slice(&bytes)?)"
+    );
+    let write = match dialect {
+        Dialect::Sqlite => "out.set_value(self.0.as_bytes().as_slice());",
+        _ => "::std::io::Write::write_all(out, self.0.as_bytes())?;",
+    };
+    conversions(
+        code,
+        dialect,
+        UUID_TYPE,
+        RustType::Default("::uuid::Uuid"),
+        &read,
+        write,
+    );
+}

@@ -1,0 +1,287 @@
+//! sea-orm 2: a module per table, named after the table without its
+//! `attesto_` stem, holding the entity sea-orm's derives build from a
+//! `Model` (`Entity`, `Column`, `PrimaryKey`, `ActiveModel`), an empty
+//! `Relation`, `ActiveModelBehavior`, and lossless conversions between the
+//! `Model` and the row struct.
+//!
+//! The `Model` has the row's fields, with two differences sea-orm needs: a
+//! field sea-orm cannot bind as its JSON column (a list of strings on
+//! SQLite or MySQL, a serde type of the host's) is wrapped in a newtype
+//! that goes through serde_json, and the host's own types are named
+//! through aliases in the expansion's module, because the entity's module
+//! imports sea-orm's prelude, which the derives' code needs, and whose
+//! names (`DateTime`, `Json`, `Uuid`) could shadow the host's.
+
+use std::fmt::Write as _;
+
+use attesto_schema::{Column, Schema, Table};
+
+use super::{Binding, binding, is_path};
+use crate::code::{Code, str_literal};
+use crate::types::{RustType, RustTypes, field_type};
+
+/// How a column's value is held in the `Model`.
+enum Field {
+    /// As in the row.
+    Same,
+    /// In the JSON newtype numbered so.
+    Json(usize),
+}
+
+/// The name of the JSON newtype numbered `n`.
+fn json_type(n: usize) -> String {
+    format!("AttestoSeaOrmJson{n}")
+}
+
+/// The name of the alias of the host's type of `table.column`.
+fn alias(table: &Table, column: &Column) -> String {
+    format!("__AttestoSeaOrm_{}_{}", table.short_name(), column.name())
+}
+
+pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
+    let dialect = schema.dialect();
+    // The field types sea-orm gets through JSON, one newtype each.
+    let mut wrapped: Vec<(String, RustType<'_>)> = Vec::new();
+    let mut fields: Vec<Vec<Field>> = Vec::new();
+    for table in schema.tables() {
+        let mut table_fields = Vec::new();
+        for column in schema.columns(table) {
+            let ty = types.of(table, &column);
+            let json = binding(dialect, &column, ty) == Binding::Json
+                && !is_path(ty, &["serde_json", "Value"]);
+            if !json {
+                table_fields.push(Field::Same);
+                continue;
+            }
+            let mut text = Code::default();
+            field_type(&mut text, ty, false);
+            let key: String = text.render().split_whitespace().collect();
+            let n = match wrapped.iter().position(|(k, _)| *k == key) {
+                Some(n) => n,
+                None => {
+                    wrapped.push((key, ty));
+                    wrapped.len() - 1
+                }
+            };
+            table_fields.push(Field::Json(n));
+        }
+        fields.push(table_fields);
+    }
+    for (n, (_, ty)) in wrapped.iter().enumerate() {
+        json_newtype(code, n, *ty);
+    }
+    for (table, fields) in schema.tables().into_iter().zip(&fields) {
+        entity(code, schema, table, types, fields);
+    }
+}
+
+/// The JSON newtype numbered `n`, around `ty`, with the traits sea-orm
+/// needs of a column's type.
+fn json_newtype(code: &mut Code, n: usize, ty: RustType<'_>) {
+    let name = json_type(n);
+    let mut inner = Code::default();
+    field_type(&mut inner, ty, false);
+    let doc = format!(
+        " `{}` as sea-orm binds and reads it: as JSON, through serde_json.",
+        inner.render()
+    );
+    let _ = write!(
+        code,
+        "#[doc = {}]\n#[derive(Debug, Clone, PartialEq)]\npub struct {name}",
+        str_literal(&doc)
+    );
+    let mut field = Code::default();
+    field.push_str("/// The value.\npub ");
+    field_type(&mut field, ty, false);
+    code.group(proc_macro2::Delimiter::Parenthesis, field);
+    let _ = write!(
+        code,
+        r#";
+        impl ::core::convert::From<{name}> for ::sea_orm::Value {{
+            fn from(value: {name}) -> Self {{
+                // Serialising a value that deserialised is not expected to fail; sea-orm's
+                // own JSON types make the same assumption, as `From` cannot fail.
+                let json = ::serde_json::to_value(&value.0)
+                    .expect("attesto: a JSON column's value that serde_json cannot serialise");
+                ::sea_orm::Value::Json(::core::option::Option::Some(::std::boxed::Box::new(json)))
+            }}
+        }}
+        impl ::sea_orm::sea_query::ValueType for {name} {{
+            fn try_from(value: ::sea_orm::Value) -> ::core::result::Result<Self, ::sea_orm::sea_query::ValueTypeErr> {{
+                match value {{
+                    ::sea_orm::Value::Json(::core::option::Option::Some(json)) => ::serde_json::from_value(*json)
+                        .map({name})
+                        .map_err(|_| ::sea_orm::sea_query::ValueTypeErr),
+                    _ => ::core::result::Result::Err(::sea_orm::sea_query::ValueTypeErr),
+                }}
+            }}
+            fn type_name() -> ::std::string::String {{
+                ::std::string::String::from({type_name})
+            }}
+            fn array_type() -> ::sea_orm::sea_query::ArrayType {{
+                ::sea_orm::sea_query::ArrayType::Json
+            }}
+            fn column_type() -> ::sea_orm::sea_query::ColumnType {{
+                ::sea_orm::sea_query::ColumnType::Json
+            }}
+        }}
+        impl ::sea_orm::sea_query::Nullable for {name} {{
+            fn null() -> ::sea_orm::Value {{
+                ::sea_orm::Value::Json(::core::option::Option::None)
+            }}
+        }}
+        impl ::sea_orm::TryGetable for {name} {{
+            fn try_get_by<I: ::sea_orm::ColIdx>(
+                res: &::sea_orm::QueryResult,
+                index: I,
+            ) -> ::core::result::Result<Self, ::sea_orm::TryGetError> {{
+                let json = <::serde_json::Value as ::sea_orm::TryGetable>::try_get_by(res, index)?;
+                ::serde_json::from_value(json).map({name}).map_err(|e| {{
+                    ::sea_orm::TryGetError::DbErr(::sea_orm::DbErr::Json(::std::string::ToString::to_string(&e)))
+                }})
+            }}
+        }}
+        impl ::sea_orm::IntoActiveValue<{name}> for {name} {{
+            fn into_active_value(self) -> ::sea_orm::ActiveValue<{name}> {{
+                ::sea_orm::ActiveValue::Set(self)
+            }}
+        }}
+"#,
+        type_name = str_literal(&name),
+    );
+}
+
+/// The entity module of `table`.
+fn entity(
+    code: &mut Code,
+    schema: &Schema,
+    table: &Table,
+    types: &RustTypes<'_>,
+    fields: &[Field],
+) {
+    let columns = schema.columns(table);
+    let row = table.row_name();
+    // The host's types, named where the host wrote them.
+    for column in &columns {
+        if let RustType::Host(tokens) = types.of(table, column) {
+            let _ = write!(
+                code,
+                "#[doc(hidden)]\n#[allow(non_camel_case_types)]\npub type {} = ",
+                alias(table, column)
+            );
+            code.tokens(tokens);
+            code.push_str(";\n");
+        }
+    }
+    let key = table.key();
+    let name = schema.table_name(table);
+    let module_doc = format!(
+        " The sea-orm entity of `{name}`: {}{}",
+        table.description(),
+        if table.primary_key().is_empty() {
+            format!(
+                "\n\n The table has no primary key; the entity's is `{}`, its unique key.",
+                key.join("`, `")
+            )
+        } else {
+            String::new()
+        }
+    );
+    let _ = write!(
+        code,
+        "#[doc = {}]\npub mod {} {{\n\
+         use ::sea_orm::entity::prelude::*;\n\
+         #[doc = {}]\n\
+         #[derive(Clone, Debug, PartialEq, ::sea_orm::DeriveEntityModel)]\n\
+         #[sea_orm(table_name = {})]\n\
+         pub struct Model {{\n",
+        str_literal(&module_doc),
+        table.short_name(),
+        str_literal(&format!(
+            " A row of `{name}` as sea-orm reads and writes it; converts to and from \
+             [`super::{row}`] without loss."
+        )),
+        str_literal(&name),
+    );
+    for (column, field) in columns.iter().zip(fields) {
+        if key.contains(&column.name()) {
+            code.push_str("#[sea_orm(primary_key, auto_increment = false)]\n");
+        }
+        let ty = match (field, types.of(table, column)) {
+            (Field::Json(n), _) => format!("super::{}", json_type(*n)),
+            (Field::Same, RustType::Host(_)) => format!("super::{}", alias(table, column)),
+            (Field::Same, RustType::Default(ty)) => ty.to_owned(),
+        };
+        let ty = if column.is_nullable() {
+            format!("::core::option::Option<{ty}>")
+        } else {
+            ty
+        };
+        let _ = writeln!(
+            code,
+            "#[doc = {}]\npub {}: {ty},",
+            str_literal(&format!(" `{}`", column.name())),
+            column.name()
+        );
+    }
+    code.push_str("}\n");
+
+    // Model <-> row, and row -> ActiveModel with every column set.
+    let mut into_model = String::new();
+    let mut into_row = String::new();
+    let mut set = String::new();
+    for (column, field) in columns.iter().zip(fields) {
+        let c = column.name();
+        let (to_model, to_row) = match (field, column.is_nullable()) {
+            (Field::Same, _) => (format!("row.{c}"), format!("model.{c}")),
+            (Field::Json(n), false) => (
+                format!("super::{}(row.{c})", json_type(*n)),
+                format!("model.{c}.0"),
+            ),
+            (Field::Json(n), true) => (
+                format!("row.{c}.map(super::{})", json_type(*n)),
+                format!("model.{c}.map(|json| json.0)"),
+            ),
+        };
+        let _ = writeln!(into_model, "{c}: {to_model},");
+        let _ = writeln!(into_row, "{c}: {to_row},");
+        let _ = writeln!(set, "{c}: ::sea_orm::ActiveValue::Set(model.{c}),");
+    }
+    let _ = write!(
+        code,
+        r#"
+        /// No relations: the tables refer to each other by value only, as upstream's do.
+        #[derive(Copy, Clone, Debug, ::sea_orm::EnumIter, ::sea_orm::DeriveRelation)]
+        pub enum Relation {{}}
+
+        impl ::sea_orm::ActiveModelBehavior for ActiveModel {{}}
+
+        impl ::core::convert::From<super::{row}> for Model {{
+            fn from(row: super::{row}) -> Self {{
+                Self {{
+                    {into_model}
+                }}
+            }}
+        }}
+
+        impl ::core::convert::From<Model> for super::{row} {{
+            fn from(model: Model) -> Self {{
+                Self {{
+                    {into_row}
+                }}
+            }}
+        }}
+
+        /// Every column set, for an insert of the whole row.
+        impl ::core::convert::From<super::{row}> for ActiveModel {{
+            fn from(row: super::{row}) -> Self {{
+                let model = Model::from(row);
+                Self {{
+                    {set}
+                }}
+            }}
+        }}
+        }}
+"#
+    );
+}

@@ -1,0 +1,294 @@
+//! The MySQL dialect on a three-node MariaDB Galera cluster, which
+//! `scripts/test-galera.sh` starts: `UP_SQL` on node 1, a row of every
+//! table written on node 2 and read back on node 3, `DOWN_SQL` on node 3,
+//! nothing left on node 1. Then what the cluster does with the one table
+//! without a primary key, `attesto_authorization_codes`: refused under
+//! `wsrep_mode = REQUIRED_PRIMARY_KEY`, and, with the mode off, a code
+//! raced from two nodes taken exactly once.
+
+use attesto_test_support::{for_each_table, sample_row};
+use chrono::Timelike;
+use sqlx::{Connection, Executor, MySqlConnection};
+
+mod db {
+    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "gal_", integrations(sqlx));
+}
+
+/// Held by each test for its whole run: one test sets a global mode of the
+/// cluster, which must not reach the others.
+static CLUSTER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The environment variable holding the three nodes' URLs.
+const URLS_VAR: &str = "ATTESTO_GALERA_URLS";
+
+/// The nodes' URLs, with their database replaced by `database`.
+fn nodes(database: &str) -> Vec<String> {
+    let urls = std::env::var(URLS_VAR).unwrap_or_else(|_| {
+        panic!("{URLS_VAR} is not set: these tests need a Galera cluster; run ./scripts/test-galera.sh, which starts one")
+    });
+    let urls: Vec<String> = urls
+        .split_whitespace()
+        .map(|url| match url.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/{database}"),
+            None => panic!("{URLS_VAR}: {url:?} is not a URL"),
+        })
+        .collect();
+    assert_eq!(urls.len(), 3, "{URLS_VAR} must hold three URLs");
+    urls
+}
+
+/// A connection to `url` whose reads wait until the node has applied every
+/// write the cluster committed before them (Galera's causality check):
+/// without it, a read on node 3 may not see node 2's last commit yet.
+async fn connect(url: &str) -> MySqlConnection {
+    let mut conn = MySqlConnection::connect(url).await.expect("connect");
+    conn.execute("SET SESSION wsrep_sync_wait = 1")
+        .await
+        .expect("wsrep_sync_wait");
+    conn
+}
+
+/// A fresh database on the cluster, created on node 1.
+async fn database(name: &str) -> Vec<String> {
+    let admin = nodes("mysql");
+    let mut conn = connect(&admin[0]).await;
+    conn.execute(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .await
+    .expect("drop");
+    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .await
+        .expect("create");
+    // Each node applies the statement in the cluster's order, a moment
+    // later: a causal read on each waits for it.
+    for url in &admin[1..] {
+        let found: Option<String> = sqlx::query_scalar(
+            "SELECT schema_name FROM information_schema.schemata WHERE schema_name = ?",
+        )
+        .bind(name)
+        .fetch_optional(&mut connect(url).await)
+        .await
+        .expect("schemata");
+        assert_eq!(found.as_deref(), Some(name), "{url}");
+    }
+    nodes(name)
+}
+
+macro_rules! write_on {
+    ($conn:expr, $db:ident, $Row:ident $module:ident [$($key:ident),*] { $($field:ident),* }) => {{
+        let row = sample_row!($db, $Row { $($field),* });
+        row.insert()
+            .execute(&mut *$conn)
+            .await
+            .unwrap_or_else(|e| panic!("insert into {}: {e}", $db::$Row::TABLE));
+        row
+    }};
+}
+
+macro_rules! read_on {
+    ($conn:expr, $rows:expr, $db:ident, $Row:ident $module:ident [$($key:ident),*] { $($field:ident),* }) => {{
+        let row = $rows
+            .iter()
+            .find_map(|r| match r {
+                Written::$Row(r) => Some(r),
+                _ => None,
+            })
+            .expect("written");
+        let back = $db::$Row::select_by_key($(&row.$key),*)
+            .fetch_one(&mut *$conn)
+            .await
+            .unwrap_or_else(|e| panic!("read {}: {e}", $db::$Row::TABLE));
+        assert_eq!(&back, row, "{}", $db::$Row::TABLE);
+    }};
+}
+
+/// One written row of each table.
+#[allow(clippy::large_enum_variant)]
+enum Written {
+    AuthorizationCodeRow(db::AuthorizationCodeRow),
+    RefreshTokenRow(db::RefreshTokenRow),
+    DeviceCodeRow(db::DeviceCodeRow),
+    CibaRequestRow(db::CibaRequestRow),
+    LogoutSessionRow(db::LogoutSessionRow),
+    DpopNonceRow(db::DpopNonceRow),
+    DpopReplayRow(db::DpopReplayRow),
+    PushedAuthorizationRequestRow(db::PushedAuthorizationRequestRow),
+    ClientIdMetadataRow(db::ClientIdMetadataRow),
+    ConsentGrantRow(db::ConsentGrantRow),
+}
+
+macro_rules! push_written {
+    ($conn:expr, $rows:expr, $db:ident, $Row:ident $module:ident [$($key:ident),*] { $($field:ident),* }) => {
+        $rows.push(Written::$Row(write_on!($conn, $db, $Row $module [$($key),*] { $($field),* })));
+    };
+}
+
+/// The tables of `schema` whose name starts with `gal_`.
+async fn tables(conn: &mut MySqlConnection, schema: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_name LIKE 'gal\\_%' ORDER BY table_name",
+    )
+    .bind(schema)
+    .fetch_all(conn)
+    .await
+    .expect("tables")
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn up_on_one_write_on_two_read_on_three_down_on_three() {
+    let _cluster = CLUSTER.lock().await;
+    let urls = database("attesto_galera");
+    let urls = urls.await;
+    let (mut one, mut two, mut three) = (
+        connect(&urls[0]).await,
+        connect(&urls[1]).await,
+        connect(&urls[2]).await,
+    );
+    sqlx::raw_sql(db::UP_SQL)
+        .execute(&mut one)
+        .await
+        .expect("up on node 1");
+    assert_eq!(
+        tables(&mut three, "attesto_galera").await.len(),
+        db::TABLES.len()
+    );
+
+    let mut rows = Vec::new();
+    for_each_table!(db, push_written, &mut two, rows);
+    assert_eq!(rows.len(), db::TABLES.len());
+    for_each_table!(db, read_on, &mut three, rows);
+
+    sqlx::raw_sql(db::DOWN_SQL)
+        .execute(&mut three)
+        .await
+        .expect("down on node 3");
+    assert_eq!(
+        tables(&mut one, "attesto_galera").await,
+        Vec::<String>::new()
+    );
+}
+
+/// Under `wsrep_mode = REQUIRED_PRIMARY_KEY`, the cluster refuses to
+/// create `attesto_authorization_codes`, which has a unique key on
+/// `code_hash` but no primary key (as upstream's table): MariaDB's error
+/// 4165, "Galera replication not supported", and nothing of `UP_SQL` after
+/// it runs. With the mode off, the default, the table replicates (the test
+/// above, and the race below). The README says what a user should do.
+#[tokio::test(flavor = "current_thread")]
+async fn required_primary_key_refuses_the_authorization_codes() {
+    let _cluster = CLUSTER.lock().await;
+    let urls = database("attesto_galera_pk").await;
+    let mut one = connect(&urls[0]).await;
+    one.execute("SET GLOBAL wsrep_mode = 'REQUIRED_PRIMARY_KEY'")
+        .await
+        .expect("wsrep_mode");
+    let up = sqlx::raw_sql(db::UP_SQL).execute(&mut one).await;
+    one.execute("SET GLOBAL wsrep_mode = ''")
+        .await
+        .expect("wsrep_mode");
+    match up {
+        Err(sqlx::Error::Database(e)) => {
+            let number = e
+                .try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                .map(|e| e.number());
+            assert_eq!(number, Some(4165), "{e}");
+        }
+        other => panic!("UP_SQL under REQUIRED_PRIMARY_KEY: {other:?}"),
+    }
+    assert_eq!(
+        tables(&mut one, "attesto_galera_pk").await,
+        Vec::<String>::new()
+    );
+}
+
+/// Galera does not replicate row locks: two nodes that update one row
+/// each commit locally, and the cluster's certification aborts the later
+/// commit with a deadlock error (1213). An authorization code raced from
+/// node 2 and node 3, 8 callers on each, 20 rounds: exactly one caller wins
+/// each round, every other misses or fails with that error, never wins.
+/// The table has no primary key; Galera certifies its rows by their unique
+/// key all the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_code_raced_from_two_nodes_is_taken_once() {
+    let _cluster = CLUSTER.lock().await;
+    const PER_NODE: usize = 8;
+    let urls = database("attesto_galera_race").await;
+    let mut one = connect(&urls[0]).await;
+    sqlx::raw_sql(db::UP_SQL)
+        .execute(&mut one)
+        .await
+        .expect("up");
+    let mut pools = Vec::new();
+    for url in &urls[1..] {
+        let pool = sqlx::mysql::MySqlPoolOptions::new()
+            .max_connections(PER_NODE as u32)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    conn.execute("SET SESSION wsrep_sync_wait = 1").await?;
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await
+            .expect("pool");
+        pools.push(pool);
+    }
+    let now = chrono::Utc::now()
+        .naive_utc()
+        .with_nanosecond(0)
+        .expect("whole seconds");
+    for round in 0..20 {
+        let hash = format!("galera-code-{round}");
+        code(&hash, now).put(&mut one).await.expect("put on node 1");
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2 * PER_NODE));
+        let mut callers = tokio::task::JoinSet::new();
+        for pool in &pools {
+            for _ in 0..PER_NODE {
+                let (pool, barrier, hash) = (pool.clone(), barrier.clone(), hash.clone());
+                callers.spawn(async move {
+                    barrier.wait().await;
+                    db::AuthorizationCodeRow::take(&pool, &hash, &now).await
+                });
+            }
+        }
+        let mut won = 0;
+        while let Some(done) = callers.join_next().await {
+            match done.expect("caller") {
+                Ok(db::CodeTake::Taken(_)) => won += 1,
+                Ok(db::CodeTake::Missing) => {}
+                Ok(other) => panic!("round {round}: {other:?}"),
+                Err(sqlx::Error::Database(e))
+                    if e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                        .is_some_and(|e| e.number() == 1213) => {}
+                Err(e) => panic!("round {round}: {e}"),
+            }
+        }
+        assert_eq!(won, 1, "round {round}: {won} callers took the code");
+    }
+}
+
+/// A live authorization code.
+fn code(hash: &str, now: chrono::NaiveDateTime) -> db::AuthorizationCodeRow {
+    db::AuthorizationCodeRow {
+        code_hash: hash.to_owned(),
+        client_id: "client-1".to_owned(),
+        subject: "alice".to_owned(),
+        scope: vec!["openid".to_owned()],
+        resource: vec![],
+        redirect_uri: "https://rp.example/cb".to_owned(),
+        code_challenge: None,
+        code_challenge_method: None,
+        cnf: None,
+        nonce: None,
+        claims: serde_json::json!({}),
+        family_id: None,
+        access_token_jti: None,
+        access_token_expires_at: None,
+        access_token_revoked_at: None,
+        expires_at: now + chrono::Duration::seconds(600),
+        consumed_at: None,
+        consumed_success: false,
+        inserted_at: now,
+    }
+}

@@ -32,6 +32,7 @@ pub mod cli;
 #[cfg(feature = "config")]
 pub mod config;
 mod data;
+mod describe;
 mod dialect;
 mod drift;
 mod files;
@@ -46,6 +47,7 @@ mod upgrade;
 mod versions;
 mod watch;
 
+pub use describe::{ColumnDescription, Description, IndexDescription, SqlTypes, TableDescription};
 pub use dialect::{Dialect, UnknownDialect};
 pub use drift::{Drift, DriftKind, compare};
 pub use files::{MAX_FILE_BYTES, ReadError, read_text};

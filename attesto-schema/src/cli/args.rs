@@ -19,8 +19,9 @@ Exit codes:
   3  failure: a file could not be read or written, the configuration is
      invalid, or the migration already exists";
 
-/// The options every command shares: what the migration is.
-fn migration_options(command: Command) -> Command {
+/// The options every command shares: which schema, in which dialect,
+/// with which prefix.
+fn schema_options(command: Command) -> Command {
     command
         .arg(
             Arg::new("table-prefix")
@@ -48,13 +49,6 @@ fn migration_options(command: Command) -> Command {
                 .help("attesto_phoenix version whose schema to install or upgrade to [default: the latest]"),
         )
         .arg(
-            Arg::new("from")
-                .long("from")
-                .value_name("V")
-                .value_parser(|s: &str| s.parse::<Version>())
-                .help("Write the upgrade from the schema of attesto_phoenix version V"),
-        )
-        .arg(
             Arg::new("manifest-path")
                 .long("manifest-path")
                 .value_name("PATH")
@@ -74,6 +68,45 @@ fn migration_options(command: Command) -> Command {
                 .value_name("KEY")
                 .help("The config table's key [default: attesto]"),
         )
+}
+
+/// The options of the commands that handle a migration: the schema's, and
+/// where an upgrade starts.
+fn migration_options(command: Command) -> Command {
+    schema_options(command).arg(
+        Arg::new("from")
+            .long("from")
+            .value_name("V")
+            .value_parser(|s: &str| s.parse::<Version>())
+            .help("Write the upgrade from the schema of attesto_phoenix version V"),
+    )
+}
+
+/// What `attesto schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SchemaFormat {
+    /// The up and down SQL.
+    #[default]
+    Sql,
+    /// The model as JSON.
+    Json,
+    /// A Mermaid `erDiagram`.
+    Mermaid,
+}
+
+impl SchemaFormat {
+    /// Every format, in the order of the help.
+    pub const ALL: [SchemaFormat; 3] =
+        [SchemaFormat::Sql, SchemaFormat::Json, SchemaFormat::Mermaid];
+
+    /// The name in `--format`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            SchemaFormat::Sql => "sql",
+            SchemaFormat::Json => "json",
+            SchemaFormat::Mermaid => "mermaid",
+        }
+    }
 }
 
 fn layout_options(command: Command) -> Command {
@@ -100,7 +133,7 @@ fn layout_options(command: Command) -> Command {
 /// The whole command line.
 pub fn command() -> Command {
     Command::new("attesto")
-        .about("Writes and checks migration files of the attesto schema (the tables of attesto_phoenix's stores)")
+        .about("Writes and checks migration files of the attesto schema (the tables of attesto_phoenix's stores), and prints the schema")
         .version(version_text())
         .disable_version_flag(true)
         .arg(
@@ -120,6 +153,32 @@ pub fn command() -> Command {
                     "Write the migration that installs the attesto schema (or, with --from, upgrades \
                      it) into a migrations directory, as frozen files that start with a header naming \
                      what produced them. It writes nothing when the migration already exists there.",
+                )
+                .after_help(EXIT_CODES),
+        )
+        .subcommand(
+            schema_options(Command::new("schema"))
+                .about("Print the schema: its SQL, its model as JSON, or a Mermaid diagram")
+                .long_about(
+                    "Print the schema of one release, in one dialect, with one prefix: the up and \
+                     down SQL (sql), the model as JSON with every table, column, SQL type in each \
+                     dialect, key and index (json), or a Mermaid erDiagram of the tables and the \
+                     values they share (mermaid).",
+                )
+                .arg(
+                    Arg::new("schema-format")
+                        .long("format")
+                        .value_name("F")
+                        .value_parser(
+                            PossibleValuesParser::new(SchemaFormat::ALL.map(SchemaFormat::name))
+                                .try_map(|s| {
+                                    SchemaFormat::ALL
+                                        .into_iter()
+                                        .find(|f| f.name() == s)
+                                        .ok_or("unknown format")
+                                }),
+                        )
+                        .help("What to print [default: sql]"),
                 )
                 .after_help(EXIT_CODES),
         )
@@ -173,23 +232,38 @@ pub struct Options {
     pub config: Option<PathBuf>,
     pub config_key: Option<String>,
     pub path: Option<PathBuf>,
+    pub schema_format: Option<SchemaFormat>,
 }
 
 impl Options {
     /// The options of a subcommand's matches.
     pub fn from_matches(matches: &ArgMatches) -> Options {
+        // Each command has its own options: an option it lacks is absent.
         let path = |id: &str| matches.try_get_one::<PathBuf>(id).ok().flatten().cloned();
         Options {
             table_prefix: matches.get_one::<String>("table-prefix").cloned(),
             dialect: matches.get_one::<Dialect>("dialect").copied(),
             version: matches.get_one::<Version>("version").copied(),
-            from: matches.get_one::<Version>("from").copied(),
+            from: matches
+                .try_get_one::<Version>("from")
+                .ok()
+                .flatten()
+                .copied(),
             migrations_path: path("migrations-path"),
-            format: matches.get_one::<MigrationFormat>("format").copied(),
+            format: matches
+                .try_get_one::<MigrationFormat>("format")
+                .ok()
+                .flatten()
+                .copied(),
             manifest_path: path("manifest-path"),
             config: path("config"),
             config_key: matches.get_one::<String>("config-key").cloned(),
             path: path("path"),
+            schema_format: matches
+                .try_get_one::<SchemaFormat>("schema-format")
+                .ok()
+                .flatten()
+                .copied(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The `attesto` command: `gen-migration` writes a migration into a
 //! migrations directory, `check` compares one on disk with what attesto
-//! generates. Prefix resolution, validation and SQL are the macro's own.
+//! generates, `schema` prints the schema as SQL, JSON or a diagram. Prefix resolution, validation and SQL are the macro's own.
 //!
 //! Semver-exempt: this module exists for the `attesto` binary and its
 //! tests.
@@ -20,7 +20,7 @@ use crate::migration::Migration;
 use crate::versions::Version;
 
 pub use args::EXIT_CODES;
-use args::Options;
+use args::{Options, SchemaFormat};
 pub use error::CliError;
 
 /// The migrations directory when none is given.
@@ -62,6 +62,7 @@ pub fn run(
     let result = match matches.subcommand() {
         Some(("gen-migration", sub)) => generate(&Options::from_matches(sub), cwd, now, out),
         Some(("check", sub)) => check(&Options::from_matches(sub), cwd, out),
+        Some(("schema", sub)) => schema(&Options::from_matches(sub), cwd, out),
         // clap requires a subcommand and knows no other.
         _ => Ok(EXIT_USAGE),
     };
@@ -151,6 +152,40 @@ fn generate(
     let written = write::write_all(&dir, &shown, &migration.files(format, &version))?;
     for path in written {
         let _ = writeln!(out, "wrote {}", path.display());
+    }
+    Ok(EXIT_OK)
+}
+
+/// `attesto schema`: the schema the options describe, in the format asked.
+fn schema(options: &Options, cwd: &Path, out: &mut dyn Write) -> Result<i32, CliError> {
+    let migration = migration(options, cwd)?;
+    let schema = migration.target();
+    let written = match options.schema_format.unwrap_or_default() {
+        SchemaFormat::Sql => write!(
+            out,
+            "-- {}: up\n{}\n-- down\n{}",
+            migration.summary(),
+            migration.up_sql(),
+            migration.down_sql()
+        ),
+        SchemaFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &crate::Description::of(schema))
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+        SchemaFormat::Mermaid => out.write_all(crate::Description::of(schema).mermaid().as_bytes()),
+    };
+    match written {
+        // The reader stopped reading (`attesto schema | head`): not a failure.
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(error) => {
+            return Err(CliError::Io {
+                action: "write",
+                path: "standard output".to_owned(),
+                error,
+            });
+        }
+        Ok(()) => {}
     }
     Ok(EXIT_OK)
 }

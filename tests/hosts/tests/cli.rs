@@ -655,3 +655,80 @@ fn a_write_that_fails_part_way_leaves_nothing_behind() {
     let (code, out, err) = attesto(&dir, &["check"]);
     assert_eq!(code, cli::EXIT_OK, "{out}{err}");
 }
+
+#[test]
+fn schema_prints_sql_json_and_mermaid() {
+    let dir = project("schema");
+    let migration = install("oauth_", Dialect::Mysql);
+    let (code, sql, err) = attesto(
+        &dir,
+        &["schema", "--dialect", "mysql", "--table-prefix", "oauth_"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        sql,
+        format!(
+            "-- {}: up\n{}\n-- down\n{}",
+            migration.summary(),
+            migration.up_sql(),
+            migration.down_sql()
+        )
+    );
+
+    let description = attesto_schema::Description::of(migration.target());
+    let (code, mermaid, err) = attesto(
+        &dir,
+        &[
+            "schema",
+            "--format",
+            "mermaid",
+            "--dialect",
+            "mysql",
+            "--table-prefix",
+            "oauth_",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(mermaid, description.mermaid());
+
+    let (code, json, err) = attesto(&dir, &["schema", "--format", "json", "--version", "0.19.0"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        json.starts_with("{\n  \"release\": \"0.18.0\",\n"),
+        "{json}"
+    );
+    assert_eq!(
+        json.matches("\"short_name\":").count(),
+        9,
+        "0.19.0 has nine tables"
+    );
+    assert!(json.contains("\"postgres\": \"varchar(255)[]\""));
+    assert!(json.ends_with("}\n"));
+
+    let (code, _, err) = attesto(&dir, &["schema", "--format", "yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("[possible values: sql, json, mermaid]"),
+        "{err}"
+    );
+    let (code, _, err) = attesto(&dir, &["schema", "--from", "0.6.1"]);
+    assert_eq!(code, 2, "an upgrade has no one schema to print: {err}");
+}
+
+/// The README's diagram is the command's output for the latest release.
+#[test]
+fn the_readme_diagram_is_the_latest_schema() {
+    let readme = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"));
+    let start = readme
+        .find("```mermaid\n")
+        .expect("README has a ```mermaid block")
+        + "```mermaid\n".len();
+    let end = start + readme[start..].find("```\n").expect("the block ends");
+    let (code, mermaid, err) = attesto(&project("readme"), &["schema", "--format", "mermaid"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        &readme[start..end],
+        mermaid,
+        "regenerate the README's diagram with `attesto schema --format mermaid`"
+    );
+}

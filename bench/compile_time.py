@@ -7,7 +7,8 @@ them, interleaving the variants round by round so that a slow moment of the
 machine hits all of them alike. Reports the median with min-max and the
 ratios, the machine and the exact command. See BENCHMARKS.md.
 
-    python3 bench/compile_time.py [--rounds N] [--clean-rounds N] [--sizes 1,10,100] [--out DIR]
+    python3 bench/compile_time.py [--rounds N] [--clean-rounds N] [--sizes 1,10,100]
+                                  [--integrations LIST|none] [--out DIR]
 
 Needs network access once (to fetch sqlx and refinery), then runs offline.
 """
@@ -45,19 +46,23 @@ def run(cmd, cwd, env=None, capture=False):
     return result.stdout if capture else ""
 
 
-def timed(cmd, cwd):
+def timed(cmd, cwd, env=None):
     """Seconds cmd takes in cwd."""
     start = time.perf_counter()
-    run(cmd, cwd)
+    run(cmd, cwd, env)
     return time.perf_counter() - start
 
 
 class Host:
     """A host crate of its own (its own workspace and target directory)."""
 
-    def __init__(self, root, name, deps, main, files=None, lock=None, vendor=None):
+    def __init__(self, root, name, deps, main, files=None, lock=None, vendor=None, target=None):
         self.name = name
         self.dir = root / name
+        # A target directory shared with another host, so that the
+        # dependencies both have are built once; `None`: the host's own.
+        self.target = Path(target) if target else self.dir / "target"
+        self.env = dict(os.environ, CARGO_TARGET_DIR=str(self.target))
         if self.dir.exists():
             shutil.rmtree(self.dir)
         (self.dir / "src").mkdir(parents=True)
@@ -84,21 +89,20 @@ class Host:
         run(["cargo", "fetch"], self.dir)
 
     def clean_build(self, package=None):
-        shutil.rmtree(self.dir / "target", ignore_errors=True)
+        shutil.rmtree(self.target, ignore_errors=True)
         cmd = ["cargo", "build", "--offline"]
         if package:
             cmd += ["-p", package]
-        return timed(cmd, self.dir)
+        return timed(cmd, self.dir, self.env)
 
     def incremental_build(self):
         """Rebuild after touching the host's source (as an edit would)."""
         main = self.dir / "src" / "main.rs"
-        if not (self.dir / "target").exists():
-            run(["cargo", "build", "--offline"], self.dir)
+        run(["cargo", "build", "--offline"], self.dir, self.env)
         # A whitespace edit: a new mtime and new contents, same program.
         text = main.read_text()
         main.write_text(text + "\n" if not text.endswith("\n\n") else text.rstrip("\n") + "\n")
-        return timed(["cargo", "build", "--offline"], self.dir)
+        return timed(["cargo", "build", "--offline"], self.dir, self.env)
 
     def dependency_count(self, package):
         out = run(
@@ -111,11 +115,14 @@ class Host:
         return len(names)
 
 
-def expansion(args):
-    """The macro's expansion for args, as formatted Rust source."""
+def expansion(args, host_dir=REPO):
+    """The macro's expansion for args, in the crate at host_dir (whose
+    Cargo.toml the integrations' dependency check reads), as formatted Rust
+    source."""
     tokens = run(
-        ["cargo", "run", "-q", "--release", "-p", "attesto-macros-core", "--example", "expand", "--", args],
-        REPO,
+        ["cargo", "run", "-q", "--release", "--manifest-path", str(REPO / "Cargo.toml"),
+         "-p", "attesto-macros-core", "--example", "expand", "--", args],
+        host_dir,
         capture=True,
     )
     formatted = subprocess.run(
@@ -124,17 +131,19 @@ def expansion(args):
     return formatted.stdout if formatted.returncode == 0 else tokens
 
 
-def vendor_attesto(root, lock):
+def vendor_attesto(root, lock, extra_deps=""):
     """A vendored source holding attesto-schema and attesto-macros as
-    packaged for crates.io, and their dependencies."""
+    packaged for crates.io, their dependencies, and `extra_deps` (the
+    integrations' drivers) with theirs."""
     vendor = root / "vendor"
     if vendor.exists():
         shutil.rmtree(vendor)
     run(["cargo", "package", "--no-verify", "--allow-dirty", "-q",
          "-p", "attesto-schema", "-p", "attesto-macros-core", "-p", "attesto-macros"], REPO)
-    seed = Host(root, "vendor-seed", f'attesto-macros = {{ path = "{MACROS}" }}\n', "fn main() {}\n", lock=lock)
+    seed = Host(root, "vendor-seed", f'attesto-macros = {{ path = "{MACROS}" }}\n' + extra_deps,
+                "fn main() {}\n", lock=lock)
     run(["cargo", "vendor", "--versioned-dirs", "--offline", str(vendor)], seed.dir)
-    for name in ("attesto-schema", "attesto-macros"):
+    for name in ("attesto-schema", "attesto-macros-core", "attesto-macros"):
         crate = REPO / "target" / "package" / f"{name}-0.1.0.crate"
         with tarfile.open(crate) as archive:
             archive.extractall(vendor, filter="data")
@@ -198,6 +207,59 @@ def migration_files(root):
     return files("sqlx"), files("refinery")
 
 
+# Each integration's host: the invocation's dialect, the dependencies its
+# glue needs (as the README's recipes have them), and a use of the glue.
+CHRONO = 'chrono = { version = "0.4", default-features = false, features = ["std", "clock"] }\n'
+INTEGRATIONS = {
+    "sqlx": ('prefix = "p0_", integrations(sqlx)',
+             'sqlx = { version = "0.9", default-features = false, features = ["runtime-tokio", "postgres", "chrono", "uuid", "json"] }\n'
+             + CHRONO + 'serde_json = "1"\nuuid = "1"\n',
+             "db0::DpopReplayRow::delete_expired(Default::default()).sql().len()"),
+    "postgres": ('prefix = "p0_", integrations(postgres)',
+                 'postgres = { version = "0.19", features = ["with-chrono-0_4", "with-uuid-1", "with-serde_json-1"] }\n'
+                 + CHRONO + 'serde_json = "1"\nuuid = "1"\n',
+                 "db0::DpopReplayRow { jti: String::new(), expires_at: Default::default(), inserted_at: Default::default() }.params().len()"),
+    "tokio_postgres": ('prefix = "p0_", integrations(tokio_postgres)',
+                       'tokio-postgres = { version = "0.7", features = ["with-chrono-0_4", "with-uuid-1", "with-serde_json-1"] }\n'
+                       + CHRONO + 'serde_json = "1"\nuuid = "1"\n',
+                       "db0::DpopReplayRow { jti: String::new(), expires_at: Default::default(), inserted_at: Default::default() }.params().len()"),
+    "rusqlite": ('dialect = "sqlite", prefix = "p0_", integrations(rusqlite)',
+                 'rusqlite = { version = "0.39", features = ["bundled", "chrono", "uuid", "serde_json"] }\n'
+                 + CHRONO + 'serde_json = "1"\nuuid = "1"\n',
+                 "db0::DpopReplayRow { jti: String::new(), expires_at: Default::default(), inserted_at: Default::default() }.params().len()"),
+    "diesel": ('prefix = "p0_", integrations(diesel)',
+               'diesel = { version = "2.3", features = ["postgres", "chrono", "uuid", "serde_json"] }\n'
+               + CHRONO + 'serde_json = "1"\nuuid = "1"\n',
+               "{ use diesel::QueryDsl; diesel::debug_query::<diesel::pg::Pg, _>(&db0::dpop_replays::table.select(db0::dpop_replays::jti)).to_string().len() }"),
+    "sea_orm": ('dialect = "sqlite", prefix = "p0_", integrations(sea_orm)',
+                'sea-orm = { version = "2", default-features = false, features = ["sqlx-sqlite", "runtime-tokio", "with-chrono", "with-uuid", "with-json", "macros"] }\n'
+                + CHRONO + 'serde_json = "1"\nuuid = "1"\n',
+                "{ use sea_orm::EntityName; db0::dpop_replays::Entity.table_name().len() }"),
+}
+
+
+def integration_hosts(root, name, vendor):
+    """One invocation with integration `name`, and its floor: the same
+    program with the expansion written out and the same dependencies but
+    attesto-macros. Both share a target directory, so that the driver's
+    crates are built once."""
+    args, deps, use = INTEGRATIONS[name]
+    main_fn = f"fn main() {{\n    println!(\"{{}}\", {use});\n}}\n"
+    target = root / f"target-{name}"
+    macro = Host(
+        root,
+        f"attesto-{name}",
+        'attesto-macros = "0.1.0"\n' + deps,
+        "#![allow(dead_code)]\n" + f"mod db0 {{\n    attesto_macros::attesto_migration!({args});\n}}\n" + main_fn,
+        vendor=vendor,
+        target=target,
+    )
+    floor_mod = f"#[allow(dead_code)]\nmod db0 {{\n{expansion(args, macro.dir)}}}\n"
+    floor = Host(root, f"floor-{name}", deps, "#![allow(dead_code)]\n" + floor_mod + main_fn,
+                 vendor=vendor, target=target)
+    return macro, floor
+
+
 def stats(samples):
     return statistics.median(samples), min(samples), max(samples)
 
@@ -220,15 +282,25 @@ def main():
     parser.add_argument("--clean-rounds", type=int, default=3, help="clean-build rounds (default 3)")
     parser.add_argument("--out", default=str(REPO / "target" / "compile-bench"), help="scratch dir")
     parser.add_argument("--sizes", default="1,10,100", help="invocation counts (default 1,10,100)")
+    parser.add_argument("--integrations", default=",".join(INTEGRATIONS),
+                        help=f"integrations to measure, or none (default {','.join(INTEGRATIONS)})")
     args = parser.parse_args()
     root = Path(args.out)
     root.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",")]
+    chosen = [] if args.integrations == "none" else args.integrations.split(",")
+    for name in chosen:
+        if name not in INTEGRATIONS:
+            sys.exit(f"error: unknown integration {name!r}; known: {', '.join(INTEGRATIONS)}")
     lock = REPO / "Cargo.lock"
 
     print("setting up hosts (untimed)...", file=sys.stderr)
     run(["cargo", "build", "-q", "--release", "-p", "attesto-macros-core", "--example", "expand"], REPO)
-    vendor = vendor_attesto(root, lock)
+    drivers = {}
+    for name in chosen:
+        for line in INTEGRATIONS[name][1].splitlines():
+            drivers.setdefault(line.split(" ")[0], line)
+    vendor = vendor_attesto(root, lock, "".join(line + "\n" for line in drivers.values()))
     pairs = {n: attesto_hosts(root, n, vendor) for n in sizes}
     control = control_host(root, pairs[sizes[0]][1], vendor)
     sqlx_files, refinery_files = migration_files(root)
@@ -249,9 +321,19 @@ def main():
         refinery_files,
     )
 
+    integrations = {name: integration_hosts(root, name, vendor) for name in chosen}
+    for name, (macro, floor) in integrations.items():
+        # The driver's crates, built once per shared target (untimed).
+        print(f"building the {name} hosts (untimed)...", file=sys.stderr)
+        run(["cargo", "build", "--offline"], macro.dir, macro.env)
+        run(["cargo", "build", "--offline"], floor.dir, floor.env)
+
     incremental = {h.name: [] for n in sizes for h in pairs[n]}
+    for macro, floor in integrations.values():
+        incremental.update({macro.name: [], floor.name: []})
     incremental.update({control.name: [], sqlx.name: [], refinery.name: []})
     clean = {name: [] for name in incremental}
+    integration_hosts_flat = [h for pair in integrations.values() for h in pair]
     macro_crates = {
         "attesto-macros": (pairs[sizes[0]][0], "attesto-macros"),
         "sqlx-macros (migrate)": (sqlx, "sqlx-macros"),
@@ -266,9 +348,11 @@ def main():
             macro_clean[name].append(host.clean_build(package))
         for host in hosts:
             clean[host.name].append(host.clean_build())
+    # The integrations' hosts are measured incrementally only: a clean build
+    # is the driver's own build, tens of seconds that are not attesto's.
     for r in range(args.rounds):
         print(f"incremental round {r + 1}/{args.rounds}", file=sys.stderr)
-        for host in hosts:
+        for host in hosts + integration_hosts_flat:
             incremental[host.name].append(host.incremental_build())
 
     deps = {name: host.dependency_count(pkg) for name, (host, pkg) in macro_crates.items()}
@@ -301,6 +385,13 @@ def main():
         out.append(f"| {host.name} | {fmt(clean[host.name])} | {fmt(incremental[host.name])} "
                    f"| {ratio(clean[host.name], clean[one]):.2f} x attesto-{sizes[0]} "
                    f"| {ratio(incremental[host.name], incremental[one]):.2f} x attesto-{sizes[0]} |")
+    if integrations:
+        out.append("")
+        out.append("| integration: 1 invocation | incremental rebuild | hand-written floor, same dependencies | ratio |")
+        out.append("|---|---|---|---|")
+        for name, (macro, floor) in integrations.items():
+            out.append(f"| `integrations({name})` | {fmt(incremental[macro.name])} | {fmt(incremental[floor.name])} "
+                       f"| {ratio(incremental[macro.name], incremental[floor.name]):.2f} x floor |")
     out.append("")
     out.append("| macro crate | crates in its tree | clean build, with dependencies | vs attesto-macros |")
     out.append("|---|---|---|---|")

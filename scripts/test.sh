@@ -29,9 +29,11 @@ phase() { log "$1 ($(( $(date +%s) - started )) s so far)"; }
 if [ "$#" -gt 0 ]; then
     run cargo test "$@"
 else
-    # The Galera tests need a cluster: ./scripts/test-galera.sh runs them.
-    phase "cargo test --workspace --exclude attesto-galera-tests"
-    run cargo test --workspace --exclude attesto-galera-tests
+    # Two test crates have scripts of their own: the Galera tests need a
+    # cluster (./scripts/test-galera.sh), the README's recipes build fresh
+    # crates for minutes (./scripts/test-recipes.sh).
+    phase "cargo test --workspace, without the Galera tests and the README's recipes"
+    run cargo test --workspace --exclude attesto-galera-tests --exclude attesto-readme-tests
     # The benchmark in its quick test mode, so that it keeps compiling and
     # running; then the main job, end to end.
     phase "expansion benchmark, smoke run"

@@ -60,7 +60,7 @@ pub use model::{
     Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param, ParamType,
     Predicate, Release, Seconds, Set, Table, Time, Variant,
 };
-pub use ops::{Bind, FAMILY_LOCK_NAMESPACE, OUTCOME_COLUMN, Role, Statement};
+pub use ops::{Bind, COUNT_COLUMN, FAMILY_LOCK_NAMESPACE, OUTCOME_COLUMN, Role, Statement};
 pub use prefix::{PREFIX_GRAMMAR, PrefixError, validate_prefix};
 pub use schema::Schema;
 pub use text::{shown, shown_around};

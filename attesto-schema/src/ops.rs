@@ -82,6 +82,10 @@ pub struct Statement {
 /// The name of the column that holds the outcome variant in a miss query.
 pub const OUTCOME_COLUMN: &str = "attesto_outcome";
 
+/// The column a count is read from: named, since diesel and sea-orm read
+/// the columns of a raw query by name.
+pub const COUNT_COLUMN: &str = "attesto_count";
+
 impl Schema {
     /// The operations of `table` that this release has: those whose every
     /// column exists in it.
@@ -134,7 +138,8 @@ impl Schema {
                 let mut check = Sql::new(self, Role::Check);
                 let family = check.bind(Bind::Field("family_id"));
                 check.text = format!(
-                    "SELECT COUNT(*) FROM {name} WHERE {} = {family} AND {} = TRUE",
+                    "SELECT COUNT(*) AS {} FROM {name} WHERE {} = {family} AND {} = TRUE",
+                    self.quote(COUNT_COLUMN),
                     self.quote("family_id"),
                     self.quote("family_revoked")
                 );
@@ -233,7 +238,10 @@ impl Schema {
             }
             OpKind::Exists { filter } => {
                 let mut select = Sql::new(self, Role::Main);
-                select.text = format!("SELECT COUNT(*) FROM {name}");
+                select.text = format!(
+                    "SELECT COUNT(*) AS {} FROM {name}",
+                    self.quote(COUNT_COLUMN)
+                );
                 select.filter(filter);
                 out.push(select.done());
             }

@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 
 use attesto_schema::{Column, Dialect, LogicalType, Schema, Table};
 
+use super::value::Source;
 use super::{Binding, binding, is_path};
 use crate::code::{Code, str_literal};
 use crate::types::{RustType, RustTypes, field_type};
@@ -94,11 +95,62 @@ fn sql_type(dialect: Dialect, column: &Column, ty: RustType<'_>) -> SqlType {
     }
 }
 
+/// The `.bind::<ST, _>(value)` with which an operation's statement binds
+/// `source`, a value of `column` (`None`: a number of seconds). The SQL
+/// type is the column's own, from its `table!`; a value of one of the
+/// expansion's own SQL types goes through [`BIND`].
+pub fn bind(
+    schema: &Schema,
+    table: &Table,
+    column: Option<&Column>,
+    types: &RustTypes<'_>,
+    source: Source<'_>,
+) -> String {
+    let Some(column) = column else {
+        return format!(
+            ".bind::<::diesel::sql_types::BigInt, _>({})",
+            source.place()
+        );
+    };
+    let declared = format!(
+        "<{}::{} as ::diesel::Expression>::SqlType",
+        table.short_name(),
+        column.name()
+    );
+    // An optional value for a `NOT NULL` column (a parameter that may be
+    // absent) binds as nullable.
+    let sql = if source.optional() && !column.is_nullable() {
+        format!("::diesel::sql_types::Nullable<{declared}>")
+    } else {
+        declared
+    };
+    let local = !matches!(
+        sql_type(schema.dialect(), column, types.of(table, column)),
+        SqlType::Diesel(_)
+    );
+    let value = match (source, local) {
+        (
+            Source::Field {
+                column,
+                nullable: true,
+            },
+            true,
+        ) => {
+            format!("self.{column}.as_ref().map({BIND})")
+        }
+        (Source::OptRef(name), true) => format!("{name}.map({BIND})"),
+        (source, true) => format!("{BIND}({})", source.reference()),
+        (Source::Seconds(name), false) => name.to_owned(),
+        (source, false) => source.reference(),
+    };
+    format!(".bind::<{sql}, _>({value})")
+}
+
 /// `#[derive(...)]` and `#[diesel(...)]` of `table`'s row struct.
 pub fn row_attributes(code: &mut Code, schema: &Schema, table: &Table) {
     let _ = write!(
         code,
-        "#[derive(::diesel::Queryable, ::diesel::Selectable)]\n\
+        "#[derive(::diesel::Queryable, ::diesel::Selectable, ::diesel::QueryableByName)]\n\
          #[diesel(table_name = {}, check_for_backend({}))]\n",
         table.short_name(),
         backend(schema.dialect())

@@ -517,24 +517,34 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &
     if let Some(krate) = postgres {
         postgres::generate(code, schema, types, krate);
     }
-    // The operations' methods, for the first integration named that runs
-    // them: two drivers' methods of one name cannot share a row struct.
+    // The operations' methods, for the first integration named (every one
+    // runs them): two drivers' methods of one name cannot share a row struct.
     let driver = args
         .integrations
-        .iter()
-        .find_map(|(integration, _)| match integration {
-            Integration::Sqlx => Some(ops::Driver::Sqlx),
-            Integration::Postgres => Some(ops::Driver::Postgres {
+        .first()
+        .map(|(integration, _)| match integration {
+            Integration::Sqlx => ops::Driver::Sqlx,
+            Integration::Postgres => ops::Driver::Postgres {
                 krate: "::postgres",
                 asynchronous: false,
-            }),
-            Integration::TokioPostgres => Some(ops::Driver::Postgres {
+            },
+            Integration::TokioPostgres => ops::Driver::Postgres {
                 krate: "::tokio_postgres",
                 asynchronous: true,
-            }),
-            Integration::Rusqlite => Some(ops::Driver::Rusqlite),
-            Integration::Diesel | Integration::SeaOrm => None,
+            },
+            Integration::Rusqlite => ops::Driver::Rusqlite,
+            Integration::Diesel => ops::Driver::Diesel {
+                connection: match schema.dialect() {
+                    Dialect::Postgres => "::diesel::pg::PgConnection",
+                    Dialect::Sqlite => "::diesel::sqlite::SqliteConnection",
+                    Dialect::Mysql => "::diesel::mysql::MysqlConnection",
+                },
+            },
+            Integration::SeaOrm => ops::Driver::SeaOrm,
         });
+    if let Some(ops::Driver::Diesel { .. }) = driver {
+        ops::diesel_support(code, schema);
+    }
     if let Some(driver) = driver {
         for table in schema.tables() {
             ops::outcomes(code, schema, table);

@@ -10,8 +10,8 @@
 use std::fmt::Write as _;
 
 use attesto_schema::{
-    Bind, Dialect, OUTCOME_COLUMN, OpKind, Operation, Outcome, ParamType, Role, Schema, Set,
-    Statement, Table, Variant,
+    Bind, COUNT_COLUMN, Dialect, OUTCOME_COLUMN, OpKind, Operation, Outcome, ParamType, Role,
+    Schema, Set, Statement, Table, Variant,
 };
 
 use proc_macro2::Delimiter;
@@ -97,6 +97,16 @@ pub enum Driver {
     },
     /// rusqlite, over `&Connection`.
     Rusqlite,
+    /// diesel, over `&mut` the backend's connection (e.g. `PgConnection`),
+    /// running the statements with `sql_query`.
+    Diesel {
+        /// The connection type.
+        connection: &'static str,
+    },
+    /// sea-orm, async, over `&impl ConnectionTrait + TransactionTrait` (a
+    /// connection or a transaction), running `Statement`s and reading rows
+    /// through the entity's `Model`.
+    SeaOrm,
 }
 
 /// Every variant of `outcome`, each name once (a name may stand for several
@@ -288,6 +298,22 @@ impl Method<'_> {
                 super::postgres::value(binding, source, &name, label, krate)
             }
             Driver::Rusqlite => super::rusqlite::value(binding, source, &name, label),
+            Driver::Diesel { .. } => {
+                let column = match *bind {
+                    Bind::Field(c) => Some(c),
+                    Bind::Param(p) => self.param_column(p).map(|(c, _)| c),
+                };
+                let column = column.and_then(|c| columns.iter().find(|col| col.name() == c));
+                super::diesel::bind(self.schema, self.table, column, self.types, source)
+            }
+            Driver::SeaOrm => {
+                let column = match *bind {
+                    Bind::Field(c) => Some(c),
+                    Bind::Param(p) => self.param_column(p).map(|(c, _)| c),
+                };
+                let column = column.and_then(|c| columns.iter().find(|col| col.name() == c));
+                super::sea_orm::value(self.schema, self.table, column, self.types, source)
+            }
         }
     }
 
@@ -295,6 +321,7 @@ impl Method<'_> {
     fn wait(&self) -> &'static str {
         match self.driver {
             Driver::Sqlx
+            | Driver::SeaOrm
             | Driver::Postgres {
                 asynchronous: true, ..
             } => ".await",
@@ -302,7 +329,8 @@ impl Method<'_> {
                 asynchronous: false,
                 ..
             }
-            | Driver::Rusqlite => "",
+            | Driver::Rusqlite
+            | Driver::Diesel { .. } => "",
         }
     }
 
@@ -322,6 +350,10 @@ impl Method<'_> {
             (Driver::Postgres { .. }, false) => "db",
             (Driver::Postgres { .. }, true) => "tx",
             (Driver::Rusqlite, _) => "db",
+            (Driver::Diesel { .. }, false) => "db",
+            (Driver::Diesel { .. }, true) => "tx",
+            (Driver::SeaOrm, false) => "db",
+            (Driver::SeaOrm, true) => "&tx",
         }
     }
 
@@ -342,6 +374,14 @@ impl Method<'_> {
                 "({on}.execute({sql}, {})? as u64)",
                 rusqlite_params(&values)
             ),
+            Driver::Diesel { .. } => format!(
+                "(::diesel::RunQueryDsl::execute({}, {on})? as u64)",
+                diesel_query(&sql, &values)
+            ),
+            Driver::SeaOrm => format!(
+                "::sea_orm::ConnectionTrait::execute_raw({on}, {}){wait}?.rows_affected()",
+                sea_orm_statement(&sql, &values, on)
+            ),
         }
     }
 
@@ -359,6 +399,14 @@ impl Method<'_> {
             Driver::Rusqlite => format!(
                 "db.execute({sql}, {}).map(|n| n as u64)",
                 rusqlite_params(&values)
+            ),
+            Driver::Diesel { .. } => format!(
+                "::diesel::RunQueryDsl::execute({}, db).map(|n| n as u64)",
+                diesel_query(&sql, &values)
+            ),
+            Driver::SeaOrm => format!(
+                "::sea_orm::ConnectionTrait::execute_raw(db, {}){wait}.map(|done| done.rows_affected())",
+                sea_orm_statement(&sql, &values, "db")
             ),
         }
     }
@@ -381,6 +429,17 @@ impl Method<'_> {
                 "::rusqlite::OptionalExtension::optional({on}.query_row({sql}, {}, |row| Self::try_from(row)))?",
                 rusqlite_params(&values)
             ),
+            Driver::Diesel { .. } => format!(
+                "::diesel::OptionalExtension::optional(::diesel::RunQueryDsl::get_result::<Self>({}, {on}))?",
+                diesel_query(&sql, &values)
+            ),
+            Driver::SeaOrm => format!(
+                "match ::sea_orm::ConnectionTrait::query_one_raw({on}, {}){wait}? {{ \
+                 ::core::option::Option::Some(row) => ::core::option::Option::Some({}), \
+                 ::core::option::Option::None => ::core::option::Option::None }}",
+                sea_orm_statement(&sql, &values, on),
+                sea_orm_row(self.table, "&row")
+            ),
         }
     }
 
@@ -402,6 +461,16 @@ impl Method<'_> {
                 "{{ let mut statement = {on}.prepare({sql})?; let rows = statement.query_map({}, |row| Self::try_from(row))?; rows.collect::<::rusqlite::Result<::std::vec::Vec<Self>>>()? }}",
                 rusqlite_params(&values)
             ),
+            Driver::Diesel { .. } => format!(
+                "::diesel::RunQueryDsl::load::<Self>({}, {on})?",
+                diesel_query(&sql, &values)
+            ),
+            Driver::SeaOrm => format!(
+                "::sea_orm::ConnectionTrait::query_all_raw({on}, {}){wait}?.iter()\
+                 .map(|row| ::core::result::Result::Ok({})).collect::<::core::result::Result<::std::vec::Vec<Self>, ::sea_orm::DbErr>>()?",
+                sea_orm_statement(&sql, &values, on),
+                sea_orm_row(self.table, "row")
+            ),
         }
     }
 
@@ -422,6 +491,18 @@ impl Method<'_> {
             Driver::Rusqlite => format!(
                 "{on}.query_row({sql}, {}, |row| row.get::<_, i64>(0))?",
                 rusqlite_params(&values)
+            ),
+            Driver::Diesel { .. } => format!(
+                "::diesel::RunQueryDsl::get_result::<{DIESEL_COUNT}>({}, {on})?.{COUNT_COLUMN}",
+                diesel_query(&sql, &values)
+            ),
+            // In parentheses: the count is compared, and a `match` first
+            // in a statement would end there.
+            Driver::SeaOrm => format!(
+                "(match ::sea_orm::ConnectionTrait::query_one_raw({on}, {}){wait}? {{ \
+                 ::core::option::Option::Some(row) => row.try_get::<i64>(\"\", {COUNT_COLUMN:?})?, \
+                 ::core::option::Option::None => 0 }})",
+                sea_orm_statement(&sql, &values, on)
             ),
         }
     }
@@ -457,6 +538,19 @@ impl Method<'_> {
                 "::rusqlite::OptionalExtension::optional(db.query_row({sql}, {}, |row| \
                  ::core::result::Result::Ok((row.get::<_, ::std::string::String>({column})?, Self::try_from(row)?))))?",
                 rusqlite_params(&values)
+            ),
+            Driver::Diesel { .. } => format!(
+                "::diesel::OptionalExtension::optional(::diesel::RunQueryDsl::get_result::<{}>({}, db))?\
+                 .map(|miss| (miss.{OUTCOME_COLUMN}, miss.row))",
+                diesel_miss(self.table),
+                diesel_query(&sql, &values)
+            ),
+            Driver::SeaOrm => format!(
+                "match ::sea_orm::ConnectionTrait::query_one_raw(db, {}){wait}? {{ \
+                 ::core::option::Option::Some(row) => ::core::option::Option::Some((row.try_get::<::std::string::String>(\"\", {column})?, {})), \
+                 ::core::option::Option::None => ::core::option::Option::None }}",
+                sea_orm_statement(&sql, &values, "db"),
+                sea_orm_row(self.table, "&row")
             ),
         }
     }
@@ -498,6 +592,19 @@ impl Method<'_> {
                 "::core::result::Result::Err(::rusqlite::Error::SqliteFailure(failure, ::core::option::Option::Some(message))) \
                  if failure.code == ::rusqlite::ErrorCode::ConstraintViolation && message.contains({sqlite_column:?})"
             ),
+            Driver::Diesel { .. } => format!(
+                "::core::result::Result::Err(::diesel::result::Error::DatabaseError(::diesel::result::DatabaseErrorKind::UniqueViolation, ref info)) \
+                 if info.constraint_name() == ::core::option::Option::Some({index:?}) \
+                 || info.message().contains({mysql_key:?}) \
+                 || info.message().contains({sqlite_column:?})"
+            ),
+            // sea-orm gives the driver's message, which names the index.
+            Driver::SeaOrm => format!(
+                "::core::result::Result::Err(ref e) if matches!(e.sql_err(), \
+                 ::core::option::Option::Some(::sea_orm::SqlErr::UniqueConstraintViolation(ref message)) \
+                 if message.contains({:?}) || message.contains({mysql_key:?}) || message.contains({sqlite_column:?}))",
+                format!("\"{index}\"")
+            ),
         }
     }
 
@@ -518,6 +625,13 @@ impl Method<'_> {
                 "db.execute_batch(\"SAVEPOINT attesto_operation\")?; let result = (|| {".to_owned(),
                 String::new(),
             ),
+            // diesel's transaction is a closure: see `in_transaction`.
+            Driver::Diesel { .. } => (String::new(), String::new()),
+            // Nested in the caller's transaction, sea-orm uses a savepoint.
+            Driver::SeaOrm => (
+                format!("let tx = ::sea_orm::TransactionTrait::begin(db){wait}?;"),
+                format!("::sea_orm::TransactionSession::commit(tx){wait}?;"),
+            ),
         }
     }
 
@@ -530,6 +644,10 @@ impl Method<'_> {
                  match result {{ \
                  ::core::result::Result::Ok(value) => {{ db.execute_batch(\"RELEASE attesto_operation\")?; value }} \
                  ::core::result::Result::Err(e) => {{ let _ = db.execute_batch(\"ROLLBACK TO attesto_operation; RELEASE attesto_operation\"); return ::core::result::Result::Err(e); }} }} }}"
+            ),
+            // Nested in the caller's transaction, diesel uses a savepoint.
+            Driver::Diesel { .. } => format!(
+                "::diesel::Connection::transaction::<{ty}, ::diesel::result::Error, _>(db, |tx| ::core::result::Result::Ok({{ {body} }}))?"
             ),
             _ => format!("{{ {open} let value: {ty} = {{ {body} }}; {commit} value }}"),
         }
@@ -635,6 +753,16 @@ impl Method<'_> {
                 String::new(),
                 "db: &::rusqlite::Connection".to_owned(),
                 "::rusqlite::Error".to_owned(),
+            ),
+            Driver::Diesel { connection } => (
+                String::new(),
+                format!("db: &mut {connection}"),
+                "::diesel::result::Error".to_owned(),
+            ),
+            Driver::SeaOrm => (
+                "<C: ::sea_orm::ConnectionTrait + ::sea_orm::TransactionTrait>".to_owned(),
+                "db: &C".to_owned(),
+                "::sea_orm::DbErr".to_owned(),
             ),
         };
         let _ = write!(code, "{generics}");
@@ -861,4 +989,86 @@ fn rusqlite_params(values: &[String]) -> String {
     } else {
         format!("[{}]", values.join(", "))
     }
+}
+
+/// sea-orm's statement of `sql` with `values`, for the backend of `on`.
+fn sea_orm_statement(sql: &str, values: &[String], on: &str) -> String {
+    format!(
+        "::sea_orm::Statement::from_sql_and_values(::sea_orm::ConnectionTrait::get_database_backend({on}), {sql}, [{}])",
+        values.join(", ")
+    )
+}
+
+/// The row `result` (a `&QueryResult`) holds, read through the entity's
+/// `Model`: `Self`, or the error out.
+fn sea_orm_row(table: &Table, result: &str) -> String {
+    format!(
+        "Self::from(<{}::Model as ::sea_orm::FromQueryResult>::from_query_result({result}, \"\")?)",
+        table.short_name()
+    )
+}
+
+/// diesel's query: `sql_query(sql)` with its binds (`.bind::<ST, _>(v)`).
+fn diesel_query(sql: &str, binds: &[String]) -> String {
+    format!("::diesel::sql_query({sql}){}", binds.concat())
+}
+
+/// The module of the types diesel's methods read into.
+const DIESEL_MODULE: &str = "__attesto_diesel";
+
+/// The type diesel reads a count into (`QueryableByName` reads by name).
+const DIESEL_COUNT: &str = "__attesto_diesel::Count";
+
+/// The type diesel reads a miss of `table` into: the outcome and the row.
+fn diesel_miss(table: &Table) -> String {
+    format!("{DIESEL_MODULE}::Miss{}", table.row_name())
+}
+
+/// The types diesel's methods read into: the count, and each table's
+/// miss, in a module of their own: diesel's `QueryableByName` derive names
+/// the trait unqualified for an `embed`ded field, and the module imports
+/// it without touching the host's names.
+pub fn diesel_support(code: &mut Code, schema: &Schema) {
+    let _ = writeln!(
+        code,
+        "/// The rows diesel reads the operations' counts and misses into.\n\
+         #[doc(hidden)]\n\
+         pub mod {DIESEL_MODULE} {{\n\
+         use ::diesel::deserialize::QueryableByName;\n\
+         /// A count.\n\
+         #[derive(::diesel::QueryableByName)]\n\
+         pub struct Count {{\n\
+         /// The count.\n\
+         #[diesel(sql_type = ::diesel::sql_types::BigInt)]\n\
+         pub {COUNT_COLUMN}: i64,\n\
+         }}"
+    );
+    for table in schema.tables() {
+        let misses = schema.operations(table).iter().any(|op| {
+            schema
+                .operation_sql(table, op)
+                .iter()
+                .any(|s| s.role == Role::Miss)
+        });
+        if !misses {
+            continue;
+        }
+        let _ = writeln!(
+            code,
+            "/// A miss of an operation on `{}`: the outcome and the row.\n\
+             #[derive(::diesel::QueryableByName)]\n\
+             pub struct Miss{} {{\n\
+             /// The outcome's variant.\n\
+             #[diesel(sql_type = ::diesel::sql_types::Text)]\n\
+             pub {OUTCOME_COLUMN}: ::std::string::String,\n\
+             /// The row.\n\
+             #[diesel(embed)]\n\
+             pub row: super::{},\n\
+             }}",
+            schema.table_name(table),
+            table.row_name(),
+            table.row_name()
+        );
+    }
+    code.push_str("}\n");
 }

@@ -16,9 +16,58 @@ use std::fmt::Write as _;
 
 use attesto_schema::{Column, Schema, Table};
 
+use super::value::Source;
 use super::{Binding, binding, is_path};
 use crate::code::{Code, str_literal};
 use crate::types::{RustType, RustTypes, field_type};
+
+/// The `sea_orm::Value` an operation's statement binds for `source`, a
+/// value of `column` (`None`: a number of seconds): the value itself, or,
+/// for a field sea-orm binds only through JSON, its JSON.
+pub fn value(
+    schema: &Schema,
+    table: &Table,
+    column: Option<&Column>,
+    types: &RustTypes<'_>,
+    source: Source<'_>,
+) -> String {
+    let json = column.is_some_and(|column| {
+        let ty = types.of(table, column);
+        binding(schema.dialect(), column, ty) == Binding::Json
+            && !is_path(ty, &["serde_json", "Value"])
+    });
+    if !json {
+        return match source {
+            Source::Seconds(name) => format!("::sea_orm::Value::from({name})"),
+            Source::OptRef(name) => {
+                format!("::sea_orm::Value::from({name}.map(::std::borrow::ToOwned::to_owned))")
+            }
+            source => format!(
+                "::sea_orm::Value::from(::std::borrow::ToOwned::to_owned({}))",
+                source.reference()
+            ),
+        };
+    }
+    let to_json = |value: &str| {
+        format!(
+            "::sea_orm::Value::Json(::core::option::Option::Some(::std::boxed::Box::new(\
+             ::serde_json::to_value({value}).map_err(|e| ::sea_orm::DbErr::Json(::std::string::ToString::to_string(&e)))?)))"
+        )
+    };
+    let option = match source {
+        Source::Field {
+            column,
+            nullable: true,
+        } => format!("self.{column}.as_ref()"),
+        Source::OptRef(name) => name.to_owned(),
+        source => return to_json(&source.reference()),
+    };
+    format!(
+        "match {option} {{ ::core::option::Option::Some(value) => {}, \
+         ::core::option::Option::None => ::sea_orm::Value::Json(::core::option::Option::None) }}",
+        to_json("value")
+    )
+}
 
 /// How a column's value is held in the `Model`.
 enum Field {

@@ -7,7 +7,12 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+pub mod operations;
 pub mod samples;
+
+// For the macros, which name them through this crate.
+#[doc(hidden)]
+pub use {chrono, serde_json, uuid};
 
 /// The environment variable holding the PostgreSQL test server's URL.
 pub const POSTGRES_VAR: &str = "ATTESTO_TEST_DATABASE_URL";

@@ -1,0 +1,387 @@
+//! The stores' operations, as upstream's ExUnit store tests
+//! (`test/attesto_phoenix/store/ecto_*_test.exs`) have them, ported as one
+//! set of scenarios that every integration's tests run: [`rows!`](crate::rows)
+//! writes the rows they use, [`scenarios!`](crate::scenarios) runs them.
+//!
+//! The macros name the expansion's module and, through this crate,
+//! chrono, serde_json and uuid.
+
+use chrono::{NaiveDateTime, Timelike};
+
+/// Now, in whole seconds, as the `timestamp(0)` columns keep it.
+pub fn now() -> NaiveDateTime {
+    chrono::Utc::now()
+        .naive_utc()
+        .with_nanosecond(0)
+        .expect("valid")
+}
+
+/// The rows the scenarios write, for the module `$db`.
+#[macro_export]
+macro_rules! rows {
+    ($db:ident) => {
+        #[allow(dead_code)]
+        mod rows {
+            use super::$db as db;
+            use $crate::chrono::{Duration, NaiveDateTime};
+            use $crate::serde_json::json;
+            use $crate::uuid::Uuid;
+
+            pub fn code(hash: &str, family: &str, now: NaiveDateTime, ttl: i64) -> db::AuthorizationCodeRow {
+                db::AuthorizationCodeRow {
+                    code_hash: hash.to_owned(),
+                    client_id: "client-1".to_owned(),
+                    subject: "alice".to_owned(),
+                    scope: vec!["openid".to_owned()],
+                    resource: vec![],
+                    redirect_uri: "https://rp.example/cb".to_owned(),
+                    code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".to_owned()),
+                    code_challenge_method: Some("S256".to_owned()),
+                    cnf: None,
+                    nonce: None,
+                    claims: json!({}),
+                    family_id: Some(family.to_owned()),
+                    access_token_jti: None,
+                    access_token_expires_at: None,
+                    access_token_revoked_at: None,
+                    expires_at: now + Duration::seconds(ttl),
+                    consumed_at: None,
+                    consumed_success: false,
+                    inserted_at: now,
+                }
+            }
+
+            pub fn token(hash: &str, family: &str, now: NaiveDateTime) -> db::RefreshTokenRow {
+                db::RefreshTokenRow {
+                    id: Uuid::new_v4(),
+                    token_hash: hash.to_owned(),
+                    family_id: family.to_owned(),
+                    generation: 0,
+                    client_id: Some("client-1".to_owned()),
+                    subject: "alice".to_owned(),
+                    scope: vec!["openid".to_owned()],
+                    resource: vec![],
+                    acr: None,
+                    auth_time: None,
+                    cnf: None,
+                    claims: json!({}),
+                    consumed: false,
+                    consumed_at: None,
+                    successor: None,
+                    family_revoked: false,
+                    expires_at: now + Duration::days(30),
+                    parent_hash: None,
+                    inserted_at: now,
+                }
+            }
+
+            pub fn device(hash: &str, user_code: &str, now: NaiveDateTime) -> db::DeviceCodeRow {
+                db::DeviceCodeRow {
+                    id: Uuid::new_v4(),
+                    device_code_hash: hash.to_owned(),
+                    user_code: user_code.to_owned(),
+                    client_id: "tv".to_owned(),
+                    scope: vec!["openid".to_owned()],
+                    resource: vec![],
+                    dpop_jkt: None,
+                    status: "pending".to_owned(),
+                    subject: None,
+                    granted_scope: None,
+                    granted_claims: None,
+                    last_polled_at: None,
+                    expires_at: now + Duration::minutes(10),
+                    inserted_at: now,
+                }
+            }
+
+            pub fn ciba(hash: &str, now: NaiveDateTime, ttl: i64, interval: i32) -> db::CibaRequestRow {
+                db::CibaRequestRow {
+                    id: Uuid::new_v4(),
+                    auth_req_id_hash: hash.to_owned(),
+                    client_id: "bank".to_owned(),
+                    delivery_mode: "poll".to_owned(),
+                    scope: vec!["openid".to_owned()],
+                    acr_values: vec![],
+                    binding_message: Some("W4SCT".to_owned()),
+                    client_notification_token: None,
+                    hint_subject: "alice".to_owned(),
+                    resource: vec![],
+                    dpop_jkt: None,
+                    status: "pending".to_owned(),
+                    subject: None,
+                    acr: None,
+                    auth_time: None,
+                    granted_scope: None,
+                    granted_claims: None,
+                    interval,
+                    last_polled_at: None,
+                    expires_at: now + Duration::seconds(ttl),
+                    inserted_at: now,
+                }
+            }
+
+            pub fn session(sid: &str, subject: &str, client: &str, now: NaiveDateTime, ttl: i64) -> db::LogoutSessionRow {
+                db::LogoutSessionRow {
+                    id: Uuid::new_v4(),
+                    sid: sid.to_owned(),
+                    subject: subject.to_owned(),
+                    client_id: client.to_owned(),
+                    backchannel_logout_uri: Some(format!("https://{client}.example/logout")),
+                    session_required: true,
+                    frontchannel_logout_uri: None,
+                    frontchannel_session_required: false,
+                    expires_at: now + Duration::seconds(ttl),
+                    inserted_at: now,
+                }
+            }
+
+            pub fn nonce(value: &str, issued_at: NaiveDateTime, ttl: i64) -> db::DpopNonceRow {
+                db::DpopNonceRow {
+                    id: Uuid::new_v4(),
+                    nonce: value.to_owned(),
+                    issued_at,
+                    expires_at: issued_at + Duration::seconds(ttl),
+                    used_at: None,
+                }
+            }
+
+            pub fn replay(jti: &str, now: NaiveDateTime, ttl: i64) -> db::DpopReplayRow {
+                db::DpopReplayRow {
+                    jti: jti.to_owned(),
+                    expires_at: now + Duration::seconds(ttl),
+                    inserted_at: now,
+                }
+            }
+
+            pub fn par(uri: &str, now: NaiveDateTime, ttl: i64) -> db::PushedAuthorizationRequestRow {
+                db::PushedAuthorizationRequestRow {
+                    request_uri: uri.to_owned(),
+                    params: json!({ "client_id": "client-1", "scope": "openid" }),
+                    expires_at: now + Duration::seconds(ttl),
+                    inserted_at: now,
+                }
+            }
+
+            pub fn metadata(url: &str, name: &str, now: NaiveDateTime, ttl: i64) -> db::ClientIdMetadataRow {
+                db::ClientIdMetadataRow {
+                    url: url.to_owned(),
+                    metadata: json!({ "client_name": name }),
+                    expires_at: now + Duration::seconds(ttl),
+                    inserted_at: now,
+                }
+            }
+
+            pub fn grant(token: &str, binding: &str, now: NaiveDateTime, ttl: i64) -> db::ConsentGrantRow {
+                db::ConsentGrantRow {
+                    token: token.to_owned(),
+                    binding_hash: binding.to_owned(),
+                    subject: "alice".to_owned(),
+                    consumed_at: None,
+                    expires_at: now + Duration::seconds(ttl),
+                    inserted_at: now,
+                    updated_at: now,
+                }
+            }
+        }
+    };
+}
+
+/// The scenarios, for the expansion `$db`, on the connection `$c`; `$aw`
+/// is `.await` for an async driver, nothing for a sync one.
+#[macro_export]
+macro_rules! scenarios {
+    ($db:ident, $c:expr, $($aw:tt)*) => {{
+        use $db::*;
+        let now = $crate::operations::now();
+
+        // EctoCodeStore.
+        let code = rows::code("h1", "fam-1", now, 600);
+        code.put($c)$($aw)*.expect("put");
+        assert_eq!(AuthorizationCodeRow::get($c, "h1")$($aw)*.expect("get"), Some(code.clone()));
+        assert!(rows::code("h1", "fam-1", now, 600).put($c)$($aw)*.is_err(), "a duplicate code_hash is refused");
+        match AuthorizationCodeRow::take($c, "h1", &now)$($aw)*.expect("take") {
+            CodeTake::Taken(row) => assert_eq!(row.consumed_at, Some(now)),
+            other => panic!("take: {other:?}"),
+        }
+        assert_eq!(AuthorizationCodeRow::take($c, "h1", &now)$($aw)*.expect("take"), CodeTake::Missing, "a spent, unfinalized code is plain invalid");
+        assert_eq!(AuthorizationCodeRow::get($c, "h1")$($aw)*.expect("get"), None);
+        assert_eq!(AuthorizationCodeRow::mark_consumed($c, "h1")$($aw)*.expect("mark"), 1);
+        assert!(matches!(AuthorizationCodeRow::take($c, "h1", &now)$($aw)*.expect("take"), CodeTake::Consumed(row) if row.consumed_success));
+        assert_eq!(AuthorizationCodeRow::take($c, "absent", &now)$($aw)*.expect("take"), CodeTake::Missing);
+        rows::code("expired", "fam-x", now, -60).put($c)$($aw)*.expect("put");
+        assert!(matches!(AuthorizationCodeRow::take($c, "expired", &now)$($aw)*.expect("take"), CodeTake::Taken(_)), "consumed regardless of expiry");
+        let at_expiry = now + $crate::chrono::Duration::minutes(5);
+        assert_eq!(AuthorizationCodeRow::record_access_token($c, "fam-1", "at-1", &at_expiry)$($aw)*.expect("record"), 1);
+        assert!(!AuthorizationCodeRow::access_token_revoked($c, "at-1", &now)$($aw)*.expect("revoked?"));
+        assert_eq!(AuthorizationCodeRow::revoke_family_access_tokens($c, "fam-1", &now)$($aw)*.expect("revoke"), 1);
+        assert!(AuthorizationCodeRow::access_token_revoked($c, "at-1", &now)$($aw)*.expect("revoked?"));
+        assert!(!AuthorizationCodeRow::access_token_revoked($c, "at-1", &(at_expiry + $crate::chrono::Duration::seconds(1)))$($aw)*.expect("revoked?"), "an expired revoked token is ignored");
+
+        // EctoRefreshStore.
+        let first = rows::token("t1", "fam-r", now);
+        assert_eq!(first.insert_in_family($c)$($aw)*.expect("insert"), RefreshInsert::Inserted);
+        assert_eq!(RefreshTokenRow::get($c, "t1")$($aw)*.expect("get"), Some(first.clone()));
+        assert_eq!(RefreshTokenRow::get($c, "unknown")$($aw)*.expect("get"), None);
+        assert!(!RefreshTokenRow::remember_successor($c, "t1", &$crate::serde_json::json!({"v": 1}))$($aw)*.expect("remember"), "an unconsumed parent takes no successor");
+        match RefreshTokenRow::consume($c, "t1", &now)$($aw)*.expect("consume") {
+            RefreshConsume::Consumed(row) => assert!(row.consumed && row.consumed_at == Some(now)),
+            other => panic!("consume: {other:?}"),
+        }
+        assert!(RefreshTokenRow::remember_successor($c, "t1", &$crate::serde_json::json!({"v": 1, "ciphertext": "x"}))$($aw)*.expect("remember"));
+        assert!(!RefreshTokenRow::remember_successor($c, "unknown", &$crate::serde_json::json!({}))$($aw)*.expect("remember"));
+        match RefreshTokenRow::consume($c, "t1", &now)$($aw)*.expect("consume") {
+            RefreshConsume::Reused(row) => assert_eq!(row.family_id, "fam-r"),
+            other => panic!("reuse: {other:?}"),
+        }
+        assert_eq!(RefreshTokenRow::consume($c, "unknown", &now)$($aw)*.expect("consume"), RefreshConsume::Unknown);
+        assert_eq!(rows::token("other", "fam-o", now).insert_in_family($c)$($aw)*.expect("insert"), RefreshInsert::Inserted);
+        assert_eq!(RefreshTokenRow::revoke_family($c, "fam-r")$($aw)*.expect("revoke"), 1);
+        assert_eq!(RefreshTokenRow::revoke_family($c, "fam-r")$($aw)*.expect("revoke again"), 1, "idempotent");
+        assert_eq!(RefreshTokenRow::revoke_family($c, "no-such-family")$($aw)*.expect("revoke"), 0);
+        assert_eq!(RefreshTokenRow::get($c, "t1")$($aw)*.expect("get"), None, "a revoked family's token reads as absent");
+        assert_eq!(rows::token("t2", "fam-r", now).insert_in_family($c)$($aw)*.expect("insert"), RefreshInsert::FamilyRevoked, "sticky revocation");
+        assert!(RefreshTokenRow::get($c, "other")$($aw)*.expect("get").is_some(), "an unrelated family is untouched");
+
+        // EctoDeviceCodeStore.
+        assert_eq!(rows::device("d1", "WDJB-MJHT", now).put($c)$($aw)*.expect("put"), DevicePut::Stored);
+        assert_eq!(rows::device("d2", "WDJB-MJHT", now).put($c)$($aw)*.expect("put"), DevicePut::UserCodeTaken);
+        assert!(rows::device("d1", "OTHER-CODE", now).put($c)$($aw)*.is_err(), "another conflict is an error");
+        assert_eq!(DeviceCodeRow::lookup_user_code($c, "WDJB-MJHT")$($aw)*.expect("lookup").map(|r| r.status), Some("pending".to_owned()));
+        let scope = vec!["openid".to_owned()];
+        let claims = $crate::serde_json::json!({"email": null});
+        assert_eq!(DeviceCodeRow::approve($c, "WDJB-MJHT", "alice", &scope, &claims)$($aw)*.expect("approve"), DeviceDecide::Decided);
+        assert_eq!(DeviceCodeRow::approve($c, "WDJB-MJHT", "alice", &scope, &claims)$($aw)*.expect("approve"), DeviceDecide::AlreadyDecided);
+        assert_eq!(DeviceCodeRow::deny($c, "WDJB-MJHT")$($aw)*.expect("deny"), DeviceDecide::AlreadyDecided);
+        assert_eq!(DeviceCodeRow::deny($c, "NO-SUCH")$($aw)*.expect("deny"), DeviceDecide::NotFound);
+        assert!(matches!(DeviceCodeRow::poll($c, "d1", &now, 5)$($aw)*.expect("poll"),
+            DevicePoll::Polled(row) if row.last_polled_at == Some(now) && row.status == "approved" && row.granted_claims == Some(claims.clone())));
+        assert_eq!(DeviceCodeRow::poll($c, "d1", &(now + $crate::chrono::Duration::seconds(4)), 5)$($aw)*.expect("poll"), DevicePoll::SlowDown);
+        assert!(matches!(DeviceCodeRow::poll($c, "d1", &(now + $crate::chrono::Duration::seconds(5)), 5)$($aw)*.expect("poll"), DevicePoll::Polled(_)));
+        assert_eq!(DeviceCodeRow::poll($c, "unknown", &now, 5)$($aw)*.expect("poll"), DevicePoll::Missing);
+        assert_eq!(DeviceCodeRow::consume($c, "d1", &now)$($aw)*.expect("consume").map(|r| r.status), Some("consumed".to_owned()));
+        assert_eq!(DeviceCodeRow::consume($c, "d1", &now)$($aw)*.expect("consume"), None);
+        assert_eq!(rows::device("d3", "DENY-ME", now).put($c)$($aw)*.expect("put"), DevicePut::Stored);
+        assert_eq!(DeviceCodeRow::consume($c, "d3", &now)$($aw)*.expect("consume"), None, "a pending code is not consumed");
+        assert_eq!(DeviceCodeRow::deny($c, "DENY-ME")$($aw)*.expect("deny"), DeviceDecide::Decided);
+        assert_eq!(DeviceCodeRow::consume($c, "d3", &now)$($aw)*.expect("consume"), None, "a denied code is not consumed");
+
+        // EctoCIBAStore.
+        rows::ciba("c1", now, 600, 5).put($c)$($aw)*.expect("put");
+        assert_eq!(CibaRequestRow::lookup($c, "c1")$($aw)*.expect("lookup").map(|r| r.binding_message), Some(Some("W4SCT".to_owned())));
+        assert_eq!(CibaRequestRow::lookup($c, "unknown")$($aw)*.expect("lookup"), None);
+        match CibaRequestRow::approve($c, "c1", &now, "alice", Some("urn:acr:silver"), Some(&now), Some(&scope), &claims)$($aw)*.expect("approve") {
+            CibaDecide::Decided(row) => assert_eq!((row.status.as_str(), row.acr.as_deref(), row.auth_time), ("approved", Some("urn:acr:silver"), Some(now))),
+            other => panic!("approve: {other:?}"),
+        }
+        assert_eq!(CibaRequestRow::approve($c, "c1", &now, "alice", None, None, None, &claims)$($aw)*.expect("approve"), CibaDecide::AlreadyDecided);
+        assert_eq!(CibaRequestRow::deny($c, "unknown", &now)$($aw)*.expect("deny"), CibaDecide::NotFound);
+        rows::ciba("c-expired", now, -1, 5).put($c)$($aw)*.expect("put");
+        assert_eq!(CibaRequestRow::deny($c, "c-expired", &now)$($aw)*.expect("deny"), CibaDecide::Expired);
+        rows::ciba("c-deny", now, 600, 5).put($c)$($aw)*.expect("put");
+        assert!(matches!(CibaRequestRow::deny($c, "c-deny", &now)$($aw)*.expect("deny"), CibaDecide::Decided(row) if row.status == "denied"));
+        assert_eq!(CibaRequestRow::consume($c, "c-deny", &now)$($aw)*.expect("consume"), None);
+        assert_eq!(CibaRequestRow::consume($c, "c1", &now)$($aw)*.expect("consume").map(|r| r.status), Some("consumed".to_owned()));
+        assert_eq!(CibaRequestRow::consume($c, "c1", &now)$($aw)*.expect("consume"), None);
+        rows::ciba("c-poll", now, 600, 5).put($c)$($aw)*.expect("put");
+        assert!(matches!(CibaRequestRow::poll($c, "c-poll", &now)$($aw)*.expect("poll"), CibaPoll::Polled(row) if row.last_polled_at == Some(now)));
+        assert_eq!(CibaRequestRow::poll($c, "c-poll", &(now + $crate::chrono::Duration::seconds(4)))$($aw)*.expect("poll"), CibaPoll::SlowDown);
+        assert!(matches!(CibaRequestRow::poll($c, "c-poll", &(now + $crate::chrono::Duration::seconds(5)))$($aw)*.expect("poll"), CibaPoll::Polled(_)));
+        assert_eq!(CibaRequestRow::poll($c, "unknown", &now)$($aw)*.expect("poll"), CibaPoll::Missing);
+        rows::ciba("c-fast", now, 600, 0).put($c)$($aw)*.expect("put");
+        for _ in 0..3 {
+            assert!(matches!(CibaRequestRow::poll($c, "c-fast", &now)$($aw)*.expect("poll"), CibaPoll::Polled(_)), "interval 0 accepts every poll");
+        }
+
+        // EctoLogoutSessionStore.
+        let rp1 = rows::session("sid-1", "alice", "rp1", now, 600);
+        rp1.record($c)$($aw)*.expect("record");
+        rows::session("sid-1", "alice", "rp2", now, 600).record($c)$($aw)*.expect("record");
+        rows::session("sid-2", "alice", "rp1", now, 600).record($c)$($aw)*.expect("record");
+        rows::session("sid-3", "alice", "rp3", now, -1).record($c)$($aw)*.expect("record");
+        // Idempotent on (sid, client_id): the new values replace the old, one row stays.
+        let moved = LogoutSessionRow {
+            id: $crate::uuid::Uuid::new_v4(),
+            backchannel_logout_uri: None,
+            frontchannel_logout_uri: Some("https://rp1.example/front".to_owned()),
+            frontchannel_session_required: true,
+            ..rp1.clone()
+        };
+        moved.record($c)$($aw)*.expect("record");
+        let targets = LogoutSessionRow::targets_by_sid($c, "sid-1", &now)$($aw)*.expect("targets");
+        assert_eq!(targets.len(), 2);
+        let first = targets.iter().find(|t| t.client_id == "rp1").expect("rp1");
+        assert_eq!((first.id, first.backchannel_logout_uri.as_deref(), first.frontchannel_logout_uri.as_deref()), (rp1.id, None, Some("https://rp1.example/front")));
+        assert_eq!(LogoutSessionRow::targets_by_subject($c, "alice", &now)$($aw)*.expect("targets").len(), 3, "expired rows are not returned");
+        let taken = LogoutSessionRow::take_targets_by_sid($c, "sid-1", &now)$($aw)*.expect("take");
+        assert_eq!(taken.len(), 2);
+        assert!(LogoutSessionRow::targets_by_sid($c, "sid-1", &now)$($aw)*.expect("targets").is_empty());
+        assert!(LogoutSessionRow::take_targets_by_sid($c, "sid-3", &now)$($aw)*.expect("take").is_empty(), "an expired row is not taken");
+        assert_eq!(LogoutSessionRow::delete_by_sid($c, "sid-3")$($aw)*.expect("delete"), 1);
+        assert_eq!(LogoutSessionRow::delete_by_subject($c, "alice")$($aw)*.expect("delete"), 1);
+
+        // EctoNonceStore.
+        rows::nonce("n1", now, 300).issue($c)$($aw)*.expect("issue");
+        assert!(DpopNonceRow::valid($c, "n1", &now)$($aw)*.expect("valid"));
+        assert!(!DpopNonceRow::valid($c, "unknown", &now)$($aw)*.expect("valid"));
+        assert!(!DpopNonceRow::valid($c, "n1", &(now + $crate::chrono::Duration::seconds(300)))$($aw)*.expect("valid"), "past the stored expiry");
+        assert_eq!(DpopNonceRow::accept($c, "n1", &now, 300)$($aw)*.expect("accept"), NonceAccept::Accepted);
+        assert_eq!(DpopNonceRow::accept($c, "n1", &now, 300)$($aw)*.expect("accept"), NonceAccept::Used);
+        assert!(!DpopNonceRow::valid($c, "n1", &now)$($aw)*.expect("valid"));
+        assert_eq!(DpopNonceRow::accept($c, "unknown", &now, 300)$($aw)*.expect("accept"), NonceAccept::Unknown);
+        rows::nonce("n-old", now - $crate::chrono::Duration::seconds(301), 600).issue($c)$($aw)*.expect("issue");
+        assert_eq!(DpopNonceRow::accept($c, "n-old", &now, 300)$($aw)*.expect("accept"), NonceAccept::Expired);
+        rows::nonce("n-edge", now - $crate::chrono::Duration::seconds(300), 600).issue($c)$($aw)*.expect("issue");
+        assert_eq!(DpopNonceRow::accept($c, "n-edge", &now, 300)$($aw)*.expect("accept"), NonceAccept::Accepted, "just inside the window");
+
+        // EctoReplayCheck.
+        assert_eq!(rows::replay("j1", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded);
+        assert_eq!(rows::replay("j1", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Replay);
+        assert_eq!(rows::replay("j2", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded);
+        assert_eq!(rows::replay("j-old", now, -60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded);
+        assert_eq!(rows::replay("j-old", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Replay, "an expired, unswept jti still rejects (fail closed)");
+        assert_eq!(DpopReplayRow::sweep($c, &now)$($aw)*.expect("sweep"), 1);
+        assert_eq!(rows::replay("j-old", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded, "a swept jti records again");
+
+        // EctoPARStore.
+        rows::par("urn:1", now, 60).put($c)$($aw)*.expect("put");
+        for _ in 0..2 {
+            assert_eq!(PushedAuthorizationRequestRow::fetch($c, "urn:1", &now)$($aw)*.expect("fetch").map(|r| r.params), Some($crate::serde_json::json!({"client_id": "client-1", "scope": "openid"})), "fetch does not consume");
+        }
+        assert_eq!(PushedAuthorizationRequestRow::fetch($c, "unknown", &now)$($aw)*.expect("fetch"), None);
+        assert!(rows::par("urn:1", now, 60).put($c)$($aw)*.is_err(), "a duplicate request_uri is refused");
+        assert!(PushedAuthorizationRequestRow::take($c, "urn:1", &now)$($aw)*.expect("take").is_some());
+        assert_eq!(PushedAuthorizationRequestRow::take($c, "urn:1", &now)$($aw)*.expect("take"), None);
+        rows::par("urn:old", now, -1).put($c)$($aw)*.expect("put");
+        assert_eq!(PushedAuthorizationRequestRow::fetch($c, "urn:old", &now)$($aw)*.expect("fetch"), None);
+        assert_eq!(PushedAuthorizationRequestRow::take($c, "urn:old", &now)$($aw)*.expect("take"), None);
+
+        // EctoClientIdMetadataCache.
+        rows::metadata("https://c.example/m.json", "old", now, 60).put($c)$($aw)*.expect("put");
+        rows::metadata("https://c.example/m.json", "new", now, 120).put($c)$($aw)*.expect("put");
+        let cached = ClientIdMetadataRow::get($c, "https://c.example/m.json", &now)$($aw)*.expect("get").expect("cached");
+        assert_eq!((cached.metadata, cached.expires_at), ($crate::serde_json::json!({"client_name": "new"}), now + $crate::chrono::Duration::seconds(120)), "a re-fetch replaces the entry");
+        assert_eq!(ClientIdMetadataRow::get($c, "https://c.example/m.json", &(now + $crate::chrono::Duration::seconds(120)))$($aw)*.expect("get"), None, "an expired entry is a miss");
+        assert_eq!(ClientIdMetadataRow::get($c, "https://unknown.example", &now)$($aw)*.expect("get"), None);
+        rows::metadata("https://d.example/m.json", "d", now, 60).put($c)$($aw)*.expect("put");
+        assert_eq!(ClientIdMetadataRow::delete($c, "https://c.example/m.json")$($aw)*.expect("delete"), 1);
+        assert_eq!(ClientIdMetadataRow::delete($c, "https://c.example/m.json")$($aw)*.expect("delete"), 0, "no-op when absent");
+        assert_eq!(ClientIdMetadataRow::delete_all($c)$($aw)*.expect("delete all"), 1);
+
+        // EctoConsentGrantStore.
+        rows::grant("g1", "bind-1", now, 300).mint($c)$($aw)*.expect("mint");
+        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-other", &now)$($aw)*.expect("consume"), ConsentConsume::BindingMismatch);
+        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-1", &now)$($aw)*.expect("consume"), ConsentConsume::Consumed);
+        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-1", &now)$($aw)*.expect("consume"), ConsentConsume::AlreadyConsumed);
+        assert_eq!(ConsentGrantRow::consume($c, "unknown", "bind-1", &now)$($aw)*.expect("consume"), ConsentConsume::NotFound);
+        assert_eq!(ConsentGrantRow::consume($c, "", "bind-1", &now)$($aw)*.expect("consume"), ConsentConsume::NotFound);
+        rows::grant("g-old", "bind-2", now, -1).mint($c)$($aw)*.expect("mint");
+        assert_eq!(ConsentGrantRow::consume($c, "g-old", "bind-2", &now)$($aw)*.expect("consume"), ConsentConsume::Expired);
+        assert_eq!(ConsentGrantRow::consume($c, "g-old", "bind-3", &now)$($aw)*.expect("consume"), ConsentConsume::BindingMismatch, "a mismatch wins over expiry");
+
+        // The sweeper: what expired goes, table by table, strictly before now.
+        rows::par("urn:edge", now, 0).put($c)$($aw)*.expect("put");
+        assert_eq!(PushedAuthorizationRequestRow::sweep($c, &now)$($aw)*.expect("sweep"), 1, "urn:old goes, urn:edge (expiring now) stays");
+        assert!(PushedAuthorizationRequestRow::fetch($c, "urn:edge", &(now - $crate::chrono::Duration::seconds(1)))$($aw)*.expect("fetch").is_some());
+        assert_eq!(CibaRequestRow::sweep($c, &now)$($aw)*.expect("sweep"), 1);
+    }};
+}

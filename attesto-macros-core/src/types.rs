@@ -117,3 +117,11 @@ pub fn field_type(code: &mut Code, ty: RustType<'_>, nullable: bool) {
     }
     code.push_str(close);
 }
+
+/// `ty` as text without spaces: the same text for the same type however
+/// the host spaced it, to tell field types apart.
+pub fn type_key(ty: RustType<'_>) -> String {
+    let mut text = Code::default();
+    field_type(&mut text, ty, false);
+    text.render().split_whitespace().collect()
+}

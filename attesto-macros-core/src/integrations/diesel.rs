@@ -21,7 +21,7 @@ use attesto_schema::{Column, Dialect, LogicalType, Schema, Table};
 use super::value::Source;
 use super::{Binding, binding, is_path};
 use crate::code::{Code, str_literal};
-use crate::types::{RustType, RustTypes, field_type};
+use crate::types::{RustType, RustTypes, field_type, type_key};
 
 /// The SQL type of the JSON columns whose field is a serde type of its own:
 /// written as JSON text, read back with serde_json.
@@ -207,13 +207,6 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
             tables.join(", ")
         );
     }
-}
-
-/// `ty` as text without spaces, to tell field types apart.
-fn type_key(ty: RustType<'_>) -> String {
-    let mut text = Code::default();
-    field_type(&mut text, ty, false);
-    text.render().split_whitespace().collect()
 }
 
 /// The `table!` of `table`.

@@ -64,11 +64,13 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
                 }
                 Role::Miss => "The read that tells a miss apart",
             };
+            // The operation's description is on its method; here, what
+            // the statement is and what it binds (every constant's doc is
+            // text the compiler reads on every build).
             let doc = format!(
-                " {role} of `{}` ({}): {}\n\n {}",
+                " {role} of `{}` ({}). {}",
                 op.name(),
                 op.upstream(),
-                op.description(),
                 binds_doc(&statement)
             );
             let _ = writeln!(

@@ -19,7 +19,7 @@ use attesto_schema::{Column, Schema, Table};
 use super::value::Source;
 use super::{Binding, binding, is_path};
 use crate::code::{Code, str_literal};
-use crate::types::{RustType, RustTypes, field_type};
+use crate::types::{RustType, RustTypes, field_type, type_key};
 
 /// The `sea_orm::Value` an operation's statement binds for `source`, a
 /// value of `column` (`None`: a number of seconds): the value itself, or,
@@ -102,9 +102,7 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
                 table_fields.push(Field::Same);
                 continue;
             }
-            let mut text = Code::default();
-            field_type(&mut text, ty, false);
-            let key: String = text.render().split_whitespace().collect();
+            let key = type_key(ty);
             let n = match wrapped.iter().position(|(k, _)| *k == key) {
                 Some(n) => n,
                 None => {

@@ -34,30 +34,39 @@ fn pg_key<T>(value: &T) -> &T {
     value
 }
 
-/// A key as diesel binds it on SQLite: a UUID, stored as a `BLOB` of the
-/// expansion's own SQL type, through the expansion's `AttestoBind`.
-trait SqliteKey<'a> {
-    type Bound;
-    fn bound(&'a self) -> Self::Bound;
+/// A key as diesel binds it in the expansion `$db`, through `$bind`: a
+/// UUID (stored as a `BLOB` on SQLite, `binary(16)` on MySQL, of the
+/// expansion's own SQL type) through the expansion's `AttestoBind`, text
+/// as itself.
+macro_rules! key_binding {
+    ($Key:ident, $bind:ident, $db:ident) => {
+        trait $Key<'a> {
+            type Bound;
+            fn bound(&'a self) -> Self::Bound;
+        }
+
+        impl<'a> $Key<'a> for String {
+            type Bound = &'a String;
+            fn bound(&'a self) -> &'a String {
+                self
+            }
+        }
+
+        impl<'a> $Key<'a> for uuid::Uuid {
+            type Bound = $db::AttestoBind<&'a uuid::Uuid>;
+            fn bound(&'a self) -> Self::Bound {
+                $db::AttestoBind(self)
+            }
+        }
+
+        fn $bind<'a, K: $Key<'a>>(value: &'a K) -> K::Bound {
+            value.bound()
+        }
+    };
 }
 
-impl<'a> SqliteKey<'a> for String {
-    type Bound = &'a String;
-    fn bound(&'a self) -> &'a String {
-        self
-    }
-}
-
-impl<'a> SqliteKey<'a> for uuid::Uuid {
-    type Bound = diesel_lite::AttestoBind<&'a uuid::Uuid>;
-    fn bound(&'a self) -> Self::Bound {
-        diesel_lite::AttestoBind(self)
-    }
-}
-
-fn sqlite_key<'a, K: SqliteKey<'a>>(value: &'a K) -> K::Bound {
-    value.bound()
-}
+key_binding!(SqliteKey, sqlite_key, diesel_lite);
+key_binding!(MysqlKey, mysql_key, diesel_my);
 
 /// Insert, read back whole and by key, delete by key, through diesel;
 /// `$bind` makes a key value bindable.
@@ -107,31 +116,6 @@ fn diesel_on_sqlite() {
     conn.batch_execute(diesel_lite::UP_SQL).expect("up");
     for_each_table!(diesel_lite, diesel_round_trip, &mut conn, sqlite_key);
     conn.batch_execute(diesel_lite::DOWN_SQL).expect("down");
-}
-
-/// A key as diesel binds it on MariaDB: a UUID, stored as `binary(16)` of
-/// the expansion's own SQL type, through the expansion's `AttestoBind`.
-trait MysqlKey<'a> {
-    type Bound;
-    fn bound(&'a self) -> Self::Bound;
-}
-
-impl<'a> MysqlKey<'a> for String {
-    type Bound = &'a String;
-    fn bound(&'a self) -> &'a String {
-        self
-    }
-}
-
-impl<'a> MysqlKey<'a> for uuid::Uuid {
-    type Bound = diesel_my::AttestoBind<&'a uuid::Uuid>;
-    fn bound(&'a self) -> Self::Bound {
-        diesel_my::AttestoBind(self)
-    }
-}
-
-fn mysql_key<'a, K: MysqlKey<'a>>(value: &'a K) -> K::Bound {
-    value.bound()
 }
 
 #[test]

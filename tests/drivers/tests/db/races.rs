@@ -62,7 +62,34 @@ where
     winners
 }
 
-fn assert_one_winner(what: &str, winners: &[usize]) {
+/// [`race`] on `pool`: each call of `setup` and `call` gets a clone of it.
+async fn race_on<P, S, SF, C, CF>(what: &str, pool: &P, setup: S, call: C) -> Vec<usize>
+where
+    P: Clone + Send + Sync + 'static,
+    S: Fn(P, usize) -> SF,
+    SF: Future<Output = ()>,
+    C: Fn(P, usize) -> CF + Send + Sync + 'static,
+    CF: Future<Output = Got> + Send + 'static,
+{
+    let (setup_pool, call_pool) = (pool.clone(), pool.clone());
+    race(
+        what,
+        move |round| setup(setup_pool.clone(), round),
+        move |round| call(call_pool.clone(), round),
+    )
+    .await
+}
+
+/// [`race_on`], then exactly one winner in every round.
+async fn one_winner_each_round<P, S, SF, C, CF>(what: &str, pool: &P, setup: S, call: C)
+where
+    P: Clone + Send + Sync + 'static,
+    S: Fn(P, usize) -> SF,
+    SF: Future<Output = ()>,
+    C: Fn(P, usize) -> CF + Send + Sync + 'static,
+    CF: Future<Output = Got> + Send + 'static,
+{
+    let winners = race_on(what, pool, setup, call).await;
     assert!(
         winners.iter().all(|w| *w == 1),
         "{what}: winners per round {winners:?}"
@@ -76,309 +103,219 @@ macro_rules! single_use_races {
         let pool = $pool;
         let now: NaiveDateTime = now();
 
-        let p = pool.clone();
-        let winners = race(
+        one_winner_each_round(
             concat!($server, ": code take"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::code(&format!("code-{round}"), "f", now, 600)
-                        .put(&p)
-                        .await
-                        .expect("put");
-                }
+            &pool,
+            |p, round| async move {
+                rows::code(&format!("code-{round}"), "f", now, 600)
+                    .put(&p)
+                    .await
+                    .expect("put");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        match AuthorizationCodeRow::take(&p, &format!("code-{round}"), &now)
-                            .await
-                            .expect("take")
-                        {
-                            CodeTake::Taken(_) => Got::Won,
-                            CodeTake::Missing => Got::Missed,
-                            other => Got::Wrong(format!("{other:?}")),
-                        }
-                    }
+            move |p, round| async move {
+                match AuthorizationCodeRow::take(&p, &format!("code-{round}"), &now)
+                    .await
+                    .expect("take")
+                {
+                    CodeTake::Taken(_) => Got::Won,
+                    CodeTake::Missing => Got::Missed,
+                    other => Got::Wrong(format!("{other:?}")),
                 }
             },
         )
         .await;
-        assert_one_winner(concat!($server, ": code take"), &winners);
 
-        let p = pool.clone();
-        let winners = race(
+        one_winner_each_round(
             concat!($server, ": refresh consume"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::token(&format!("rt-{round}"), &format!("fam-{round}"), now)
-                        .insert_in_family(&p)
-                        .await
-                        .expect("insert");
-                }
+            &pool,
+            |p, round| async move {
+                rows::token(&format!("rt-{round}"), &format!("fam-{round}"), now)
+                    .insert_in_family(&p)
+                    .await
+                    .expect("insert");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        match RefreshTokenRow::consume(&p, &format!("rt-{round}"), &now)
-                            .await
-                            .expect("consume")
-                        {
-                            RefreshConsume::Consumed(_) => Got::Won,
-                            RefreshConsume::Reused(_) => Got::Missed,
-                            other => Got::Wrong(format!("{other:?}")),
-                        }
-                    }
+            move |p, round| async move {
+                match RefreshTokenRow::consume(&p, &format!("rt-{round}"), &now)
+                    .await
+                    .expect("consume")
+                {
+                    RefreshConsume::Consumed(_) => Got::Won,
+                    RefreshConsume::Reused(_) => Got::Missed,
+                    other => Got::Wrong(format!("{other:?}")),
                 }
             },
         )
         .await;
-        assert_one_winner(concat!($server, ": refresh consume"), &winners);
 
-        let winners = race(concat!($server, ": replay check"), |_| async {}, {
-            let p = pool.clone();
-            move |round| {
-                let p = p.clone();
-                async move {
-                    match rows::replay(&format!("jti-{round}"), now, 60)
-                        .check_and_record(&p)
-                        .await
-                        .expect("check")
-                    {
-                        ReplayCheck::Recorded => Got::Won,
-                        ReplayCheck::Replay => Got::Missed,
-                    }
+        one_winner_each_round(
+            concat!($server, ": replay check"),
+            &pool,
+            |_, _| async {},
+            move |p, round| async move {
+                match rows::replay(&format!("jti-{round}"), now, 60)
+                    .check_and_record(&p)
+                    .await
+                    .expect("check")
+                {
+                    ReplayCheck::Recorded => Got::Won,
+                    ReplayCheck::Replay => Got::Missed,
                 }
-            }
-        })
+            },
+        )
         .await;
-        assert_one_winner(concat!($server, ": replay check"), &winners);
 
-        let p = pool.clone();
-        let winners = race(
+        one_winner_each_round(
             concat!($server, ": nonce accept"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::nonce(&format!("nonce-{round}"), now, 300)
-                        .issue(&p)
-                        .await
-                        .expect("issue");
-                }
+            &pool,
+            |p, round| async move {
+                rows::nonce(&format!("nonce-{round}"), now, 300)
+                    .issue(&p)
+                    .await
+                    .expect("issue");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        match DpopNonceRow::accept(&p, &format!("nonce-{round}"), &now, 300)
-                            .await
-                            .expect("accept")
-                        {
-                            NonceAccept::Accepted => Got::Won,
-                            NonceAccept::Used => Got::Missed,
-                            other => Got::Wrong(format!("{other:?}")),
-                        }
-                    }
+            move |p, round| async move {
+                match DpopNonceRow::accept(&p, &format!("nonce-{round}"), &now, 300)
+                    .await
+                    .expect("accept")
+                {
+                    NonceAccept::Accepted => Got::Won,
+                    NonceAccept::Used => Got::Missed,
+                    other => Got::Wrong(format!("{other:?}")),
                 }
             },
         )
         .await;
-        assert_one_winner(concat!($server, ": nonce accept"), &winners);
 
-        let p = pool.clone();
-        let winners = race(
+        one_winner_each_round(
             concat!($server, ": PAR take"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::par(&format!("urn:race:{round}"), now, 60)
-                        .put(&p)
-                        .await
-                        .expect("put");
-                }
+            &pool,
+            |p, round| async move {
+                rows::par(&format!("urn:race:{round}"), now, 60)
+                    .put(&p)
+                    .await
+                    .expect("put");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        match PushedAuthorizationRequestRow::take(
-                            &p,
-                            &format!("urn:race:{round}"),
-                            &now,
-                        )
-                        .await
-                        .expect("take")
-                        {
-                            Some(_) => Got::Won,
-                            None => Got::Missed,
-                        }
-                    }
+            move |p, round| async move {
+                match PushedAuthorizationRequestRow::take(&p, &format!("urn:race:{round}"), &now)
+                    .await
+                    .expect("take")
+                {
+                    Some(_) => Got::Won,
+                    None => Got::Missed,
                 }
             },
         )
         .await;
-        assert_one_winner(concat!($server, ": PAR take"), &winners);
 
-        let p = pool.clone();
-        let winners = race(
+        one_winner_each_round(
             concat!($server, ": consent consume"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::grant(&format!("grant-{round}"), "bind", now, 300)
-                        .mint(&p)
-                        .await
-                        .expect("mint");
-                }
+            &pool,
+            |p, round| async move {
+                rows::grant(&format!("grant-{round}"), "bind", now, 300)
+                    .mint(&p)
+                    .await
+                    .expect("mint");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        match ConsentGrantRow::consume(&p, &format!("grant-{round}"), "bind", &now)
-                            .await
-                            .expect("consume")
-                        {
-                            ConsentConsume::Consumed => Got::Won,
-                            ConsentConsume::AlreadyConsumed => Got::Missed,
-                            other => Got::Wrong(format!("{other:?}")),
-                        }
-                    }
+            move |p, round| async move {
+                match ConsentGrantRow::consume(&p, &format!("grant-{round}"), "bind", &now)
+                    .await
+                    .expect("consume")
+                {
+                    ConsentConsume::Consumed => Got::Won,
+                    ConsentConsume::AlreadyConsumed => Got::Missed,
+                    other => Got::Wrong(format!("{other:?}")),
                 }
             },
         )
         .await;
-        assert_one_winner(concat!($server, ": consent consume"), &winners);
 
-        let p = pool.clone();
-        let winners = race(
+        one_winner_each_round(
             concat!($server, ": device consume"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::device(&format!("dev-{round}"), &format!("UC-{round}"), now)
-                        .put(&p)
-                        .await
-                        .expect("put");
-                    DeviceCodeRow::approve(
-                        &p,
-                        &format!("UC-{round}"),
-                        "alice",
-                        &vec![],
-                        &serde_json::json!({}),
-                    )
+            &pool,
+            |p, round| async move {
+                rows::device(&format!("dev-{round}"), &format!("UC-{round}"), now)
+                    .put(&p)
                     .await
-                    .expect("approve");
-                }
+                    .expect("put");
+                DeviceCodeRow::approve(
+                    &p,
+                    &format!("UC-{round}"),
+                    "alice",
+                    &vec![],
+                    &serde_json::json!({}),
+                )
+                .await
+                .expect("approve");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        match DeviceCodeRow::consume(&p, &format!("dev-{round}"), &now)
-                            .await
-                            .expect("consume")
-                        {
-                            Some(_) => Got::Won,
-                            None => Got::Missed,
-                        }
-                    }
+            move |p, round| async move {
+                match DeviceCodeRow::consume(&p, &format!("dev-{round}"), &now)
+                    .await
+                    .expect("consume")
+                {
+                    Some(_) => Got::Won,
+                    None => Got::Missed,
                 }
             },
         )
         .await;
-        assert_one_winner(concat!($server, ": device consume"), &winners);
 
-        let p = pool.clone();
-        let winners = race(
+        one_winner_each_round(
             concat!($server, ": CIBA consume"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::ciba(&format!("ciba-{round}"), now, 600, 5)
-                        .put(&p)
-                        .await
-                        .expect("put");
-                    CibaRequestRow::approve(
-                        &p,
-                        &format!("ciba-{round}"),
-                        &now,
-                        "alice",
-                        None,
-                        None,
-                        None,
-                        &serde_json::json!({}),
-                    )
+            &pool,
+            |p, round| async move {
+                rows::ciba(&format!("ciba-{round}"), now, 600, 5)
+                    .put(&p)
                     .await
-                    .expect("approve");
-                }
+                    .expect("put");
+                CibaRequestRow::approve(
+                    &p,
+                    &format!("ciba-{round}"),
+                    &now,
+                    "alice",
+                    None,
+                    None,
+                    None,
+                    &serde_json::json!({}),
+                )
+                .await
+                .expect("approve");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        match CibaRequestRow::consume(&p, &format!("ciba-{round}"), &now)
-                            .await
-                            .expect("consume")
-                        {
-                            Some(_) => Got::Won,
-                            None => Got::Missed,
-                        }
-                    }
+            move |p, round| async move {
+                match CibaRequestRow::consume(&p, &format!("ciba-{round}"), &now)
+                    .await
+                    .expect("consume")
+                {
+                    Some(_) => Got::Won,
+                    None => Got::Missed,
                 }
             },
         )
         .await;
-        assert_one_winner(concat!($server, ": CIBA consume"), &winners);
 
-        let p = pool.clone();
-        let winners = race(
+        one_winner_each_round(
             concat!($server, ": logout take_targets"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    for client in ["rp1", "rp2", "rp3"] {
-                        rows::session(&format!("sid-{round}"), "alice", client, now, 600)
-                            .record(&p)
-                            .await
-                            .expect("record");
-                    }
+            &pool,
+            |p, round| async move {
+                for client in ["rp1", "rp2", "rp3"] {
+                    rows::session(&format!("sid-{round}"), "alice", client, now, 600)
+                        .record(&p)
+                        .await
+                        .expect("record");
                 }
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        match LogoutSessionRow::take_targets_by_sid(
-                            &p,
-                            &format!("sid-{round}"),
-                            &now,
-                        )
-                        .await
-                        .expect("take")
-                        .len()
-                        {
-                            3 => Got::Won,
-                            0 => Got::Missed,
-                            n => Got::Wrong(format!("took {n} of 3 sessions")),
-                        }
-                    }
+            move |p, round| async move {
+                match LogoutSessionRow::take_targets_by_sid(&p, &format!("sid-{round}"), &now)
+                    .await
+                    .expect("take")
+                    .len()
+                {
+                    3 => Got::Won,
+                    0 => Got::Missed,
+                    n => Got::Wrong(format!("took {n} of 3 sessions")),
                 }
             },
         )
         .await;
-        assert_one_winner(concat!($server, ": logout take_targets"), &winners);
     }};
 }
 
@@ -390,43 +327,34 @@ macro_rules! naive_races {
         let pool = $pool;
         let now: NaiveDateTime = now();
 
-        let p = pool.clone();
-        let winners = race(
+        let winners = race_on(
             concat!($server, ": naive code take"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::code(&format!("naive-{round}"), "f", now, 600)
-                        .put(&p)
-                        .await
-                        .expect("put");
-                }
+            &pool,
+            |p, round| async move {
+                rows::code(&format!("naive-{round}"), "f", now, 600)
+                    .put(&p)
+                    .await
+                    .expect("put");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        let hash = format!("naive-{round}");
-                        let fresh = sqlx::query($select)
-                            .bind(&hash)
-                            .fetch_optional(&p)
-                            .await
-                            .expect("select")
-                            .is_some();
-                        if !fresh {
-                            return Got::Missed;
-                        }
-                        tokio::task::yield_now().await;
-                        sqlx::query($update)
-                            .bind(now)
-                            .bind(&hash)
-                            .execute(&p)
-                            .await
-                            .expect("update");
-                        Got::Won
-                    }
+            move |p, round| async move {
+                let hash = format!("naive-{round}");
+                let fresh = sqlx::query($select)
+                    .bind(&hash)
+                    .fetch_optional(&p)
+                    .await
+                    .expect("select")
+                    .is_some();
+                if !fresh {
+                    return Got::Missed;
                 }
+                tokio::task::yield_now().await;
+                sqlx::query($update)
+                    .bind(now)
+                    .bind(&hash)
+                    .execute(&p)
+                    .await
+                    .expect("update");
+                Got::Won
             },
         )
         .await;
@@ -436,42 +364,33 @@ macro_rules! naive_races {
             $server
         );
 
-        let p = pool.clone();
-        let winners = race(
+        let winners = race_on(
             concat!($server, ": naive PAR take"),
-            |round| {
-                let p = p.clone();
-                async move {
-                    rows::par(&format!("urn:naive:{round}"), now, 60)
-                        .put(&p)
-                        .await
-                        .expect("put");
-                }
+            &pool,
+            |p, round| async move {
+                rows::par(&format!("urn:naive:{round}"), now, 60)
+                    .put(&p)
+                    .await
+                    .expect("put");
             },
-            {
-                let p = pool.clone();
-                move |round| {
-                    let p = p.clone();
-                    async move {
-                        let uri = format!("urn:naive:{round}");
-                        let found = sqlx::query($delete_select)
-                            .bind(&uri)
-                            .fetch_optional(&p)
-                            .await
-                            .expect("select")
-                            .is_some();
-                        if !found {
-                            return Got::Missed;
-                        }
-                        tokio::task::yield_now().await;
-                        sqlx::query($delete)
-                            .bind(&uri)
-                            .execute(&p)
-                            .await
-                            .expect("delete");
-                        Got::Won
-                    }
+            move |p, round| async move {
+                let uri = format!("urn:naive:{round}");
+                let found = sqlx::query($delete_select)
+                    .bind(&uri)
+                    .fetch_optional(&p)
+                    .await
+                    .expect("select")
+                    .is_some();
+                if !found {
+                    return Got::Missed;
                 }
+                tokio::task::yield_now().await;
+                sqlx::query($delete)
+                    .bind(&uri)
+                    .execute(&p)
+                    .await
+                    .expect("delete");
+                Got::Won
             },
         )
         .await;

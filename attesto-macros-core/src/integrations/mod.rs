@@ -61,13 +61,8 @@ pub fn check(
         for derive in &args.derives {
             let segments = path_segments(derive);
             if segments.last().is_some_and(|s| s == "FromRow") {
-                let span = derive
-                    .clone()
-                    .into_iter()
-                    .next()
-                    .map_or_else(Span::call_site, |t| t.span());
                 errors.push(syn::Error::new(
-                    span,
+                    first_span(derive),
                     "integrations(sqlx) writes `FromRow` for every row struct (by column name); remove this derive",
                 ));
             }
@@ -95,13 +90,8 @@ pub fn check(
                 if column.logical_type() == LogicalType::Json {
                     if let RustType::Host(tokens) = types.of(table, &column) {
                         if is_string(types.of(table, &column)) {
-                            let span = tokens
-                                .clone()
-                                .into_iter()
-                                .next()
-                                .map_or_else(Span::call_site, |t| t.span());
                             errors.push(syn::Error::new(
-                                span,
+                                first_span(tokens),
                                 format!(
                                     "`{}.{}` is jsonb in PostgreSQL, which the drivers do not bind from a `String`; \
                                      use a serde type such as `serde_json::Value` (the default)",
@@ -229,6 +219,39 @@ fn needs(
         needs.push(("serde_json", "serde_json = \"1\"".to_owned()));
     }
     needs
+}
+
+/// The span of the first of the host's `tokens`, where an error about
+/// them goes.
+fn first_span(tokens: &proc_macro2::TokenStream) -> Span {
+    tokens
+        .clone()
+        .into_iter()
+        .next()
+        .map_or_else(Span::call_site, |t| t.span())
+}
+
+/// Each field of `table`'s row as a driver binds it for `INSERT_SQL`, in
+/// column order: `value(binding, source, table name, column)`.
+pub fn field_values(
+    schema: &Schema,
+    table: &Table,
+    types: &RustTypes<'_>,
+    value: impl Fn(Binding, value::Source<'_>, &str, &str) -> String,
+) -> Vec<String> {
+    let name = schema.table_name(table);
+    schema
+        .columns(table)
+        .iter()
+        .map(|column| {
+            let source = value::Source::Field {
+                column: column.name(),
+                nullable: column.is_nullable(),
+            };
+            let binding = binding(schema.dialect(), column, types.of(table, column));
+            value(binding, source, &name, column.name())
+        })
+        .collect()
 }
 
 /// How a column's value travels between the field and the database.

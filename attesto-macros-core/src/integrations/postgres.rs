@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use attesto_schema::{Schema, Table};
 
 use super::value::Source;
-use super::{Binding, binding};
+use super::{Binding, field_values};
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
 
@@ -59,9 +59,7 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, krate: 
 }
 
 fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>, krate: &str) {
-    let dialect = schema.dialect();
     let row = table.row_name();
-    let name = schema.table_name(table);
     let columns = schema.columns(table);
     let count = columns.len();
     let _ = write!(
@@ -75,17 +73,11 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
                 [
 "#
     );
-    for column in &columns {
-        let source = Source::Field {
-            column: column.name(),
-            nullable: column.is_nullable(),
-        };
-        let binding = binding(dialect, column, types.of(table, column));
-        let _ = writeln!(
-            code,
-            "{},",
-            value(binding, source, &name, column.name(), krate)
-        );
+    let values = field_values(schema, table, types, |binding, source, name, column| {
+        value(binding, source, name, column, krate)
+    });
+    for bound in values {
+        let _ = writeln!(code, "{bound},");
     }
     code.push_str("]\n}\n}\n");
     let _ = write!(

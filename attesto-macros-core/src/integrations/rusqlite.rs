@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use attesto_schema::{Schema, Table};
 
 use super::value::Source;
-use super::{Binding, binding};
+use super::{Binding, binding, field_values};
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
 
@@ -47,7 +47,6 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
 fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
     let dialect = schema.dialect();
     let row = table.row_name();
-    let name = schema.table_name(table);
     let columns = schema.columns(table);
     let count = columns.len();
     let _ = write!(
@@ -61,13 +60,8 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
                 [
 "#
     );
-    for column in &columns {
-        let source = Source::Field {
-            column: column.name(),
-            nullable: column.is_nullable(),
-        };
-        let binding = binding(dialect, column, types.of(table, column));
-        let _ = writeln!(code, "{},", value(binding, source, &name, column.name()));
+    for bound in field_values(schema, table, types, value) {
+        let _ = writeln!(code, "{bound},");
     }
     code.push_str("]\n}\n}\n");
 

@@ -8,7 +8,7 @@ use attesto_schema::{Dialect, Schema, Table};
 use proc_macro2::Delimiter;
 
 use super::value::Source;
-use super::{Binding, binding, key_params};
+use super::{Binding, binding, field_values, key_params};
 use crate::code::{Code, str_literal};
 use crate::types::{RustTypes, field_type};
 
@@ -67,7 +67,6 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
     let dialect = schema.dialect();
     let (db, row_type) = paths(dialect);
     let row = table.row_name();
-    let name = schema.table_name(table);
     let columns = schema.columns(table);
     let args = format!("<{db} as ::sqlx::Database>::Arguments");
 
@@ -110,17 +109,8 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
                 ::sqlx::query(Self::INSERT_SQL)
 "#
     );
-    for column in &columns {
-        let source = Source::Field {
-            column: column.name(),
-            nullable: column.is_nullable(),
-        };
-        let binding = binding(dialect, column, types.of(table, column));
-        let _ = writeln!(
-            methods,
-            ".bind({})",
-            value(binding, source, &name, column.name())
-        );
+    for bound in field_values(schema, table, types, value) {
+        let _ = writeln!(methods, ".bind({bound})");
     }
     methods.push_str("}\n");
 

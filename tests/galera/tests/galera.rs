@@ -13,6 +13,7 @@ use sqlx::{Connection, Executor, MySqlConnection};
 mod db {
     attesto_macros::attesto_migration!(dialect = "mysql", prefix = "gal_", integrations(sqlx));
 }
+attesto_test_support::rows!(db);
 
 /// Held by each test for its whole run: one test sets a global mode of the
 /// cluster, which must not reach the others.
@@ -241,7 +242,10 @@ async fn a_code_raced_from_two_nodes_is_taken_once() {
         .expect("whole seconds");
     for round in 0..20 {
         let hash = format!("galera-code-{round}");
-        code(&hash, now).put(&mut one).await.expect("put on node 1");
+        rows::code(&hash, "family", now, 600)
+            .put(&mut one)
+            .await
+            .expect("put on node 1");
         let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2 * PER_NODE));
         let mut callers = tokio::task::JoinSet::new();
         for pool in &pools {
@@ -266,30 +270,5 @@ async fn a_code_raced_from_two_nodes_is_taken_once() {
             }
         }
         assert_eq!(won, 1, "round {round}: {won} callers took the code");
-    }
-}
-
-/// A live authorization code.
-fn code(hash: &str, now: chrono::NaiveDateTime) -> db::AuthorizationCodeRow {
-    db::AuthorizationCodeRow {
-        code_hash: hash.to_owned(),
-        client_id: "client-1".to_owned(),
-        subject: "alice".to_owned(),
-        scope: vec!["openid".to_owned()],
-        resource: vec![],
-        redirect_uri: "https://rp.example/cb".to_owned(),
-        code_challenge: None,
-        code_challenge_method: None,
-        cnf: None,
-        nonce: None,
-        claims: serde_json::json!({}),
-        family_id: None,
-        access_token_jti: None,
-        access_token_expires_at: None,
-        access_token_revoked_at: None,
-        expires_at: now + chrono::Duration::seconds(600),
-        consumed_at: None,
-        consumed_success: false,
-        inserted_at: now,
     }
 }

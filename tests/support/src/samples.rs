@@ -62,6 +62,38 @@ macro_rules! sample_row {
     };
 }
 
+/// A sample `RefreshTokenRow` of module `$db`: the table the single-row
+/// tests (a refused timestamp, a sweep) use.
+#[macro_export]
+macro_rules! sample_refresh_token {
+    ($db:ident) => {
+        $crate::sample_row!(
+            $db,
+            RefreshTokenRow {
+                id,
+                token_hash,
+                family_id,
+                generation,
+                client_id,
+                subject,
+                scope,
+                resource,
+                acr,
+                auth_time,
+                cnf,
+                claims,
+                consumed,
+                consumed_at,
+                successor,
+                family_revoked,
+                expires_at,
+                parent_hash,
+                inserted_at
+            }
+        )
+    };
+}
+
 /// Which column a sample value is for.
 pub struct Ctx {
     /// The table's full name, prefix included.

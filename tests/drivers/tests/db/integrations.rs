@@ -5,7 +5,7 @@
 //! `delete_expired`, and the refusal of timestamps more precise than their
 //! columns.
 
-use attesto_test_support::{for_each_table, sample_row};
+use attesto_test_support::{for_each_table, sample_refresh_token, sample_row};
 use chrono::{NaiveDateTime, Timelike};
 
 /// Now, whole seconds.
@@ -241,30 +241,7 @@ async fn tokio_postgres_binds_and_maps_by_name() {
         .expect("connect");
     tokio::spawn(connection);
     client.batch_execute(tokio_pg::UP_SQL).await.expect("up");
-    let row = sample_row!(
-        tokio_pg,
-        RefreshTokenRow {
-            id,
-            token_hash,
-            family_id,
-            generation,
-            client_id,
-            subject,
-            scope,
-            resource,
-            acr,
-            auth_time,
-            cnf,
-            claims,
-            consumed,
-            consumed_at,
-            successor,
-            family_revoked,
-            expires_at,
-            parent_hash,
-            inserted_at
-        }
-    );
+    let row = sample_refresh_token!(tokio_pg);
     client
         .execute(tokio_pg::RefreshTokenRow::INSERT_SQL, &row.params())
         .await
@@ -318,30 +295,7 @@ fn rusqlite_binds_and_maps_by_name() {
         .expect("sweep");
     assert_eq!(swept, 1);
     // SQLite stores UUIDs as 16-byte blobs and lists as JSON text.
-    let row = sample_row!(
-        lite,
-        RefreshTokenRow {
-            id,
-            token_hash,
-            family_id,
-            generation,
-            client_id,
-            subject,
-            scope,
-            resource,
-            acr,
-            auth_time,
-            cnf,
-            claims,
-            consumed,
-            consumed_at,
-            successor,
-            family_revoked,
-            expires_at,
-            parent_hash,
-            inserted_at
-        }
-    );
+    let row = sample_refresh_token!(lite);
     conn.execute(lite::RefreshTokenRow::INSERT_SQL, row.params())
         .expect("insert");
     let (id, scope): (String, String) = conn

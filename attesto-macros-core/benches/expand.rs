@@ -4,8 +4,8 @@
 //! the compiler before the compiler lexes the text; and of the SQL
 //! rendering alone.
 //!
-//! `cargo bench -p attesto-macros --bench expand` measures the optimised
-//! build; `cargo test -p attesto-macros --bench expand -- --bench` measures
+//! `cargo bench -p attesto-macros-core --bench expand` measures the optimised
+//! build; `cargo test -p attesto-macros-core --bench expand -- --bench` measures
 //! the unoptimised one cargo uses for proc macros in dev builds. Without
 //! `--bench` each case runs once, as a smoke test.
 

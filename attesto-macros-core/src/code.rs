@@ -9,14 +9,19 @@
 //! BENCHMARKS.md). Parsed text gets `Span::call_site()`, as `quote!`'s
 //! tokens do.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream};
 
 /// Rust source being generated.
 #[derive(Default)]
 pub struct Code {
+    /// The pieces before [`Code::text`].
     parts: Vec<Part>,
+    /// The text after the last host token, not yet a part of its own:
+    /// nearly every write is text, and appending to one `String` is the
+    /// cheapest write an unoptimised (dev-profile) macro can make.
+    text: String,
 }
 
 /// A piece of generated code.
@@ -32,15 +37,20 @@ pub enum Part {
 impl Code {
     /// Appends `text`, Rust source whose delimiters balance.
     pub fn push_str(&mut self, text: &str) {
-        match self.parts.last_mut() {
-            Some(Part::Text(last)) => last.push_str(text),
-            _ => self.parts.push(Part::Text(text.to_owned())),
+        self.text.push_str(text);
+    }
+
+    /// Ends the trailing text, before a part that is not text.
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            self.parts.push(Part::Text(std::mem::take(&mut self.text)));
         }
     }
 
     /// Appends the host's `tokens`, keeping their spans for the compiler's
     /// errors.
     pub fn tokens(&mut self, tokens: &TokenStream) {
+        self.flush();
         self.parts.push(Part::Tokens(tokens.clone()));
     }
 
@@ -49,9 +59,13 @@ impl Code {
         for part in other.parts {
             match part {
                 Part::Text(text) => self.push_str(&text),
-                part => self.parts.push(part),
+                part => {
+                    self.flush();
+                    self.parts.push(part);
+                }
             }
         }
+        self.push_str(&other.text);
     }
 
     /// Appends a group delimited by `delimiter` around `inner`, for text
@@ -66,14 +80,17 @@ impl Code {
             Delimiter::Bracket => Some(("[", "]")),
             Delimiter::None => None,
         };
-        match (delimiters, inner.parts.as_mut_slice()) {
-            (Some((open, close)), []) => {
-                let _ = write!(self, "{open}{close}");
+        match (delimiters, inner.parts.is_empty()) {
+            (Some((open, close)), true) => {
+                self.push_str(open);
+                self.push_str(&inner.text);
+                self.push_str(close);
             }
-            (Some((open, close)), [Part::Text(text)]) => {
-                let _ = write!(self, "{open}{text}{close}");
+            _ => {
+                inner.flush();
+                self.flush();
+                self.parts.push(Part::Group(delimiter, inner));
             }
-            _ => self.parts.push(Part::Group(delimiter, inner)),
         }
     }
 
@@ -99,11 +116,13 @@ impl Code {
                 }
             }
         }
+        out.push_str(&self.text);
         out
     }
 
     /// The pieces, as generated: how the text is split by host tokens.
-    pub fn into_parts(self) -> Vec<Part> {
+    pub fn into_parts(mut self) -> Vec<Part> {
+        self.flush();
         self.parts
     }
 
@@ -117,7 +136,7 @@ impl Code {
     /// The tokens, each stretch of text between host tokens lexed by `lex`.
     pub fn lower(self, lex: &dyn Fn(&str) -> syn::Result<TokenStream>) -> syn::Result<TokenStream> {
         let mut out = TokenStream::new();
-        for part in self.parts {
+        for part in self.into_parts() {
             match part {
                 Part::Text(text) => out.extend(lex(&text)?),
                 Part::Tokens(tokens) => out.extend(tokens),
@@ -147,20 +166,91 @@ impl fmt::Write for Code {
         self.push_str(s);
         Ok(())
     }
+
+    /// Formats with std's own `format`, then appends the text once.
+    ///
+    /// std is compiled optimised even in a dev build, the macro is not:
+    /// `write!` through this type's `write_str` would append each piece of
+    /// the template with an unoptimised `String::push_str`, about 400
+    /// instructions a call, thousands of calls an expansion.
+    fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> fmt::Result {
+        self.push_str(&fmt::format(args));
+        Ok(())
+    }
 }
 
 /// A string literal for `text`, written raw (`r#"..."#`) when it can be:
 /// the compiler reads a raw literal without unescaping it, and the
 /// expansion is mostly long SQL and doc strings.
-pub fn str_literal(text: &str) -> String {
-    // A carriage return is the one thing a raw literal cannot hold as is.
-    if text.contains('\r') {
-        // `Debug` escapes every character a literal cannot hold as is.
-        return format!("{text:?}");
+///
+/// It displays as the literal, so that `write!` puts it straight into the
+/// code being written, without a copy of its own.
+pub fn str_literal(text: &str) -> StrLiteral<'_> {
+    StrLiteral {
+        text,
+        hashes: raw_hashes(text),
     }
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
+}
+
+/// A string literal, as [`str_literal`] writes it.
+pub struct StrLiteral<'a> {
+    text: &'a str,
+    /// The `#`s around a raw literal; `None` for an escaped one.
+    hashes: Option<usize>,
+}
+
+/// How many `#`s a raw literal of `text` needs: one more than the longest
+/// run of `#` that follows a `"` in it; `None` when it cannot be raw (a
+/// carriage return is the one thing a raw literal cannot hold as is).
+///
+/// The macro runs unoptimised in dev builds. There, std's byte search
+/// (`<[u8]>::contains`, word at a time) costs a few instructions a byte,
+/// a loop over the bytes some twenty, and `str::contains` with a string
+/// pattern more: the search was a quarter of the generation's work. Nearly
+/// every text holds no `#` at all, which settles it.
+fn raw_hashes(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.contains(&b'\r') {
+        return None;
     }
-    format!("r{hashes}\"{text}\"{hashes}")
+    if !bytes.contains(&b'#') {
+        return Some(1);
+    }
+    let len = bytes.len();
+    let mut hashes = 1;
+    let mut i = 0;
+    while i < len {
+        let byte = bytes[i];
+        i += 1;
+        if byte == b'"' {
+            let start = i;
+            while i < len && bytes[i] == b'#' {
+                i += 1;
+            }
+            if i - start >= hashes {
+                hashes = i - start + 1;
+            }
+        }
+    }
+    Some(hashes)
+}
+
+impl fmt::Display for StrLiteral<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const HASHES: &str = "########";
+        let Some(n) = self.hashes else {
+            // `Debug` escapes every character a literal cannot hold as is.
+            return write!(f, "{:?}", self.text);
+        };
+        let write_hashes = |f: &mut fmt::Formatter<'_>| match HASHES.get(..n) {
+            Some(hashes) => f.write_str(hashes),
+            None => (0..n).try_for_each(|_| f.write_str("#")),
+        };
+        f.write_str("r")?;
+        write_hashes(f)?;
+        f.write_str("\"")?;
+        f.write_str(self.text)?;
+        f.write_str("\"")?;
+        write_hashes(f)
+    }
 }

@@ -280,12 +280,15 @@ fn string_literals_hold_their_text_exactly() {
         "a \"quoted\" word",
         "ends with a quote\"",
         "\"# and \"## inside",
+        "ends with \"#",
+        "\"###\"# a longer run first",
+        "## hashes without a quote #",
         "carriage\r\nreturn",
         "tab\tand \\ backslash and \u{0} nul",
         "unicode: é 😀",
     ];
     for text in texts {
-        let literal = crate::code::str_literal(text);
+        let literal = crate::code::str_literal(text).to_string();
         let lit: syn::LitStr =
             syn::parse_str(&literal).unwrap_or_else(|e| panic!("{literal}: {e}"));
         assert_eq!(lit.value(), text, "{literal}");

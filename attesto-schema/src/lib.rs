@@ -37,6 +37,7 @@ mod dialect;
 mod drift;
 mod files;
 mod layout;
+mod lists;
 mod migration;
 mod model;
 mod ops;

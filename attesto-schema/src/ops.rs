@@ -21,6 +21,7 @@
 //!   locking read; SQLite serializes writers.
 
 use crate::dialect::Dialect;
+use crate::lists::Placeholders;
 use crate::model::{
     Column, Cond, OpKind, Operation, Outcome, ParamType, Seconds, Set, Table, Time,
 };
@@ -90,30 +91,45 @@ impl Schema {
     /// The operations of `table` that this release has: those whose every
     /// column exists in it.
     pub fn operations(&self, table: &Table) -> Vec<&'static Operation> {
-        let columns = self.columns(table);
-        let has = |name: &str| columns.iter().any(|c| c.name() == name);
-        table
-            .operations()
-            .iter()
-            .filter(|op| referenced(op).iter().all(|c| has(c)))
-            .collect()
+        available(table, &self.columns(table))
     }
 
     /// The statements of `op` on `table`, in this dialect.
     pub fn operation_sql(&self, table: &Table, op: &Operation) -> Vec<Statement> {
+        self.statements(&TableSql::new(self, table), op)
+    }
+
+    /// Every operation this release has on `table` ([`Schema::operations`]),
+    /// each with its statements ([`Schema::operation_sql`]).
+    ///
+    /// What the statements share (the columns, their list, the quoted
+    /// table name) is worked out once for the table: the macro calls this
+    /// for every table on every expansion, unoptimised in dev builds.
+    pub fn operations_sql(&self, table: &Table) -> Vec<(&'static Operation, Vec<Statement>)> {
+        let shared = TableSql::new(self, table);
+        available(table, &shared.columns)
+            .into_iter()
+            .map(|op| (op, self.statements(&shared, op)))
+            .collect()
+    }
+
+    fn statements(&self, shared: &TableSql<'_>, op: &Operation) -> Vec<Statement> {
         let dialect = self.dialect();
-        let columns = self.columns(table);
-        let name = self.quoted_table(table);
-        let list = self.column_list(&columns);
+        let TableSql {
+            table,
+            columns,
+            name,
+            list,
+        } = shared;
         let mut out = Vec::new();
         let mysql = dialect == Dialect::Mysql;
         let returning = |sql: &mut Sql<'_>| {
             sql.text.push_str(" RETURNING ");
-            sql.text.push_str(&list);
+            sql.text.push_str(list);
         };
         match op.kind() {
             OpKind::Insert | OpKind::InsertUnlessTaken { .. } => {
-                out.push(self.insert_statement(table, &columns, ""));
+                out.push(self.insert_statement(shared, ""));
             }
             OpKind::InsertIfAbsent => {
                 let tail = if mysql {
@@ -121,10 +137,10 @@ impl Schema {
                 } else {
                     format!(
                         " ON CONFLICT ({}) DO NOTHING",
-                        self.quoted_list(table.key().iter().copied())
+                        self.quoted_list(table.key())
                     )
                 };
-                out.push(self.insert_statement(table, &columns, &tail));
+                out.push(self.insert_statement(shared, &tail));
             }
             OpKind::InsertUnlessFamilyRevoked => {
                 if dialect == Dialect::Postgres {
@@ -137,9 +153,11 @@ impl Schema {
                 }
                 let mut check = Sql::new(self, Role::Check);
                 let family = check.bind(Bind::Field("family_id"));
+                let on_family = [Cond::Eq("family_id", "family_id")];
                 check.text = format!(
-                    "SELECT COUNT(*) AS {} FROM {name} WHERE {} = {family} AND {} = TRUE",
+                    "SELECT COUNT(*) AS {} FROM {} WHERE {} = {family} AND {} = TRUE",
                     self.quote(COUNT_COLUMN),
+                    shared.locking(self, &on_family),
                     self.quote("family_id"),
                     self.quote("family_revoked")
                 );
@@ -149,7 +167,7 @@ impl Schema {
                     check.text.push_str(" FOR UPDATE");
                 }
                 out.push(check.done());
-                out.push(self.insert_statement(table, &columns, ""));
+                out.push(self.insert_statement(shared, ""));
             }
             OpKind::Upsert { conflict, replace } => {
                 let replace: Vec<&str> = replace
@@ -170,15 +188,15 @@ impl Schema {
                         .collect();
                     format!(
                         " ON CONFLICT ({}) DO UPDATE SET {}",
-                        self.quoted_list(conflict.iter().copied()),
+                        self.quoted_list(conflict),
                         sets.join(", ")
                     )
                 };
-                out.push(self.insert_statement(table, &columns, &tail));
+                out.push(self.insert_statement(shared, &tail));
             }
             OpKind::ClaimRow { set, filter } => {
                 let mut update = Sql::new(self, Role::Main);
-                update.update(&name, set, filter);
+                update.update(&shared.locking(self, filter), set, filter);
                 if mysql {
                     out.push(update.done());
                     let mut read = Sql::new(self, Role::Read);
@@ -192,7 +210,7 @@ impl Schema {
             }
             OpKind::ClaimCount { set, filter } | OpKind::Update { set, filter } => {
                 let mut update = Sql::new(self, Role::Main);
-                update.update(&name, set, filter);
+                update.update(&shared.locking(self, filter), set, filter);
                 out.push(update.done());
             }
             OpKind::UpdateUnderFamilyLock { set, filter } => {
@@ -205,19 +223,20 @@ impl Schema {
                     out.push(lock.done());
                 }
                 let mut update = Sql::new(self, Role::Main);
-                update.update(&name, set, filter);
+                update.update(&shared.locking(self, filter), set, filter);
                 out.push(update.done());
             }
             OpKind::TakeRow { filter } | OpKind::TakeRows { filter } => {
                 if mysql {
                     let mut lock = Sql::new(self, Role::Lock);
-                    lock.text = format!("SELECT {list} FROM {name} WHERE ");
+                    lock.text =
+                        format!("SELECT {list} FROM {} WHERE ", shared.locking(self, filter));
                     lock.conds(filter);
                     lock.text.push_str(" FOR UPDATE");
                     out.push(lock.done());
                 }
                 let mut delete = Sql::new(self, Role::Main);
-                delete.text = format!("DELETE FROM {name}");
+                delete.text = shared.delete_from(self, filter);
                 delete.filter(filter);
                 if !mysql {
                     returning(&mut delete);
@@ -226,7 +245,7 @@ impl Schema {
             }
             OpKind::Delete { filter } => {
                 let mut delete = Sql::new(self, Role::Main);
-                delete.text = format!("DELETE FROM {name}");
+                delete.text = shared.delete_from(self, filter);
                 delete.filter(filter);
                 out.push(delete.done());
             }
@@ -247,22 +266,28 @@ impl Schema {
             }
         }
         if let (Some(outcome), Some(key)) = (op.outcome(), miss_key(op)) {
-            out.push(self.miss_statement(&name, &list, &outcome, key));
+            out.push(self.miss_statement(name, list, &outcome, key));
         }
         out
     }
 
-    fn insert_statement(&self, table: &Table, columns: &[Column], tail: &str) -> Statement {
+    fn insert_statement(&self, shared: &TableSql<'_>, tail: &str) -> Statement {
+        // Every column once, in order: the placeholders are numbered as the
+        // columns, in every dialect.
         let mut sql = Sql::new(self, Role::Main);
-        let values: Vec<String> = columns
+        sql.binds = shared
+            .columns
             .iter()
-            .map(|c| sql.bind(Bind::Field(c.name())))
+            .map(|c| Bind::Field(c.name()))
             .collect();
         sql.text = format!(
             "INSERT INTO {} ({}) VALUES ({}){tail}",
-            self.quoted_table(table),
-            self.column_list(columns),
-            values.join(", ")
+            shared.name,
+            shared.list,
+            Placeholders {
+                dialect: self.dialect(),
+                count: shared.columns.len()
+            }
         );
         sql.done()
     }
@@ -289,6 +314,91 @@ impl Schema {
         );
         sql.done()
     }
+}
+
+/// What the statements of one table's operations share.
+struct TableSql<'a> {
+    table: &'a Table,
+    /// The table's columns in the release.
+    columns: Vec<Column>,
+    /// The prefixed, quoted table name.
+    name: String,
+    /// The quoted column names, comma-separated.
+    list: String,
+}
+
+impl<'a> TableSql<'a> {
+    fn new(schema: &Schema, table: &'a Table) -> TableSql<'a> {
+        let columns = schema.columns(table);
+        let list = schema.column_list(&columns);
+        TableSql {
+            table,
+            name: schema.quoted_table(table),
+            columns,
+            list,
+        }
+    }
+
+    /// The table as a statement that locks the rows `filter` selects
+    /// names it: on MySQL, with the index of the filter's leading equality
+    /// forced (`FORCE INDEX`), when the release has one.
+    ///
+    /// InnoDB locks every index entry a statement scans, and left to
+    /// itself MariaDB picks, on a small table, the `expires_at` index for
+    /// `sid = ? AND expires_at > ?`: every take then locks every live row
+    /// of the table, in `expires_at` order, and concurrent takes of
+    /// different sessions deadlock (thousands of times in a few seconds of
+    /// 24 concurrent callers). Through the key's index a statement locks
+    /// the rows it names, in one order for every caller.
+    fn locking(&self, schema: &Schema, filter: &[Cond]) -> String {
+        let name = &self.name;
+        if schema.dialect() != Dialect::Mysql {
+            return name.clone();
+        }
+        let Some(Cond::Eq(column, _)) = filter.first() else {
+            return name.clone();
+        };
+        if self.table.primary_key().first() == Some(column) {
+            return format!("{name} FORCE INDEX (PRIMARY)");
+        }
+        let table_name = schema.table_name(self.table);
+        let mut leading = schema
+            .indexes(self.table)
+            .into_iter()
+            .filter(|index| index.columns().first() == Some(column));
+        let index = leading
+            .clone()
+            .find(|index| index.is_unique())
+            .or_else(|| leading.next());
+        match index {
+            Some(index) => format!(
+                "{name} FORCE INDEX ({})",
+                schema.quote(&index.name(&table_name))
+            ),
+            None => name.clone(),
+        }
+    }
+
+    /// `DELETE FROM` the table, locking as [`TableSql::locking`] says: on
+    /// MySQL an index hint needs the multiple-table form of `DELETE`.
+    fn delete_from(&self, schema: &Schema, filter: &[Cond]) -> String {
+        let locking = self.locking(schema, filter);
+        if locking == self.name {
+            format!("DELETE FROM {}", self.name)
+        } else {
+            format!("DELETE {} FROM {locking}", self.name)
+        }
+    }
+}
+
+/// The operations of `table` whose every column is among `columns`.
+fn available(table: &Table, columns: &[Column]) -> Vec<&'static Operation> {
+    let has = |name: &str| columns.iter().any(|c| c.name() == name);
+    table
+        .operations()
+        .iter()
+        .filter(|op| referenced(op).iter().all(|c| has(c)))
+        .collect()
 }
 
 /// The condition that names the one row a miss is read back by: the

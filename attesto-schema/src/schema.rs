@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use crate::data::TABLES;
 use crate::dialect::Dialect;
+use crate::lists::{Named, Placeholders, QuotedList};
 use crate::model::{Column, Index, Predicate, Release, Table};
 use crate::prefix::{PrefixError, check_length, validate_prefix};
 
@@ -180,14 +181,17 @@ impl Schema {
     /// dialect's placeholders.
     pub fn insert_sql(&self, table: &Table) -> String {
         let columns = self.columns(table);
-        let values = (1..=columns.len())
-            .map(|n| self.dialect.placeholder(n))
-            .collect::<Vec<_>>()
-            .join(", ");
         format!(
-            "INSERT INTO {} ({}) VALUES ({values})",
+            "INSERT INTO {} ({}) VALUES ({})",
             self.quoted_table(table),
-            self.column_list(&columns)
+            QuotedList {
+                dialect: self.dialect,
+                names: &columns
+            },
+            Placeholders {
+                dialect: self.dialect,
+                count: columns.len()
+            }
         )
     }
 
@@ -196,7 +200,10 @@ impl Schema {
     pub fn select_sql(&self, table: &Table) -> String {
         format!(
             "SELECT {} FROM {}",
-            self.column_list(&self.columns(table)),
+            QuotedList {
+                dialect: self.dialect,
+                names: &self.columns(table)
+            },
             self.quoted_table(table)
         )
     }
@@ -256,12 +263,19 @@ impl Schema {
 
     /// The quoted names of `columns`, comma-separated.
     pub(crate) fn column_list(&self, columns: &[Column]) -> String {
-        self.quoted_list(columns.iter().map(Column::name))
+        self.quoted_list(columns)
     }
 
     /// The quoted `names`, comma-separated.
-    pub(crate) fn quoted_list<'a>(&self, names: impl Iterator<Item = &'a str>) -> String {
-        names.map(|n| self.quote(n)).collect::<Vec<_>>().join(", ")
+    pub(crate) fn quoted_list<N: Named>(&self, names: &[N]) -> String {
+        // `format!`, not `to_string`: the formatting then runs in std.
+        format!(
+            "{}",
+            QuotedList {
+                dialect: self.dialect,
+                names,
+            }
+        )
     }
 
     pub(crate) fn write_create(&self, sql: &mut String, table: &Table) {
@@ -308,7 +322,7 @@ impl Schema {
             .map(|column| self.column_sql(table, column))
             .collect();
         if !table.primary_key().is_empty() {
-            let columns = self.quoted_list(table.primary_key().iter().copied());
+            let columns = self.quoted_list(table.primary_key());
             // MySQL names every primary key `PRIMARY`, whatever it is told.
             match table.primary_key_name(&self.table_name(table)) {
                 Some(pkey) if self.dialect != Dialect::Mysql => lines.push(format!(
@@ -324,7 +338,7 @@ impl Schema {
             lines.push(format!(
                 "{unique}KEY {} ({})",
                 self.quote(&index.name(&table_name)),
-                self.quoted_list(index.columns().iter().copied())
+                self.quoted_list(index.columns())
             ));
         }
         let _ = write!(sql, "  {}\n)", lines.join(",\n  "));
@@ -352,7 +366,7 @@ impl Schema {
             "CREATE {unique}INDEX {} ON {} ({})",
             self.quote(&index.name(&name)),
             self.quote(&name),
-            self.quoted_list(index.columns().iter().copied())
+            self.quoted_list(index.columns())
         );
         if let Some(Predicate::IsNull(column)) = index.predicate() {
             if self.dialect != Dialect::Mysql {

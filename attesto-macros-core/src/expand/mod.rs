@@ -330,8 +330,25 @@ fn track(code: &mut Code, tracked: &[PathBuf]) {
 }
 
 /// `"a", "b"`: the items of a `&[&str]` literal.
-pub fn str_list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.map(str_literal).collect::<Vec<_>>().join(", ")
+pub fn str_list<'a>(items: impl Iterator<Item = &'a str> + Clone) -> String {
+    // Through `format!`, whose appending std runs optimised (see
+    // `Code::write_fmt`).
+    format!("{}", StrList(items))
+}
+
+/// The items of a `&[&str]` literal, as a `Display`.
+struct StrList<I>(I);
+
+impl<'a, I: Iterator<Item = &'a str> + Clone> std::fmt::Display for StrList<I> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, item) in self.0.clone().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            std::fmt::Display::fmt(&str_literal(item), f)?;
+        }
+        Ok(())
+    }
 }
 
 /// The entries of `field_attrs(...)` that apply to `column` of `table`.

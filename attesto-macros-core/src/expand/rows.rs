@@ -112,8 +112,8 @@ pub fn row_struct(
     let (create, drop) = match slices {
         Some((create, drop)) => (sql_slice("UP_SQL", create), sql_slice("DOWN_SQL", drop)),
         None => (
-            str_literal(&schema.create_sql(table)),
-            str_literal(&schema.drop_sql(table)),
+            str_literal(&schema.create_sql(table)).to_string(),
+            str_literal(&schema.drop_sql(table)).to_string(),
         ),
     };
     let _ = write!(

@@ -2,7 +2,7 @@
 //! statement (always), and, with an integration that runs them, a typed
 //! outcome per operation and a method that binds and runs it.
 //!
-//! The statements come from `attesto_schema` (`Schema::operation_sql`); this
+//! The statements come from `attesto_schema` (`Schema::operations_sql`); this
 //! module writes the control flow around them, once, for every driver: a
 //! win decided by one statement's count or returned row, a miss told apart
 //! by the row read back, a transaction where a dialect needs one.
@@ -30,31 +30,38 @@ fn constant(op: &Operation, statement: &Statement) -> String {
     }
 }
 
-/// What each bind of a statement is, for its doc line.
-fn binds_doc(statement: &Statement) -> String {
-    if statement.binds.is_empty() {
-        return "Binds nothing.".to_owned();
+/// What each bind of a statement is, for its doc line: a `Display`, so
+/// that the list is written by std's (optimised) formatting rather than
+/// collected and joined by the unoptimised macro.
+struct BindsDoc<'a>(&'a Statement);
+
+impl std::fmt::Display for BindsDoc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let binds = &self.0.binds;
+        if binds.is_empty() {
+            return f.write_str("Binds nothing.");
+        }
+        f.write_str("Binds, in order: ")?;
+        for (i, bind) in binds.iter().enumerate() {
+            let separator = if i == 0 { "" } else { ", " };
+            match bind {
+                Bind::Param(p) => write!(f, "{separator}`{p}`")?,
+                Bind::Field(c) => write!(f, "{separator}the row's `{c}`")?,
+            }
+        }
+        f.write_str(".")
     }
-    let binds: Vec<String> = statement
-        .binds
-        .iter()
-        .map(|b| match b {
-            Bind::Param(p) => format!("`{p}`"),
-            Bind::Field(c) => format!("the row's `{c}`"),
-        })
-        .collect();
-    format!("Binds, in order: {}.", binds.join(", "))
 }
 
 /// The SQL constants of every operation the release has on `table`.
 pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
-    let ops = schema.operations(table);
+    let ops = schema.operations_sql(table);
     if ops.is_empty() {
         return;
     }
     let _ = writeln!(code, "impl {} {{", table.row_name());
-    for op in ops {
-        for statement in schema.operation_sql(table, op) {
+    for (op, statements) in ops {
+        for statement in statements {
             let role = match statement.role {
                 Role::Main => "The statement",
                 Role::Lock => "The lock it takes first",
@@ -71,7 +78,7 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
                 " {role} of `{}` ({}). {}",
                 op.name(),
                 op.upstream(),
-                binds_doc(&statement)
+                BindsDoc(&statement)
             );
             let _ = writeln!(
                 code,
@@ -183,20 +190,20 @@ pub fn methods(
     types: &RustTypes<'_>,
     driver: Driver,
 ) {
-    let ops = schema.operations(table);
+    let ops = schema.operations_sql(table);
     if ops.is_empty() {
         return;
     }
     // A group: a host's type may stand in a parameter list.
     let mut methods_code = Code::default();
-    for op in ops {
+    for (op, statements) in ops {
         let method = Method {
             schema,
             table,
             types,
             op,
             driver,
-            statements: schema.operation_sql(table, op),
+            statements,
         };
         method.write(&mut methods_code);
     }
@@ -1046,12 +1053,10 @@ pub fn diesel_support(code: &mut Code, schema: &Schema) {
          }}"
     );
     for table in schema.tables() {
-        let misses = schema.operations(table).iter().any(|op| {
-            schema
-                .operation_sql(table, op)
-                .iter()
-                .any(|s| s.role == Role::Miss)
-        });
+        let misses = schema
+            .operations_sql(table)
+            .iter()
+            .any(|(_, statements)| statements.iter().any(|s| s.role == Role::Miss));
         if !misses {
             continue;
         }

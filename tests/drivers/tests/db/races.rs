@@ -476,6 +476,84 @@ mod on_mariadb {
             "DELETE FROM race_attesto_pushed_authorization_requests WHERE request_uri = ?"
         );
     }
+
+    /// Takes of different rows at once, on MariaDB: 24 callers take the
+    /// sessions of 12 sids, two callers a sid, 30 rounds. Each sid's sessions
+    /// go to exactly one caller, and no caller meets a deadlock. Before the
+    /// lock statements forced their key's index, MariaDB chose the
+    /// `expires_at` index for `sid = ? AND expires_at > ?` once the table had
+    /// seen some churn: every take then locked every live session, and takes
+    /// of different sids deadlocked each other (a few in 100 rounds of this,
+    /// thousands with `record`s racing the takes).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn takes_of_different_sessions_at_once_never_deadlock() {
+        use db::LogoutSessionRow;
+        use sqlx::Row;
+        const SIDS: usize = 12;
+        let url = attesto_test_support::fresh_mysql("takes_my");
+        let pool = sqlx::mysql::MySqlPoolOptions::new()
+            .max_connections(2 * SIDS as u32 + 4)
+            .connect(&url)
+            .await
+            .expect("connect");
+        sqlx::raw_sql(db::UP_SQL).execute(&pool).await.expect("up");
+        let now = now();
+        for round in 0..30 {
+            for sid in 0..SIDS {
+                for client in ["rp1", "rp2", "rp3"] {
+                    rows::session(&format!("sid-{round}-{sid}"), "alice", client, now, 600)
+                        .record(&pool)
+                        .await
+                        .expect("record");
+                }
+            }
+            let barrier = Arc::new(Barrier::new(2 * SIDS));
+            let mut tasks = tokio::task::JoinSet::new();
+            for caller in 0..2 * SIDS {
+                let (pool, barrier) = (pool.clone(), barrier.clone());
+                tasks.spawn(async move {
+                    let sid = format!("sid-{round}-{}", caller % SIDS);
+                    barrier.wait().await;
+                    let taken = LogoutSessionRow::take_targets_by_sid(&pool, &sid, &now).await;
+                    (sid, taken.map(|sessions| sessions.len()))
+                });
+            }
+            let mut takers = std::collections::BTreeMap::new();
+            while let Some(done) = tasks.join_next().await {
+                let (sid, taken) = done.expect("task");
+                match taken {
+                    Ok(3) => *takers.entry(sid).or_insert(0) += 1,
+                    Ok(0) => {}
+                    Ok(n) => panic!("round {round}: {sid}: took {n} of 3 sessions"),
+                    Err(e) => panic!("round {round}: {sid}: {e}"),
+                }
+            }
+            assert_eq!(
+                takers.len(),
+                SIDS,
+                "round {round}: every sid taken: {takers:?}"
+            );
+            assert!(
+                takers.values().all(|n| *n == 1),
+                "round {round}: {takers:?}"
+            );
+        }
+        // The lock goes through the sessions' (sid, client_id) index.
+        let plan = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN {}",
+            LogoutSessionRow::TAKE_TARGETS_BY_SID_LOCK_SQL
+        )))
+        .bind("sid-0-0")
+        .bind(now)
+        .fetch_one(&pool)
+        .await
+        .expect("explain");
+        let key: Option<String> = plan.try_get("key").expect("key");
+        assert_eq!(
+            key.as_deref(),
+            Some("race_attesto_logout_sessions_sid_client_id_index")
+        );
+    }
 }
 
 /// Reuse detection: a rotated token consumed again revokes its family, and

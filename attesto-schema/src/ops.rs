@@ -19,6 +19,9 @@
 //! - The refresh family's lock is PostgreSQL's advisory lock, upstream's
 //!   own key; MySQL takes InnoDB's next-key locks on the family with a
 //!   locking read; SQLite serializes writers.
+//! - A MySQL statement that locks rows by a key names the key's index
+//!   (`FORCE INDEX`), so that it locks only those rows, in one order for
+//!   every caller (`TableSql::locking`).
 
 use crate::dialect::Dialect;
 use crate::lists::Placeholders;
@@ -347,9 +350,9 @@ impl<'a> TableSql<'a> {
     /// itself MariaDB picks, on a small table, the `expires_at` index for
     /// `sid = ? AND expires_at > ?`: every take then locks every live row
     /// of the table, in `expires_at` order, and concurrent takes of
-    /// different sessions deadlock (thousands of times in a few seconds of
-    /// 24 concurrent callers). Through the key's index a statement locks
-    /// the rows it names, in one order for every caller.
+    /// different sessions deadlock each other (twice in 100 rounds of 24
+    /// concurrent takes; none with the hint). Through the key's index a
+    /// statement locks the rows it names, in one order for every caller.
     fn locking(&self, schema: &Schema, filter: &[Cond]) -> String {
         let name = &self.name;
         if schema.dialect() != Dialect::Mysql {

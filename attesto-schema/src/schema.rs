@@ -184,10 +184,7 @@ impl Schema {
         format!(
             "INSERT INTO {} ({}) VALUES ({})",
             self.quoted_table(table),
-            QuotedList {
-                dialect: self.dialect,
-                names: &columns
-            },
+            self.column_list(&columns),
             Placeholders {
                 dialect: self.dialect,
                 count: columns.len()
@@ -200,10 +197,7 @@ impl Schema {
     pub fn select_sql(&self, table: &Table) -> String {
         format!(
             "SELECT {} FROM {}",
-            QuotedList {
-                dialect: self.dialect,
-                names: &self.columns(table)
-            },
+            self.column_list(&self.columns(table)),
             self.quoted_table(table)
         )
     }

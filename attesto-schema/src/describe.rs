@@ -219,9 +219,11 @@ fn describe_index(dialect: Dialect, index: &Index, table: &str) -> IndexDescript
         name: index.name(table),
         columns: index.columns(),
         unique: index.is_unique(),
-        predicate: match (index.predicate(), dialect) {
-            (_, Dialect::Mysql) | (None, _) => None,
-            (Some(Predicate::IsNull(column)), _) => Some(format!("{column} IS NULL")),
+        predicate: match index.predicate() {
+            Some(Predicate::IsNull(column)) if dialect.partial_indexes() => {
+                Some(format!("{column} IS NULL"))
+            }
+            _ => None,
         },
     }
 }

@@ -22,8 +22,9 @@
 //! ```
 //!
 //! The crate is layered bottom-up, each layer importing only those below:
-//! the vocabulary (`model`), the data (`data`), dialects and prefixes, the
-//! bound schema and its SQL (`schema`, `upgrade`), then migrations and
+//! the vocabulary (`model`), the data (`data`), dialects (one module per
+//! dialect, holding all it writes differently) and prefixes, the bound
+//! schema and its SQL (`schema`, `upgrade`, `ops`), then migrations and
 //! their files.
 
 #[cfg(feature = "cli")]
@@ -49,7 +50,7 @@ mod versions;
 mod watch;
 
 pub use describe::{ColumnDescription, Description, IndexDescription, SqlTypes, TableDescription};
-pub use dialect::{Dialect, UnknownDialect};
+pub use dialect::{Backend, Dialect, FAMILY_LOCK_NAMESPACE, UnknownDialect};
 pub use drift::{Drift, DriftKind, compare};
 pub use files::{MAX_FILE_BYTES, ReadError, read_text};
 pub use layout::{
@@ -61,7 +62,7 @@ pub use model::{
     Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param, ParamType,
     Predicate, Release, Seconds, Set, Table, Time, Variant,
 };
-pub use ops::{Bind, COUNT_COLUMN, FAMILY_LOCK_NAMESPACE, OUTCOME_COLUMN, Role, Statement};
+pub use ops::{Answer, Bind, COUNT_COLUMN, OUTCOME_COLUMN, Role, Statement};
 pub use prefix::{PREFIX_GRAMMAR, PrefixError, validate_prefix};
 pub use schema::Schema;
 pub use text::{shown, shown_around};

@@ -5,34 +5,19 @@
 //! affected-row count or returned row tells the winner from every
 //! concurrent loser, as upstream's Ecto stores do: `UPDATE ... WHERE ...
 //! RETURNING`, `DELETE ... RETURNING`, or an insert that conflicts on a key.
-//! Where a dialect lacks a construct the operation is written as an
-//! equivalent that stays atomic:
-//!
-//! - MySQL has no `UPDATE ... RETURNING` (MariaDB 10.11 neither): the
-//!   `UPDATE` decides alone, by its count, and the row is read back inside
-//!   the same transaction, under the row lock the `UPDATE` took.
-//! - MySQL 8 has no `DELETE ... RETURNING`: the rows are read with
-//!   `SELECT ... FOR UPDATE` and deleted in the same transaction; a
-//!   concurrent caller waits on the lock and then finds nothing.
-//! - MySQL has no `ON CONFLICT DO NOTHING`: the insert's duplicate-key
-//!   error is the conflict.
-//! - The refresh family's lock is PostgreSQL's advisory lock, upstream's
-//!   own key; MySQL takes InnoDB's next-key locks on the family with a
-//!   locking read; SQLite serializes writers.
-//! - A MySQL statement that locks rows by a key names the key's index
-//!   (`FORCE INDEX`), so that it locks only those rows, in one order for
-//!   every caller (`TableSql::locking`).
+//! Where a dialect lacks a construct, its forms (`dialect`) write an
+//! equivalent that stays atomic (MySQL's are listed in its module): the
+//! row read back in the same transaction, a locking read before a
+//! `DELETE`, the duplicate-key error as the conflict, a lock by rows where
+//! there is no lock by name. Each statement says what it answers
+//! ([`Answer`]), so the code that runs it needs no knowledge of dialects.
 
-use crate::dialect::Dialect;
+use crate::dialect::LockingIndex;
 use crate::lists::Placeholders;
 use crate::model::{
     Column, Cond, OpKind, Operation, Outcome, ParamType, Seconds, Set, Table, Time,
 };
 use crate::schema::Schema;
-
-/// The namespace of upstream's refresh-family advisory lock
-/// (`0x4154_5246`, "ATRF"): Rust and Elixir nodes must take the same lock.
-pub const FAMILY_LOCK_NAMESPACE: i32 = 0x4154_5246;
 
 /// What a statement of an operation is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +66,24 @@ pub struct Statement {
     /// What to bind, in the order of the placeholders' numbers (in order
     /// of appearance, repeats included, for MySQL).
     pub binds: Vec<Bind>,
+    /// What running it answers, which is how an operation reads it.
+    pub answer: Answer,
+}
+
+/// What a statement answers when it runs: how the code that runs an
+/// operation reads its result, and so which form of the operation a
+/// dialect's statements take (a `RETURNING` that returns the row, or a
+/// count and a read in a transaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The number of rows it affected.
+    Count,
+    /// The rows it returns (`RETURNING`, `SELECT`).
+    Rows,
+    /// The number of rows it inserted, or, when the row's key is taken, a
+    /// unique violation: the error is the conflict (an `INSERT` without
+    /// `ON CONFLICT`).
+    CountOrConflict,
 }
 
 /// The name of the column that holds the outcome variant in a miss query.
@@ -117,7 +120,7 @@ impl Schema {
     }
 
     fn statements(&self, shared: &TableSql<'_>, op: &Operation) -> Vec<Statement> {
-        let dialect = self.dialect();
+        let forms = self.dialect().forms();
         let TableSql {
             table,
             columns,
@@ -125,33 +128,32 @@ impl Schema {
             list,
         } = shared;
         let mut out = Vec::new();
-        let mysql = dialect == Dialect::Mysql;
         let returning = |sql: &mut Sql<'_>| {
             sql.text.push_str(" RETURNING ");
             sql.text.push_str(list);
+            sql.answer = Answer::Rows;
         };
         match op.kind() {
-            OpKind::Insert | OpKind::InsertUnlessTaken { .. } => {
-                out.push(self.insert_statement(shared, ""));
+            OpKind::Insert => {
+                out.push(self.insert_statement(shared, "", Answer::Count));
+            }
+            OpKind::InsertUnlessTaken { .. } => {
+                out.push(self.insert_statement(shared, "", Answer::CountOrConflict));
             }
             OpKind::InsertIfAbsent => {
-                let tail = if mysql {
-                    String::new()
-                } else {
-                    format!(
-                        " ON CONFLICT ({}) DO NOTHING",
-                        self.quoted_list(table.key())
-                    )
+                let statement = match forms.insert_ignoring_conflict(&self.quoted_list(table.key()))
+                {
+                    Some(tail) => self.insert_statement(shared, &tail, Answer::Count),
+                    None => self.insert_statement(shared, "", Answer::CountOrConflict),
                 };
-                out.push(self.insert_statement(shared, &tail));
+                out.push(statement);
             }
             OpKind::InsertUnlessFamilyRevoked => {
-                if dialect == Dialect::Postgres {
-                    let mut lock = Sql::new(self, Role::Lock);
-                    let family = lock.bind(Bind::Field("family_id"));
-                    lock.text = format!(
-                        "SELECT pg_advisory_xact_lock({FAMILY_LOCK_NAMESPACE}, hashtext({family}))"
-                    );
+                let mut lock = Sql::new(self, Role::Lock);
+                let family = lock.bind(Bind::Field("family_id"));
+                if let Some(text) = forms.family_lock(&family) {
+                    lock.text = text;
+                    lock.answer = Answer::Rows;
                     out.push(lock.done());
                 }
                 let mut check = Sql::new(self, Role::Check);
@@ -164,13 +166,12 @@ impl Schema {
                     self.quote("family_id"),
                     self.quote("family_revoked")
                 );
-                if mysql {
-                    // A locking read takes next-key locks on the family's
-                    // range of the index, which a revoking UPDATE needs too.
+                if forms.family_check_locks_rows() {
                     check.text.push_str(" FOR UPDATE");
                 }
+                check.answer = Answer::Rows;
                 out.push(check.done());
-                out.push(self.insert_statement(shared, ""));
+                out.push(self.insert_statement(shared, "", Answer::Count));
             }
             OpKind::Upsert { conflict, replace } => {
                 let replace: Vec<&str> = replace
@@ -178,37 +179,24 @@ impl Schema {
                     .copied()
                     .filter(|r| columns.iter().any(|c| c.name() == *r))
                     .collect();
-                let tail = if mysql {
-                    let sets: Vec<String> = replace
-                        .iter()
-                        .map(|c| format!("{q} = VALUES({q})", q = self.quote(c)))
-                        .collect();
-                    format!(" ON DUPLICATE KEY UPDATE {}", sets.join(", "))
-                } else {
-                    let sets: Vec<String> = replace
-                        .iter()
-                        .map(|c| format!("{q} = excluded.{q}", q = self.quote(c)))
-                        .collect();
-                    format!(
-                        " ON CONFLICT ({}) DO UPDATE SET {}",
-                        self.quoted_list(conflict),
-                        sets.join(", ")
-                    )
-                };
-                out.push(self.insert_statement(shared, &tail));
+                let tail = forms.upsert(&self.quoted_list(conflict), &replace);
+                out.push(self.insert_statement(shared, &tail, Answer::Count));
             }
             OpKind::ClaimRow { set, filter } => {
                 let mut update = Sql::new(self, Role::Main);
                 update.update(&shared.locking(self, filter), set, filter);
-                if mysql {
+                if forms.update_returning() {
+                    returning(&mut update);
+                    out.push(update.done());
+                } else {
+                    // The row is read back in the same transaction, under
+                    // the lock the `UPDATE` took.
                     out.push(update.done());
                     let mut read = Sql::new(self, Role::Read);
                     read.text = format!("SELECT {list} FROM {name} WHERE ");
                     read.conds(&filter[..1]);
+                    read.answer = Answer::Rows;
                     out.push(read.done());
-                } else {
-                    returning(&mut update);
-                    out.push(update.done());
                 }
             }
             OpKind::ClaimCount { set, filter } | OpKind::Update { set, filter } => {
@@ -217,12 +205,11 @@ impl Schema {
                 out.push(update.done());
             }
             OpKind::UpdateUnderFamilyLock { set, filter } => {
-                if dialect == Dialect::Postgres {
-                    let mut lock = Sql::new(self, Role::Lock);
-                    let family = lock.bind(Bind::Param("family_id"));
-                    lock.text = format!(
-                        "SELECT pg_advisory_xact_lock({FAMILY_LOCK_NAMESPACE}, hashtext({family}))"
-                    );
+                let mut lock = Sql::new(self, Role::Lock);
+                let family = lock.bind(Bind::Param("family_id"));
+                if let Some(text) = forms.family_lock(&family) {
+                    lock.text = text;
+                    lock.answer = Answer::Rows;
                     out.push(lock.done());
                 }
                 let mut update = Sql::new(self, Role::Main);
@@ -230,18 +217,23 @@ impl Schema {
                 out.push(update.done());
             }
             OpKind::TakeRow { filter } | OpKind::TakeRows { filter } => {
-                if mysql {
+                let returns = forms.delete_returning();
+                if !returns {
+                    // The rows are read with a locking read and deleted in
+                    // the same transaction; a concurrent caller waits on
+                    // the lock, then finds nothing.
                     let mut lock = Sql::new(self, Role::Lock);
                     lock.text =
                         format!("SELECT {list} FROM {} WHERE ", shared.locking(self, filter));
                     lock.conds(filter);
                     lock.text.push_str(" FOR UPDATE");
+                    lock.answer = Answer::Rows;
                     out.push(lock.done());
                 }
                 let mut delete = Sql::new(self, Role::Main);
                 delete.text = shared.delete_from(self, filter);
                 delete.filter(filter);
-                if !mysql {
+                if returns {
                     returning(&mut delete);
                 }
                 out.push(delete.done());
@@ -256,6 +248,7 @@ impl Schema {
                 let mut select = Sql::new(self, Role::Main);
                 select.text = format!("SELECT {list} FROM {name}");
                 select.filter(filter);
+                select.answer = Answer::Rows;
                 out.push(select.done());
             }
             OpKind::Exists { filter } => {
@@ -265,6 +258,7 @@ impl Schema {
                     self.quote(COUNT_COLUMN)
                 );
                 select.filter(filter);
+                select.answer = Answer::Rows;
                 out.push(select.done());
             }
         }
@@ -274,10 +268,11 @@ impl Schema {
         out
     }
 
-    fn insert_statement(&self, shared: &TableSql<'_>, tail: &str) -> Statement {
+    fn insert_statement(&self, shared: &TableSql<'_>, tail: &str, answer: Answer) -> Statement {
         // Every column once, in order: the placeholders are numbered as the
         // columns, in every dialect.
         let mut sql = Sql::new(self, Role::Main);
+        sql.answer = answer;
         sql.binds = shared
             .columns
             .iter()
@@ -315,6 +310,7 @@ impl Schema {
             "SELECT {list}, {case} AS {} FROM {name} WHERE {key}",
             self.quote(OUTCOME_COLUMN)
         );
+        sql.answer = Answer::Rows;
         sql.done()
     }
 }
@@ -343,54 +339,35 @@ impl<'a> TableSql<'a> {
     }
 
     /// The table as a statement that locks the rows `filter` selects
-    /// names it: on MySQL, with the index of the filter's leading equality
-    /// forced (`FORCE INDEX`), when the release has one.
-    ///
-    /// InnoDB locks every index entry a statement scans, and left to
-    /// itself MariaDB picks, on a small table, the `expires_at` index for
-    /// `sid = ? AND expires_at > ?`: every take then locks every live row
-    /// of the table, in `expires_at` order, and concurrent takes of
-    /// different sessions deadlock each other (twice in 100 rounds of 24
-    /// concurrent takes; none with the hint). Through the key's index a
-    /// statement locks the rows it names, in one order for every caller.
+    /// names it: through the index of the filter's leading equality (the
+    /// primary key's, else a unique index's, else any), where the dialect
+    /// names the index a locking statement goes through.
     fn locking(&self, schema: &Schema, filter: &[Cond]) -> String {
-        let name = &self.name;
-        if schema.dialect() != Dialect::Mysql {
-            return name.clone();
-        }
-        let Some(Cond::Eq(column, _)) = filter.first() else {
-            return name.clone();
+        let index = || {
+            let Some(Cond::Eq(column, _)) = filter.first() else {
+                return None;
+            };
+            if self.table.primary_key().first() == Some(column) {
+                return Some(LockingIndex::Primary);
+            }
+            let table_name = schema.table_name(self.table);
+            let mut leading = schema
+                .indexes(self.table)
+                .into_iter()
+                .filter(|index| index.columns().first() == Some(column));
+            leading
+                .clone()
+                .find(|index| index.is_unique())
+                .or_else(|| leading.next())
+                .map(|index| LockingIndex::Named(index.name(&table_name)))
         };
-        if self.table.primary_key().first() == Some(column) {
-            return format!("{name} FORCE INDEX (PRIMARY)");
-        }
-        let table_name = schema.table_name(self.table);
-        let mut leading = schema
-            .indexes(self.table)
-            .into_iter()
-            .filter(|index| index.columns().first() == Some(column));
-        let index = leading
-            .clone()
-            .find(|index| index.is_unique())
-            .or_else(|| leading.next());
-        match index {
-            Some(index) => format!(
-                "{name} FORCE INDEX ({})",
-                schema.quote(&index.name(&table_name))
-            ),
-            None => name.clone(),
-        }
+        schema.dialect().forms().locking_table(&self.name, &index)
     }
 
-    /// `DELETE FROM` the table, locking as [`TableSql::locking`] says: on
-    /// MySQL an index hint needs the multiple-table form of `DELETE`.
+    /// `DELETE FROM` the table, locking as [`TableSql::locking`] says.
     fn delete_from(&self, schema: &Schema, filter: &[Cond]) -> String {
         let locking = self.locking(schema, filter);
-        if locking == self.name {
-            format!("DELETE FROM {}", self.name)
-        } else {
-            format!("DELETE {} FROM {locking}", self.name)
-        }
+        schema.dialect().forms().delete_from(&self.name, &locking)
     }
 }
 
@@ -483,6 +460,7 @@ struct Sql<'a> {
     role: Role,
     text: String,
     binds: Vec<Bind>,
+    answer: Answer,
 }
 
 impl<'a> Sql<'a> {
@@ -492,6 +470,7 @@ impl<'a> Sql<'a> {
             role,
             text: String::new(),
             binds: Vec::new(),
+            answer: Answer::Count,
         }
     }
 
@@ -500,6 +479,7 @@ impl<'a> Sql<'a> {
             role: self.role,
             sql: self.text,
             binds: self.binds,
+            answer: self.answer,
         }
     }
 
@@ -594,19 +574,6 @@ impl<'a> Sql<'a> {
             Seconds::Param(s) => self.bind(Bind::Param(s)),
             Seconds::Column(c) => self.schema.quote(c),
         };
-        match self.schema.dialect() {
-            Dialect::Postgres => {
-                // The casts give the parameters their types: `timestamp -
-                // interval` is ambiguous on an untyped parameter.
-                let seconds = if seconds.starts_with('$') {
-                    format!("CAST({seconds} AS bigint)")
-                } else {
-                    seconds
-                };
-                format!("(CAST({at} AS timestamp) - {seconds} * interval '1 second')")
-            }
-            Dialect::Sqlite => format!("datetime({at}, '-' || {seconds} || ' seconds')"),
-            Dialect::Mysql => format!("DATE_SUB({at}, INTERVAL {seconds} SECOND)"),
-        }
+        self.schema.dialect().forms().minus_seconds(&at, &seconds)
     }
 }

@@ -273,42 +273,30 @@ impl Schema {
     }
 
     pub(crate) fn write_create(&self, sql: &mut String, table: &Table) {
-        let indexes = self.indexes(table);
-        if self.dialect == Dialect::Mysql {
-            // MySQL takes the indexes inside `CREATE TABLE`: one statement,
-            // which MySQL (whose DDL does not roll back) does whole or not
-            // at all.
-            self.write_create_table(
-                sql,
-                table,
-                &self.table_name(table),
-                &self.columns(table),
-                &indexes,
-            );
-            return;
-        }
-        self.write_create_table(
+        let after = self.write_create_table(
             sql,
             table,
             &self.table_name(table),
             &self.columns(table),
-            &[],
+            &self.indexes(table),
         );
-        for index in indexes {
+        for index in after {
             self.write_create_index(sql, table, index);
         }
     }
 
     /// `CREATE TABLE` named `name` with `columns`, `table`'s primary key
-    /// and, in MySQL, the `inline` indexes.
-    pub(crate) fn write_create_table(
+    /// and those of `indexes` the dialect creates with the table; returns
+    /// the others, for `CREATE INDEX` after it.
+    pub(crate) fn write_create_table<'i>(
         &self,
         sql: &mut String,
         table: &Table,
         name: &str,
         columns: &[Column],
-        inline: &[&Index],
-    ) {
+        indexes: &[&'i Index],
+    ) -> Vec<&'i Index> {
+        let forms = self.dialect.forms();
         // `write!` into a String cannot fail; the results are ignored.
         let _ = writeln!(sql, "CREATE TABLE {} (", self.quote(name));
         let mut lines: Vec<String> = columns
@@ -317,31 +305,23 @@ impl Schema {
             .collect();
         if !table.primary_key().is_empty() {
             let columns = self.quoted_list(table.primary_key());
-            // MySQL names every primary key `PRIMARY`, whatever it is told.
-            match table.primary_key_name(&self.table_name(table)) {
-                Some(pkey) if self.dialect != Dialect::Mysql => lines.push(format!(
-                    "CONSTRAINT {} PRIMARY KEY ({columns})",
-                    self.quote(&pkey)
-                )),
-                _ => lines.push(format!("PRIMARY KEY ({columns})")),
-            }
+            let pkey = table
+                .primary_key_name(&self.table_name(table))
+                .map(|pkey| self.quote(&pkey));
+            lines.push(forms.primary_key_clause(pkey.as_deref(), &columns));
         }
         let table_name = self.table_name(table);
-        for index in inline {
-            let unique = if index.is_unique() { "UNIQUE " } else { "" };
-            lines.push(format!(
-                "{unique}KEY {} ({})",
-                self.quote(&index.name(&table_name)),
-                self.quoted_list(index.columns())
-            ));
+        let mut after = Vec::new();
+        for index in indexes {
+            match forms.inline_index(index, &table_name) {
+                Some(clause) => lines.push(clause),
+                None => after.push(*index),
+            }
         }
         let _ = write!(sql, "  {}\n)", lines.join(",\n  "));
-        if self.dialect == Dialect::Mysql {
-            // Byte-wise comparison, as PostgreSQL's equality: two jti or
-            // nonce values that differ in case are different keys.
-            sql.push_str(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
-        }
+        sql.push_str(forms.table_options());
         sql.push_str(";\n");
+        after
     }
 
     /// `CREATE [UNIQUE] INDEX` of `index` on `table`.
@@ -350,8 +330,8 @@ impl Schema {
         sql.push('\n');
     }
 
-    /// `CREATE [UNIQUE] INDEX ...;` of `index` on `table`. MySQL has no
-    /// partial indexes: there the index covers every row, NULLs included,
+    /// `CREATE [UNIQUE] INDEX ...;` of `index` on `table`. Where indexes
+    /// cannot be partial, the index covers every row, NULLs included,
     /// which still serves `WHERE used_at IS NULL`.
     pub(crate) fn create_index_sql(&self, table: &Table, index: &Index) -> String {
         let name = self.table_name(table);
@@ -363,7 +343,7 @@ impl Schema {
             self.quoted_list(index.columns())
         );
         if let Some(Predicate::IsNull(column)) = index.predicate() {
-            if self.dialect != Dialect::Mysql {
+            if self.dialect.partial_indexes() {
                 let _ = write!(sql, " WHERE {} IS NULL", self.quote(column));
             }
         }

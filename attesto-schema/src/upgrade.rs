@@ -7,20 +7,18 @@
 //! holds NULL; otherwise the down migration fails, naming the column,
 //! before it has changed anything, rather than deleting or inventing data.
 //!
-//! Per dialect:
-//! - PostgreSQL runs DDL in transactions: run the whole upgrade in one.
-//! - SQLite cannot change a column's nullability in place: the table is
-//!   rebuilt (created anew, rows copied, renamed, indexes recreated), as
-//!   SQLite's documentation prescribes.
-//! - MySQL commits each DDL statement on its own. Every statement of an
-//!   upgrade is guarded by the catalog (`information_schema`) or is
-//!   idempotent, so that an upgrade that fails part-way can be run again to
-//!   completion.
+//! What differs between dialects is in each one's forms (`dialect`):
+//! PostgreSQL runs the whole upgrade in one transaction; SQLite cannot
+//! change a column's nullability in place, so the table is rebuilt
+//! (created anew, rows copied, renamed, indexes recreated), as SQLite's
+//! documentation prescribes; MySQL commits each DDL statement on its own,
+//! so every statement is guarded by the catalog or idempotent, and an
+//! upgrade that fails part-way can be run again to completion.
 
 use std::fmt;
 use std::fmt::Write as _;
 
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Exists};
 use crate::model::{Column, Index, Release, Table};
 use crate::prefix::PrefixError;
 use crate::schema::Schema;
@@ -217,23 +215,13 @@ impl Upgrade {
     }
 
     fn create_new(&self, sql: &mut String, table: &Table) {
-        if self.dialect() == Dialect::Mysql {
-            // One statement, indexes inline: it happens whole or not at
-            // all, and `IF NOT EXISTS` lets a re-run pass it.
-            let create = self.to.create_sql(table);
-            sql.push_str(&create.replacen("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1));
-        } else {
-            self.to.write_create(sql, table);
-        }
+        let forms = self.dialect().forms();
+        sql.push_str(&forms.create_new(self.to.create_sql(table)));
     }
 
     fn drop_new(&self, sql: &mut String, table: &Table) {
-        match self.dialect() {
-            Dialect::Mysql => {
-                let _ = writeln!(sql, "DROP TABLE IF EXISTS {};", self.to.quoted_table(table));
-            }
-            _ => self.to.write_drop(sql, table),
-        }
+        let forms = self.dialect().forms();
+        sql.push_str(&forms.drop_new(&self.to.quoted_table(table)));
     }
 
     fn upgrade_table(&self, sql: &mut String, table: &Table) {
@@ -241,53 +229,39 @@ impl Upgrade {
         if change.is_empty() {
             return;
         }
+        let forms = self.dialect().forms();
+        if !change.relaxed.is_empty() && !forms.alters_nullability() {
+            rebuild(sql, &self.from, &self.to, table);
+            return;
+        }
         let name = self.to.quoted_table(table);
-        match self.dialect() {
-            Dialect::Sqlite if !change.relaxed.is_empty() => {
-                rebuild(sql, &self.from, &self.to, table);
-            }
-            Dialect::Postgres | Dialect::Sqlite => {
-                for column in &change.relaxed {
-                    let _ = writeln!(
-                        sql,
-                        "ALTER TABLE {name} ALTER COLUMN {} DROP NOT NULL;",
-                        self.to.quote(column.name())
-                    );
-                }
-                for column in &change.added_columns {
-                    let _ = writeln!(
-                        sql,
-                        "ALTER TABLE {name} ADD COLUMN {};",
-                        self.to.column_sql(table, column)
-                    );
-                }
-                for index in &change.added_indexes {
-                    self.to.write_create_index(sql, table, index);
-                }
-            }
-            Dialect::Mysql => {
-                for column in &change.relaxed {
-                    // Idempotent: modifying a column to what it is already
-                    // changes nothing.
-                    let _ = writeln!(
-                        sql,
-                        "ALTER TABLE {name} MODIFY COLUMN {};",
-                        self.to.column_sql(table, column)
-                    );
-                }
-                for column in &change.added_columns {
-                    let ddl = format!(
-                        "ALTER TABLE {name} ADD COLUMN {}",
-                        self.to.column_sql(table, column)
-                    );
-                    mysql_guarded(sql, &self.column_exists(table, column.name()), false, &ddl);
-                }
-                for index in &change.added_indexes {
-                    let ddl = self.to.create_index_sql(table, index);
-                    let ddl = ddl.trim_end_matches(';');
-                    mysql_guarded(sql, &self.index_exists(table, index), false, ddl);
-                }
-            }
+        let table_name = self.to.table_name(table);
+        for column in &change.relaxed {
+            sql.push_str(&forms.relax_not_null(
+                &name,
+                &self.to.quote(column.name()),
+                &self.to.column_sql(table, column),
+            ));
+        }
+        for column in &change.added_columns {
+            let ddl = format!(
+                "ALTER TABLE {name} ADD COLUMN {}",
+                self.to.column_sql(table, column)
+            );
+            let exists = Exists::Column {
+                table: &table_name,
+                column: column.name(),
+            };
+            forms.guarded(sql, exists, false, &ddl);
+        }
+        for index in &change.added_indexes {
+            let ddl = self.to.create_index_sql(table, index);
+            let index_name = index.name(&table_name);
+            let exists = Exists::Index {
+                table: &table_name,
+                index: &index_name,
+            };
+            forms.guarded(sql, exists, false, ddl.trim_end_matches(';'));
         }
     }
 
@@ -296,61 +270,42 @@ impl Upgrade {
         if change.is_empty() {
             return;
         }
+        let forms = self.dialect().forms();
+        if !change.relaxed.is_empty() && !forms.alters_nullability() {
+            rebuild(sql, &self.to, &self.from, table);
+            return;
+        }
         let name = self.to.quoted_table(table);
         let table_name = self.to.table_name(table);
-        match self.dialect() {
-            Dialect::Sqlite if !change.relaxed.is_empty() => {
-                rebuild(sql, &self.to, &self.from, table);
-            }
-            Dialect::Postgres | Dialect::Sqlite => {
-                // Indexes first: SQLite refuses to drop an indexed column.
-                for index in change.added_indexes.iter().rev() {
-                    let _ = writeln!(
-                        sql,
-                        "DROP INDEX {};",
-                        self.to.quote(&index.name(&table_name))
-                    );
-                }
-                for column in change.added_columns.iter().rev() {
-                    let _ = writeln!(
-                        sql,
-                        "ALTER TABLE {name} DROP COLUMN {};",
-                        self.to.quote(column.name())
-                    );
-                }
-                for column in change.relaxed.iter().rev() {
-                    let _ = writeln!(
-                        sql,
-                        "ALTER TABLE {name} ALTER COLUMN {} SET NOT NULL;",
-                        self.to.quote(column.name())
-                    );
-                }
-            }
-            Dialect::Mysql => {
-                for index in change.added_indexes.iter().rev() {
-                    let ddl = format!(
-                        "DROP INDEX {} ON {name}",
-                        self.to.quote(&index.name(&table_name))
-                    );
-                    mysql_guarded(sql, &self.index_exists(table, index), true, &ddl);
-                }
-                for column in change.added_columns.iter().rev() {
-                    let ddl = format!(
-                        "ALTER TABLE {name} DROP COLUMN {}",
-                        self.to.quote(column.name())
-                    );
-                    mysql_guarded(sql, &self.column_exists(table, column.name()), true, &ddl);
-                }
-                let before = self.from.columns(table);
-                for column in change.relaxed.iter().rev() {
-                    if let Some(restored) = before.iter().find(|c| c.name() == column.name()) {
-                        let _ = writeln!(
-                            sql,
-                            "ALTER TABLE {name} MODIFY COLUMN {};",
-                            self.from.column_sql(table, restored)
-                        );
-                    }
-                }
+        // Indexes first: SQLite refuses to drop an indexed column.
+        for index in change.added_indexes.iter().rev() {
+            let index_name = index.name(&table_name);
+            let ddl = forms.drop_index(&self.to.quote(&index_name), &name);
+            let exists = Exists::Index {
+                table: &table_name,
+                index: &index_name,
+            };
+            forms.guarded(sql, exists, true, &ddl);
+        }
+        for column in change.added_columns.iter().rev() {
+            let ddl = format!(
+                "ALTER TABLE {name} DROP COLUMN {}",
+                self.to.quote(column.name())
+            );
+            let exists = Exists::Column {
+                table: &table_name,
+                column: column.name(),
+            };
+            forms.guarded(sql, exists, true, &ddl);
+        }
+        let before = self.from.columns(table);
+        for column in change.relaxed.iter().rev() {
+            if let Some(restored) = before.iter().find(|c| c.name() == column.name()) {
+                sql.push_str(&forms.restore_not_null(
+                    &name,
+                    &self.to.quote(column.name()),
+                    &self.from.column_sql(table, restored),
+                ));
             }
         }
     }
@@ -358,8 +313,6 @@ impl Upgrade {
     /// A check that no row of `table` holds NULL in `column`, which fails
     /// with a message saying what to do when one does.
     fn guard_not_null(&self, sql: &mut String, table: &Table, column: &Column) {
-        let name = self.to.quoted_table(table);
-        let col = self.to.quote(column.name());
         let message = format!(
             "attesto: cannot restore NOT NULL on {}.{}: some rows hold NULL there, which \
              schema release {} cannot store; update or delete them, then run this down \
@@ -368,64 +321,12 @@ impl Upgrade {
             column.name(),
             self.from.release()
         );
-        match self.dialect() {
-            Dialect::Postgres => {
-                let _ = writeln!(
-                    sql,
-                    "DO $attesto$ BEGIN IF EXISTS (SELECT 1 FROM {name} WHERE {col} IS NULL) \
-                     THEN RAISE EXCEPTION '{}'; END IF; END $attesto$;",
-                    message.replace('\'', "''")
-                );
-            }
-            Dialect::Sqlite => {
-                // SQLite has no procedural code: a named CHECK constraint on
-                // a scratch table carries the message into the error.
-                let guard = self.to.quote("attesto_not_null_guard");
-                let _ = writeln!(sql, "DROP TABLE IF EXISTS temp.{guard};");
-                let _ = writeln!(
-                    sql,
-                    "CREATE TEMP TABLE {guard} (\"nulls\" INTEGER CONSTRAINT {} CHECK (\"nulls\" = 0));",
-                    self.to.quote(&message.replace('"', "'"))
-                );
-                let _ = writeln!(
-                    sql,
-                    "INSERT INTO {guard} SELECT COUNT(*) FROM {name} WHERE {col} IS NULL;"
-                );
-                let _ = writeln!(sql, "DROP TABLE temp.{guard};");
-            }
-            Dialect::Mysql => {
-                // No anonymous blocks in MySQL 8, and SIGNAL cannot be
-                // prepared: when a row holds NULL, the guard runs a
-                // statement that fails with a CHECK constraint whose name
-                // says what is wrong, and adds nothing.
-                let constraint = "attesto_rows_hold_null_cannot_restore_not_null";
-                let failing = format!(
-                    "ALTER TABLE {name} ADD CONSTRAINT `{constraint}` CHECK ({col} IS NOT NULL)"
-                );
-                let _ = writeln!(sql, "-- {message}");
-                let condition = format!("EXISTS (SELECT 1 FROM {name} WHERE {col} IS NULL)");
-                mysql_if(sql, &condition, &failing, "DO 0");
-            }
-        }
-    }
-
-    /// The MySQL condition that `column` exists in `table`.
-    fn column_exists(&self, table: &Table, column: &str) -> String {
-        format!(
-            "EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
-             AND TABLE_NAME = '{}' AND COLUMN_NAME = '{column}')",
-            self.to.table_name(table)
-        )
-    }
-
-    /// The MySQL condition that `index` exists on `table`.
-    fn index_exists(&self, table: &Table, index: &Index) -> String {
-        let name = self.to.table_name(table);
-        format!(
-            "EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
-             AND TABLE_NAME = '{name}' AND INDEX_NAME = '{}')",
-            index.name(&name)
-        )
+        self.dialect().forms().guard_not_null(
+            sql,
+            &self.to.quoted_table(table),
+            &self.to.quote(column.name()),
+            &message,
+        );
     }
 }
 
@@ -472,30 +373,4 @@ fn rebuild(sql: &mut String, from: &Schema, to: &Schema, table: &Table) {
     for index in to.indexes(table) {
         to.write_create_index(sql, table, index);
     }
-}
-
-/// A MySQL statement run only when `exists` is `when_exists`: re-running
-/// the migration skips what an earlier, interrupted run already did.
-fn mysql_guarded(sql: &mut String, exists: &str, when_exists: bool, ddl: &str) {
-    let (then, otherwise) = if when_exists {
-        (ddl, "DO 0")
-    } else {
-        ("DO 0", ddl)
-    };
-    mysql_if(sql, exists, then, otherwise);
-}
-
-/// Runs `then` when `condition` holds, else `otherwise`, as a prepared
-/// statement (MySQL has no conditional DDL outside stored programs).
-fn mysql_if(sql: &mut String, condition: &str, then: &str, otherwise: &str) {
-    let quote = |s: &str| s.replace('\'', "''");
-    let _ = writeln!(
-        sql,
-        "SET @attesto_ddl = IF({condition}, '{}', '{}');",
-        quote(then),
-        quote(otherwise)
-    );
-    sql.push_str("PREPARE attesto_ddl FROM @attesto_ddl;\n");
-    sql.push_str("EXECUTE attesto_ddl;\n");
-    sql.push_str("DEALLOCATE PREPARE attesto_ddl;\n");
 }

@@ -1,7 +1,7 @@
 //! The names the macro accepts, as enums: adding a key is a compile-guided
 //! edit, since every `match` on them is exhaustive.
 
-use attesto_schema::{Dialect, LogicalType};
+use attesto_schema::LogicalType;
 
 /// An argument of `attesto_migration!`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,16 +231,5 @@ impl Integration {
     /// The integration named `name`.
     pub fn from_name(name: &str) -> Option<Integration> {
         Integration::ALL.into_iter().find(|i| i.name() == name)
-    }
-
-    /// Whether the library drives `dialect`'s databases.
-    pub const fn supports(self, dialect: Dialect) -> bool {
-        match self {
-            Integration::Sqlx | Integration::Diesel | Integration::SeaOrm => true,
-            Integration::Postgres | Integration::TokioPostgres => {
-                matches!(dialect, Dialect::Postgres)
-            }
-            Integration::Rusqlite => matches!(dialect, Dialect::Sqlite),
-        }
     }
 }

@@ -76,11 +76,6 @@ impl Args {
     pub fn parse(tokens: TokenStream, errors: &mut Errors) -> syn::Result<Args> {
         (|input: ParseStream| parse_args(input, errors)).parse2(tokens)
     }
-
-    /// Whether the invocation turned `integration` on.
-    pub fn has(&self, integration: Integration) -> bool {
-        self.integrations.iter().any(|(i, _)| *i == integration)
-    }
 }
 
 /// What follows an argument name.

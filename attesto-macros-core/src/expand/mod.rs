@@ -222,15 +222,15 @@ fn generate(migration: &Migration, asked: &Asked, args: &Args, tracked: &[PathBu
             format!(" The down migration ({product}): drops the {count} tables in reverse order."),
         ),
     };
-    let transaction = match schema.dialect() {
-        Dialect::Mysql => {
-            "\n\n MySQL commits each DDL statement on its own; an upgrade is written so that \
-             one that fails part-way can be run again to completion."
-        }
-        Dialect::Postgres | Dialect::Sqlite => {
-            "\n\n No `BEGIN`/`COMMIT`: run it in your migration runner's transaction, which \
-             makes it all or nothing."
-        }
+    let transaction = if schema.dialect().transactional_ddl() {
+        "\n\n No `BEGIN`/`COMMIT`: run it in your migration runner's transaction, which \
+         makes it all or nothing."
+            .to_owned()
+    } else {
+        format!(
+            "\n\n {product} commits each DDL statement on its own; an upgrade is written so \
+             that one that fails part-way can be run again to completion."
+        )
     };
     let up_doc = format!("{up_doc}{transaction}");
     let names: Vec<String> = tables.iter().map(|t| schema.table_name(t)).collect();

@@ -16,8 +16,11 @@
 
 use std::fmt::Write as _;
 
-use attesto_schema::{Column, Dialect, LogicalType, Schema, Table};
+use attesto_schema::{
+    Backend, COUNT_COLUMN, Column, Dialect, LogicalType, OUTCOME_COLUMN, Role, Schema, Table,
+};
 
+use super::driver::{Bound, Driver, Query, Signature, Violation};
 use super::value::Source;
 use super::{Binding, binding, is_path};
 use crate::code::{Code, str_literal};
@@ -35,12 +38,228 @@ const UUID_TYPE: &str = "AttestoDieselUuid";
 /// SQL type is bound, e.g. `id.eq(AttestoBind(&id))` for a UUID on SQLite.
 const BIND: &str = "AttestoBind";
 
+/// diesel: the operations over `&mut` the backend's connection (e.g.
+/// `PgConnection`), running the statements with `sql_query`.
+pub struct Diesel;
+
+impl Driver for Diesel {
+    fn name(&self) -> &'static str {
+        "diesel"
+    }
+
+    fn supports(&self, _backend: Backend) -> bool {
+        true
+    }
+
+    fn dependency(&self, backend: Backend) -> String {
+        format!(
+            "diesel = {{ version = \"2.3\", features = [\"{}\", \"chrono\", \"uuid\", \"serde_json\"] }}",
+            match backend {
+                Backend::Postgres => "postgres",
+                Backend::Sqlite => "sqlite",
+                Backend::Mysql => "mysql",
+            }
+        )
+    }
+
+    fn writes_json_text(&self) -> bool {
+        false
+    }
+
+    /// diesel binds timestamps through its own types.
+    fn checks_timestamps(&self) -> bool {
+        false
+    }
+
+    fn refuses_string_for_jsonb(&self) -> bool {
+        false
+    }
+
+    fn module_per_table(&self) -> bool {
+        true
+    }
+
+    fn row_attributes(&self, code: &mut Code, schema: &Schema, table: &Table) {
+        row_attributes(code, schema, table);
+    }
+
+    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
+        generate(code, schema, types);
+    }
+
+    fn asynchronous(&self) -> bool {
+        false
+    }
+
+    fn support(&self, code: &mut Code, schema: &Schema) {
+        support(code, schema);
+    }
+
+    fn signature(&self, backend: Backend) -> Signature {
+        let connection = match backend {
+            Backend::Postgres => "::diesel::pg::PgConnection",
+            Backend::Sqlite => "::diesel::sqlite::SqliteConnection",
+            Backend::Mysql => "::diesel::mysql::MysqlConnection",
+        };
+        Signature {
+            generics: String::new(),
+            connection: format!("db: &mut {connection}"),
+            error: "::diesel::result::Error".to_owned(),
+        }
+    }
+
+    fn value(&self, bound: &Bound<'_>) -> String {
+        bind(
+            bound.schema,
+            bound.table,
+            bound.column,
+            bound.types,
+            bound.source,
+        )
+    }
+
+    fn exec(&self, q: &Query<'_>) -> String {
+        format!(
+            "(::diesel::RunQueryDsl::execute({}, {})? as u64)",
+            query(q),
+            on(q.tx)
+        )
+    }
+
+    fn try_exec(&self, q: &Query<'_>) -> String {
+        format!(
+            "::diesel::RunQueryDsl::execute({}, db).map(|n| n as u64)",
+            query(q)
+        )
+    }
+
+    fn fetch_optional(&self, q: &Query<'_>) -> String {
+        format!(
+            "::diesel::OptionalExtension::optional(::diesel::RunQueryDsl::get_result::<Self>({}, {}))?",
+            query(q),
+            on(q.tx)
+        )
+    }
+
+    fn fetch_all(&self, q: &Query<'_>) -> String {
+        format!(
+            "::diesel::RunQueryDsl::load::<Self>({}, {})?",
+            query(q),
+            on(q.tx)
+        )
+    }
+
+    fn count(&self, q: &Query<'_>) -> String {
+        format!(
+            "::diesel::RunQueryDsl::get_result::<{COUNT}>({}, {})?.{COUNT_COLUMN}",
+            query(q),
+            on(q.tx)
+        )
+    }
+
+    fn miss(&self, q: &Query<'_>) -> String {
+        format!(
+            "::diesel::OptionalExtension::optional(::diesel::RunQueryDsl::get_result::<{}>({}, db))?\
+             .map(|miss| (miss.{OUTCOME_COLUMN}, miss.row))",
+            miss_type(q.table),
+            query(q)
+        )
+    }
+
+    fn unique_violation(&self, v: &Violation<'_>) -> String {
+        format!(
+            "::core::result::Result::Err(::diesel::result::Error::DatabaseError(::diesel::result::DatabaseErrorKind::UniqueViolation, ref info)) \
+             if info.constraint_name() == ::core::option::Option::Some({:?}) \
+             || info.message().contains({:?}) \
+             || info.message().contains({:?})",
+            v.constraint, v.mysql_key, v.sqlite_columns
+        )
+    }
+
+    /// diesel's transaction is a closure; nested in the caller's
+    /// transaction, it is a savepoint.
+    fn in_transaction(&self, body: &str, ty: &str) -> String {
+        format!(
+            "::diesel::Connection::transaction::<{ty}, ::diesel::result::Error, _>(db, |tx| ::core::result::Result::Ok({{ {body} }}))?"
+        )
+    }
+}
+
+/// The connection of a statement: the method's, or the operation's
+/// transaction's.
+fn on(tx: bool) -> &'static str {
+    if tx { "tx" } else { "db" }
+}
+
+/// diesel's query: `sql_query(sql)` with its binds (`.bind::<ST, _>(v)`).
+fn query(q: &Query<'_>) -> String {
+    format!("::diesel::sql_query({}){}", q.sql, q.values.concat())
+}
+
+/// The module of the types diesel's methods read into.
+const MODULE: &str = "__attesto_diesel";
+
+/// The type diesel reads a count into (`QueryableByName` reads by name).
+const COUNT: &str = "__attesto_diesel::Count";
+
+/// The type diesel reads a miss of `table` into: the outcome and the row.
+fn miss_type(table: &Table) -> String {
+    format!("{MODULE}::Miss{}", table.row_name())
+}
+
+/// The types diesel's methods read into: the count, and each table's
+/// miss, in a module of their own: diesel's `QueryableByName` derive names
+/// the trait unqualified for an `embed`ded field, and the module imports
+/// it without touching the host's names.
+fn support(code: &mut Code, schema: &Schema) {
+    let _ = writeln!(
+        code,
+        "/// The rows diesel reads the operations' counts and misses into.\n\
+         #[doc(hidden)]\n\
+         pub mod {MODULE} {{\n\
+         use ::diesel::deserialize::QueryableByName;\n\
+         /// A count.\n\
+         #[derive(::diesel::QueryableByName)]\n\
+         pub struct Count {{\n\
+         /// The count.\n\
+         #[diesel(sql_type = ::diesel::sql_types::BigInt)]\n\
+         pub {COUNT_COLUMN}: i64,\n\
+         }}"
+    );
+    for table in schema.tables() {
+        let misses = schema
+            .operations_sql(table)
+            .iter()
+            .any(|(_, statements)| statements.iter().any(|s| s.role == Role::Miss));
+        if !misses {
+            continue;
+        }
+        let _ = writeln!(
+            code,
+            "/// A miss of an operation on `{}`: the outcome and the row.\n\
+             #[derive(::diesel::QueryableByName)]\n\
+             pub struct Miss{} {{\n\
+             /// The outcome's variant.\n\
+             #[diesel(sql_type = ::diesel::sql_types::Text)]\n\
+             pub {OUTCOME_COLUMN}: ::std::string::String,\n\
+             /// The row.\n\
+             #[diesel(embed)]\n\
+             pub row: super::{},\n\
+             }}",
+            schema.table_name(table),
+            table.row_name(),
+            table.row_name()
+        );
+    }
+    code.push_str("}\n");
+}
+
 /// The diesel backend type of `dialect`.
 fn backend(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Postgres => "::diesel::pg::Pg",
-        Dialect::Sqlite => "::diesel::sqlite::Sqlite",
-        Dialect::Mysql => "::diesel::mysql::Mysql",
+    match dialect.backend() {
+        Backend::Postgres => "::diesel::pg::Pg",
+        Backend::Sqlite => "::diesel::sqlite::Sqlite",
+        Backend::Mysql => "::diesel::mysql::Mysql",
     }
 }
 
@@ -59,9 +278,9 @@ fn sql_type(dialect: Dialect, column: &Column, ty: RustType<'_>) -> SqlType {
     use LogicalType::*;
     let value = is_path(ty, &["serde_json", "Value"]);
     let default_uuid = matches!(ty, RustType::Default("::uuid::Uuid"));
-    match (column.logical_type(), dialect) {
+    match (column.logical_type(), dialect.backend()) {
         (Hash | Ident | Short | Text, _) => SqlType::Diesel("Text"),
-        (Strings, Dialect::Postgres) => {
+        (Strings, Backend::Postgres) => {
             // `Vec<Option<String>>` reads NULL elements; `Vec<String>`, the
             // default, is what diesel maps `Array<Text>` to.
             let nullable_elements = match ty {
@@ -74,17 +293,17 @@ fn sql_type(dialect: Dialect, column: &Column, ty: RustType<'_>) -> SqlType {
                 "Array<Text>"
             })
         }
-        (Json, Dialect::Postgres) if value => SqlType::Diesel("Jsonb"),
-        (Json, Dialect::Postgres) => SqlType::Json,
+        (Json, Backend::Postgres) if value => SqlType::Diesel("Jsonb"),
+        (Json, Backend::Postgres) => SqlType::Json,
         (Json | Strings, _) => match binding(dialect, column, ty) {
             // A `String` field holds the JSON text itself.
             Binding::Plain => SqlType::Diesel("Text"),
             _ if value => SqlType::Diesel("Json"),
             _ => SqlType::Json,
         },
-        (Timestamp | TimestampUsec, Dialect::Mysql) => SqlType::Diesel("Datetime"),
+        (Timestamp | TimestampUsec, Backend::Mysql) => SqlType::Diesel("Datetime"),
         (Timestamp | TimestampUsec, _) => SqlType::Diesel("Timestamp"),
-        (Uuid, Dialect::Postgres) => SqlType::Diesel("Uuid"),
+        (Uuid, Backend::Postgres) => SqlType::Diesel("Uuid"),
         (Uuid, _) if default_uuid => SqlType::Uuid,
         // A type of the host's own in a byte column: diesel's `Binary`,
         // which `Vec<u8>` implements.
@@ -99,7 +318,7 @@ fn sql_type(dialect: Dialect, column: &Column, ty: RustType<'_>) -> SqlType {
 /// `source`, a value of `column` (`None`: a number of seconds). The SQL
 /// type is the column's own, from its `table!`; a value of one of the
 /// expansion's own SQL types goes through [`BIND`].
-pub fn bind(
+fn bind(
     schema: &Schema,
     table: &Table,
     column: Option<&Column>,
@@ -147,7 +366,7 @@ pub fn bind(
 }
 
 /// `#[derive(...)]` and `#[diesel(...)]` of `table`'s row struct.
-pub fn row_attributes(code: &mut Code, schema: &Schema, table: &Table) {
+fn row_attributes(code: &mut Code, schema: &Schema, table: &Table) {
     let _ = write!(
         code,
         "#[derive(::diesel::Queryable, ::diesel::Selectable, ::diesel::QueryableByName)]\n\
@@ -157,7 +376,7 @@ pub fn row_attributes(code: &mut Code, schema: &Schema, table: &Table) {
     );
 }
 
-pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
+fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
     let dialect = schema.dialect();
     // The field types of each of the expansion's own SQL types.
     let mut json_fields: Vec<(String, RustType<'_>)> = Vec::new();
@@ -380,10 +599,10 @@ fn insertable(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 /// The SQL type attribute of `dialect` for a type stored as `sqlite`,
 /// `mysql` or, on PostgreSQL, the type with OIDs `pg`.
 fn type_attribute(dialect: Dialect, pg: (u32, u32), sqlite: &str, mysql: &str) -> String {
-    match dialect {
-        Dialect::Postgres => format!("postgres_type(oid = {}, array_oid = {})", pg.0, pg.1),
-        Dialect::Sqlite => format!("sqlite_type(name = \"{sqlite}\")"),
-        Dialect::Mysql => format!("mysql_type(name = \"{mysql}\")"),
+    match dialect.backend() {
+        Backend::Postgres => format!("postgres_type(oid = {}, array_oid = {})", pg.0, pg.1),
+        Backend::Sqlite => format!("sqlite_type(name = \"{sqlite}\")"),
+        Backend::Mysql => format!("mysql_type(name = \"{mysql}\")"),
     }
 }
 
@@ -546,8 +765,8 @@ fn json_type(code: &mut Code, dialect: Dialect, fields: &[(String, RustType<'_>)
         type_attribute(dialect, (3802, 3807), "Text", "String")
     );
     // PostgreSQL's binary jsonb is a version byte, 1, then the JSON text.
-    let (read, write) = match dialect {
-        Dialect::Postgres => (
+    let (read, write) = match dialect.backend() {
+        Backend::Postgres => (
             "match value.as_bytes().split_first() {\n\
              ::core::option::Option::Some((1, json)) => ::core::result::Result::Ok(::serde_json::from_slice(json)?),\n\
              _ => ::core::result::Result::Err(\"attesto: a jsonb value without its version byte 1\".into()),\n\
@@ -555,12 +774,12 @@ fn json_type(code: &mut Code, dialect: Dialect, fields: &[(String, RustType<'_>)
             "::std::io::Write::write_all(out, &[1])?;\n\
              ::serde_json::to_writer(out, &self.0)?;",
         ),
-        Dialect::Sqlite => (
+        Backend::Sqlite => (
             "let text = <::std::string::String as ::diesel::deserialize::FromSql<::diesel::sql_types::Text, ::diesel::sqlite::Sqlite>>::from_sql(value)?;\n\
              ::core::result::Result::Ok(::serde_json::from_str(&text)?)",
             "out.set_value(::serde_json::to_string(&self.0)?);",
         ),
-        Dialect::Mysql => (
+        Backend::Mysql => (
             "::core::result::Result::Ok(::serde_json::from_slice(value.as_bytes())?)",
             "::serde_json::to_writer(out, &self.0)?;",
         ),
@@ -587,8 +806,8 @@ fn uuid_type(code: &mut Code, dialect: Dialect) {
         "let bytes = <::std::vec::Vec<u8> as ::diesel::deserialize::FromSql<::diesel::sql_types::Binary, {db}>>::from_sql(value)?;\n\
          ::core::result::Result::Ok(::uuid::Uuid::from_slice(&bytes)?)"
     );
-    let write = match dialect {
-        Dialect::Sqlite => "out.set_value(self.0.as_bytes().as_slice());",
+    let write = match dialect.backend() {
+        Backend::Sqlite => "out.set_value(self.0.as_bytes().as_slice());",
         _ => "::std::io::Write::write_all(out, self.0.as_bytes())?;",
     };
     conversions(

@@ -3,11 +3,16 @@
 //! so that no column is ever bound or read by hand, and a column added to
 //! the schema can never be bound in the wrong place.
 //!
-//! What every integration shares lives here: which columns bind as JSON,
-//! the timestamp precision rule, the key parameters, and the check that the
+//! Each library is a module of its own (`sqlx`, `postgres`, `rusqlite`,
+//! `diesel`, `sea_orm`) implementing [`Driver`]: its table glue and the
+//! form of every step of an operation. `ops` writes the operations once,
+//! for any driver, from the statements `attesto_schema` gives; this module
+//! holds what every integration shares: which columns bind as JSON, the
+//! timestamp precision rule, the key parameters, and the check that the
 //! host depends on the crates the generated code names.
 
 mod diesel;
+mod driver;
 mod ops;
 mod postgres;
 mod rusqlite;
@@ -18,14 +23,37 @@ mod value;
 use std::fmt::Write as _;
 
 use attesto_schema::config::manifest_dependencies;
-use attesto_schema::{Column, Dialect, LogicalType, Schema, Table};
-use proc_macro2::Span;
+use attesto_schema::{Backend, Column, Dialect, LogicalType, Schema, Table};
+use proc_macro2::{Ident, Span};
 
 use crate::args::{Args, Integration, path_segments};
 use crate::code::{Code, str_literal};
 use crate::config::Host;
 use crate::errors::Errors;
 use crate::types::{RustType, RustTypes, field_type};
+use driver::Driver;
+
+/// The driver of each integration `integrations(...)` names: adding one is
+/// its module and a line here (and its name in `Integration`).
+fn driver(integration: Integration) -> &'static dyn Driver {
+    match integration {
+        Integration::Sqlx => &sqlx::Sqlx,
+        Integration::Postgres => &postgres::POSTGRES,
+        Integration::TokioPostgres => &postgres::TOKIO_POSTGRES,
+        Integration::Rusqlite => &rusqlite::Rusqlite,
+        Integration::Diesel => &diesel::Diesel,
+        Integration::SeaOrm => &sea_orm::SeaOrm,
+    }
+}
+
+/// The drivers the invocation named, in order, with the identifiers that
+/// named them.
+fn named(args: &Args) -> Vec<(&'static dyn Driver, &Ident)> {
+    args.integrations
+        .iter()
+        .map(|(integration, ident)| (driver(*integration), ident))
+        .collect()
+}
 
 /// Refuses an integration that does not drive the dialect's databases, a
 /// derive the integration already writes, and a missing dependency.
@@ -38,18 +66,20 @@ pub fn check(
     errors: &mut Errors,
 ) -> Vec<std::path::PathBuf> {
     let dialect = schema.dialect();
-    for (integration, ident) in &args.integrations {
-        if !integration.supports(dialect) {
+    let backend = dialect.backend();
+    let named = named(args);
+    for (driver, ident) in &named {
+        if !driver.supports(backend) {
             let fits: Vec<String> = Dialect::ALL
                 .into_iter()
-                .filter(|d| integration.supports(*d))
+                .filter(|d| driver.supports(d.backend()))
                 .map(|d| format!("\"{}\"", d.name()))
                 .collect();
             errors.push(syn::Error::new(
                 ident.span(),
                 format!(
                     "integration `{}` does not drive {} databases (dialect = \"{}\"); it fits dialect {}",
-                    integration.name(),
+                    driver.name(),
                     dialect.product(),
                     dialect.name(),
                     fits.join(" or ")
@@ -57,34 +87,26 @@ pub fn check(
             ));
         }
     }
-    if args.has(Integration::Sqlx) {
+    for (driver, _) in &named {
         for derive in &args.derives {
-            let segments = path_segments(derive);
-            if segments.last().is_some_and(|s| s == "FromRow") {
-                errors.push(syn::Error::new(
-                    first_span(derive),
-                    "integrations(sqlx) writes `FromRow` for every row struct (by column name); remove this derive",
-                ));
+            if let Some(message) = driver.refused_derive(derive) {
+                errors.push(syn::Error::new(first_span(derive), message));
             }
         }
     }
-    if let (Some((_, diesel)), true) = (
-        args.integrations
-            .iter()
-            .find(|(i, _)| *i == Integration::Diesel),
-        args.has(Integration::SeaOrm),
-    ) {
+    let mut per_table = named.iter().filter(|(d, _)| d.module_per_table());
+    if let (Some((first, ident)), Some((second, _))) = (per_table.next(), per_table.next()) {
         errors.push(syn::Error::new(
-            diesel.span(),
-            "integrations(diesel) and integrations(sea_orm) both write a module per table, named after it; \
-             invoke `attesto_migration!` once per library, in two modules",
+            ident.span(),
+            format!(
+                "integrations({}) and integrations({}) both write a module per table, named after it; \
+                 invoke `attesto_migration!` once per library, in two modules",
+                first.name(),
+                second.name()
+            ),
         ));
     }
-    if dialect == Dialect::Postgres
-        && (args.has(Integration::Sqlx)
-            || args.has(Integration::Postgres)
-            || args.has(Integration::TokioPostgres))
-    {
+    if backend == Backend::Postgres && named.iter().any(|(d, _)| d.refuses_string_for_jsonb()) {
         for table in schema.tables() {
             for column in schema.columns(table) {
                 if column.logical_type() == LogicalType::Json {
@@ -105,7 +127,7 @@ pub fn check(
             }
         }
     }
-    if args.integrations.is_empty() {
+    if named.is_empty() {
         return Vec::new();
     }
     let Some(dir) = errors.keep(host.dir(Span::call_site())) else {
@@ -117,11 +139,11 @@ pub fn check(
     else {
         return vec![manifest];
     };
-    for (integration, ident) in &args.integrations {
-        if !integration.supports(dialect) {
+    for (driver, ident) in &named {
+        if !driver.supports(backend) {
             continue;
         }
-        let missing: Vec<(&str, String)> = needs(*integration, dialect, schema, types)
+        let missing: Vec<(&str, String)> = needs(*driver, dialect, schema, types)
             .into_iter()
             .filter(|(name, _)| !present.iter().any(|p| p == name))
             .collect();
@@ -131,7 +153,7 @@ pub fn check(
                 format!(
                     "integrations({}) generates code that names {}, which this crate does not depend on; \
                      add to [dependencies]:\n{}",
-                    integration.name(),
+                    driver.name(),
                     missing.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", "),
                     missing.iter().map(|(_, line)| line.as_str()).collect::<Vec<_>>().join("\n")
                 ),
@@ -141,10 +163,10 @@ pub fn check(
     vec![manifest]
 }
 
-/// The crates the glue of `integration` names, with the dependency line
-/// that provides each (`name`, `line`).
+/// The crates the glue of `driver` names, with the dependency line that
+/// provides each (`name`, `line`).
 fn needs(
-    integration: Integration,
+    driver: &dyn Driver,
     dialect: Dialect,
     schema: &Schema,
     types: &RustTypes<'_>,
@@ -160,55 +182,9 @@ fn needs(
     let chrono = uses(&|_, ty| default(ty, "::chrono"));
     let uuid = uses(&|_, ty| default(ty, "::uuid"));
     let json_default = uses(&|_, ty| default(ty, "::serde_json"));
-    // rusqlite has no JSON of its own: the glue serialises with serde_json.
-    let json_glue = integration == Integration::Rusqlite
-        && uses(&|c, ty| binding(dialect, c, ty) == Binding::Json);
-    let (crate_name, line) = match integration {
-        Integration::Sqlx => {
-            let backend = match dialect {
-                Dialect::Postgres => "postgres",
-                Dialect::Sqlite => "sqlite",
-                Dialect::Mysql => "mysql",
-            };
-            ("sqlx", format!("sqlx = {{ version = \"0.9\", features = [\"runtime-tokio\", \"{backend}\", \"chrono\", \"uuid\", \"json\"] }}"))
-        }
-        Integration::Postgres => (
-            "postgres",
-            "postgres = { version = \"0.19\", features = [\"with-chrono-0_4\", \"with-uuid-1\", \"with-serde_json-1\"] }".to_owned(),
-        ),
-        Integration::TokioPostgres => (
-            "tokio_postgres",
-            "tokio-postgres = { version = \"0.7\", features = [\"with-chrono-0_4\", \"with-uuid-1\", \"with-serde_json-1\"] }".to_owned(),
-        ),
-        Integration::Rusqlite => (
-            "rusqlite",
-            "rusqlite = { version = \"0.39\", features = [\"bundled\", \"chrono\", \"uuid\", \"serde_json\"] }".to_owned(),
-        ),
-        Integration::Diesel => (
-            "diesel",
-            format!(
-                "diesel = {{ version = \"2.3\", features = [\"{}\", \"chrono\", \"uuid\", \"serde_json\"] }}",
-                match dialect {
-                    Dialect::Postgres => "postgres",
-                    Dialect::Sqlite => "sqlite",
-                    Dialect::Mysql => "mysql",
-                }
-            ),
-        ),
-        Integration::SeaOrm => (
-            "sea_orm",
-            format!(
-                "sea-orm = {{ version = \"2\", default-features = false, features = [\"{}\", \"runtime-tokio\", \"with-chrono\", \"with-uuid\", \"with-json\", \"macros\"] }}",
-                match dialect {
-                    // PostgreSQL's lists of strings are arrays.
-                    Dialect::Postgres => "sqlx-postgres\", \"postgres-array",
-                    Dialect::Sqlite => "sqlx-sqlite",
-                    Dialect::Mysql => "sqlx-mysql",
-                }
-            ),
-        ),
-    };
-    let mut needs = vec![(crate_name, line)];
+    let json_glue =
+        driver.writes_json_text() && uses(&|c, ty| binding(dialect, c, ty) == Binding::Json);
+    let mut needs = vec![(driver.name(), driver.dependency(dialect.backend()))];
     if chrono {
         needs.push(("chrono", "chrono = \"0.4\"".to_owned()));
     }
@@ -315,11 +291,11 @@ pub fn is_path(ty: RustType<'_>, path: &[&str]) -> bool {
     }
 }
 
-/// The attributes an integration puts on `table`'s row struct: diesel's
-/// derives, pointed at its `table!`.
+/// The attributes the integrations put on `table`'s row struct (diesel's
+/// derives, pointed at its `table!`).
 pub fn row_attributes(code: &mut Code, schema: &Schema, table: &Table, args: &Args) {
-    if args.has(Integration::Diesel) {
-        diesel::row_attributes(code, schema, table);
+    for (driver, _) in named(args) {
+        driver.row_attributes(code, schema, table);
     }
 }
 
@@ -351,7 +327,7 @@ pub fn binding(dialect: Dialect, column: &Column, ty: RustType<'_>) -> Binding {
         (LogicalType::Timestamp, _) => Binding::Timestamp(Precision::Seconds),
         (LogicalType::TimestampUsec, _) => Binding::Timestamp(Precision::Micros),
         // PostgreSQL has arrays of its own.
-        (LogicalType::Strings, Dialect::Postgres) => Binding::Plain,
+        (LogicalType::Strings, _) if dialect.has_arrays() => Binding::Plain,
         (LogicalType::Json | LogicalType::Strings, _) if is_string(ty) => Binding::Plain,
         (LogicalType::Json | LogicalType::Strings, _) => Binding::Json,
         _ => Binding::Plain,
@@ -502,77 +478,29 @@ fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
 
 /// The glue of every integration the host named.
 pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &Args) {
-    if args.integrations.is_empty() {
+    let named: Vec<&dyn Driver> = named(args).into_iter().map(|(d, _)| d).collect();
+    if named.is_empty() {
         return;
     }
     for table in schema.tables() {
         statements(code, schema, table);
     }
-    let checks_timestamps = args.integrations.iter().any(|(i, _)| {
-        matches!(
-            i,
-            Integration::Sqlx
-                | Integration::Postgres
-                | Integration::TokioPostgres
-                | Integration::Rusqlite
-        )
-    });
-    if checks_timestamps {
+    if named.iter().any(|d| d.checks_timestamps()) {
         timestamp_trait(code, schema, types);
     }
-    // postgres re-exports tokio_postgres's types: one set of impls serves both.
-    let postgres = if args.has(Integration::Postgres) {
-        Some("::postgres")
-    } else if args.has(Integration::TokioPostgres) {
-        Some("::tokio_postgres")
-    } else {
-        None
-    };
-    for (integration, _) in &args.integrations {
-        match integration {
-            Integration::Sqlx => sqlx::generate(code, schema, types),
-            Integration::Postgres | Integration::TokioPostgres => {}
-            Integration::Rusqlite => rusqlite::generate(code, schema, types),
-            Integration::Diesel => diesel::generate(code, schema, types),
-            Integration::SeaOrm => sea_orm::generate(code, schema, types),
+    for (i, driver) in named.iter().enumerate() {
+        // Drivers of one set of types share one set of impls.
+        if named[..i].iter().all(|d| d.glue_key() != driver.glue_key()) {
+            driver.glue(code, schema, types, &named);
         }
-    }
-    if let Some(krate) = postgres {
-        postgres::generate(code, schema, types, krate);
     }
     // The operations' methods, for the first integration named (every one
     // runs them): two drivers' methods of one name cannot share a row struct.
-    let driver = args
-        .integrations
-        .first()
-        .map(|(integration, _)| match integration {
-            Integration::Sqlx => ops::Driver::Sqlx,
-            Integration::Postgres => ops::Driver::Postgres {
-                krate: "::postgres",
-                asynchronous: false,
-            },
-            Integration::TokioPostgres => ops::Driver::Postgres {
-                krate: "::tokio_postgres",
-                asynchronous: true,
-            },
-            Integration::Rusqlite => ops::Driver::Rusqlite,
-            Integration::Diesel => ops::Driver::Diesel {
-                connection: match schema.dialect() {
-                    Dialect::Postgres => "::diesel::pg::PgConnection",
-                    Dialect::Sqlite => "::diesel::sqlite::SqliteConnection",
-                    Dialect::Mysql => "::diesel::mysql::MysqlConnection",
-                },
-            },
-            Integration::SeaOrm => ops::Driver::SeaOrm,
-        });
-    if let Some(ops::Driver::Diesel { .. }) = driver {
-        ops::diesel_support(code, schema);
-    }
-    if let Some(driver) = driver {
-        for table in schema.tables() {
-            ops::outcomes(code, schema, table);
-            ops::methods(code, schema, table, types, driver);
-        }
+    let driver = named[0];
+    driver.support(code, schema);
+    for table in schema.tables() {
+        ops::outcomes(code, schema, table);
+        ops::methods(code, schema, table, types, driver);
     }
 }
 

@@ -10,19 +10,20 @@
 use std::fmt::Write as _;
 
 use attesto_schema::{
-    Bind, COUNT_COLUMN, Dialect, OUTCOME_COLUMN, OpKind, Operation, Outcome, ParamType, Role,
-    Schema, Set, Statement, Table, Variant,
+    Answer, Bind, OpKind, Operation, Outcome, ParamType, Role, Schema, Set, Statement, Table,
+    Variant,
 };
 
 use proc_macro2::Delimiter;
 
+use super::driver::{Bound, Driver, Query, Violation};
 use super::value::Source;
 use super::{Binding, binding};
 use crate::code::{Code, str_literal};
 use crate::types::{RustType, RustTypes, field_type};
 
 /// The constant that holds `statement` of `op`: `TAKE_SQL`, `TAKE_MISS_SQL`.
-fn constant(op: &Operation, statement: &Statement) -> String {
+pub fn constant(op: &Operation, statement: &Statement) -> String {
     let name = op.name().to_ascii_uppercase();
     match statement.role.suffix() {
         "" => format!("{name}_SQL"),
@@ -92,32 +93,6 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
     code.push_str("}\n");
 }
 
-/// The drivers whose methods run the operations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Driver {
-    /// sqlx, async, over `Acquire`.
-    Sqlx,
-    /// postgres (sync) or tokio-postgres (async), over `GenericClient`.
-    Postgres {
-        /// `::postgres` or `::tokio_postgres`.
-        krate: &'static str,
-        /// Whether the client is async.
-        asynchronous: bool,
-    },
-    /// rusqlite, over `&Connection`.
-    Rusqlite,
-    /// diesel, over `&mut` the backend's connection (e.g. `PgConnection`),
-    /// running the statements with `sql_query`.
-    Diesel {
-        /// The connection type.
-        connection: &'static str,
-    },
-    /// sea-orm, async, over `&impl ConnectionTrait + TransactionTrait` (a
-    /// connection or a transaction), running `Statement`s and reading rows
-    /// through the entity's `Model`.
-    SeaOrm,
-}
-
 /// Every variant of `outcome`, each name once (a name may stand for several
 /// cases); whether it carries the row.
 fn variants(outcome: &Outcome) -> Vec<Variant> {
@@ -179,16 +154,17 @@ struct Method<'a> {
     table: &'a Table,
     types: &'a RustTypes<'a>,
     op: &'a Operation,
-    driver: Driver,
+    driver: &'a dyn Driver,
     statements: Vec<Statement>,
 }
 
+/// The operations' methods of `table`, run through `driver`.
 pub fn methods(
     code: &mut Code,
     schema: &Schema,
     table: &Table,
     types: &RustTypes<'_>,
-    driver: Driver,
+    driver: &dyn Driver,
 ) {
     let ops = schema.operations_sql(table);
     if ops.is_empty() {
@@ -212,10 +188,6 @@ pub fn methods(
 }
 
 impl Method<'_> {
-    fn dialect(&self) -> Dialect {
-        self.schema.dialect()
-    }
-
     fn statement(&self, role: Role) -> Option<&Statement> {
         self.statements.iter().find(|s| s.role == role)
     }
@@ -260,12 +232,13 @@ impl Method<'_> {
     fn value(&self, bind: &Bind) -> String {
         let name = self.schema.table_name(self.table);
         let columns = self.schema.columns(self.table);
-        let (source, binding, label) = match *bind {
+        let dialect = self.schema.dialect();
+        let (source, binding, label, column) = match *bind {
             Bind::Field(c) => {
                 let column = columns.iter().find(|col| col.name() == c);
                 let nullable = column.is_some_and(|col| col.is_nullable());
                 let binding = column.map_or(Binding::Plain, |col| {
-                    binding(self.dialect(), col, self.types.of(self.table, col))
+                    binding(dialect, col, self.types.of(self.table, col))
                 });
                 (
                     Source::Field {
@@ -274,6 +247,7 @@ impl Method<'_> {
                     },
                     binding,
                     c,
+                    column,
                 )
             }
             Bind::Param(p) => {
@@ -283,12 +257,14 @@ impl Method<'_> {
                     Some(ParamType::Seconds) | None => Source::Seconds(p),
                     Some(ParamType::Column(_)) => Source::Ref(p),
                 };
-                let label = self.param_column(p).map_or(p, |(c, _)| c);
-                let binding = match self.param_column(p) {
-                    Some((c, stored)) => {
-                        let column = columns.iter().find(|col| col.name() == c);
+                let stands_for = self.param_column(p);
+                let label = stands_for.map_or(p, |(c, _)| c);
+                let column =
+                    stands_for.and_then(|(c, _)| columns.iter().find(|col| col.name() == c));
+                let binding = match stands_for {
+                    Some((_, stored)) => {
                         match column
-                            .map(|col| binding(self.dialect(), col, self.types.of(self.table, col)))
+                            .map(|col| binding(dialect, col, self.types.of(self.table, col)))
                         {
                             // Only a stored timestamp is held to its column's precision.
                             Some(Binding::Timestamp(_)) if !stored => Binding::Plain,
@@ -298,285 +274,83 @@ impl Method<'_> {
                     }
                     None => Binding::Plain,
                 };
-                (source, binding, label)
+                (source, binding, label, column)
             }
         };
-        match self.driver {
-            Driver::Sqlx => super::sqlx::value(binding, source, &name, label),
-            Driver::Postgres { krate, .. } => {
-                super::postgres::value(binding, source, &name, label, krate)
-            }
-            Driver::Rusqlite => super::rusqlite::value(binding, source, &name, label),
-            Driver::Diesel { .. } => {
-                let column = match *bind {
-                    Bind::Field(c) => Some(c),
-                    Bind::Param(p) => self.param_column(p).map(|(c, _)| c),
-                };
-                let column = column.and_then(|c| columns.iter().find(|col| col.name() == c));
-                super::diesel::bind(self.schema, self.table, column, self.types, source)
-            }
-            Driver::SeaOrm => {
-                let column = match *bind {
-                    Bind::Field(c) => Some(c),
-                    Bind::Param(p) => self.param_column(p).map(|(c, _)| c),
-                };
-                let column = column.and_then(|c| columns.iter().find(|col| col.name() == c));
-                super::sea_orm::value(self.schema, self.table, column, self.types, source)
-            }
-        }
+        self.driver.value(&Bound {
+            source,
+            binding,
+            table_name: &name,
+            label,
+            column,
+            schema: self.schema,
+            table: self.table,
+            types: self.types,
+        })
     }
 
-    /// `.await` for an async driver.
-    fn wait(&self) -> &'static str {
-        match self.driver {
-            Driver::Sqlx
-            | Driver::SeaOrm
-            | Driver::Postgres {
-                asynchronous: true, ..
-            } => ".await",
-            Driver::Postgres {
-                asynchronous: false,
-                ..
-            }
-            | Driver::Rusqlite
-            | Driver::Diesel { .. } => "",
-        }
+    /// `statement`'s constant path and bound values, then `step` of the
+    /// driver on them.
+    fn step(
+        &self,
+        statement: &Statement,
+        tx: bool,
+        step: impl Fn(&dyn Driver, &Query<'_>) -> String,
+    ) -> String {
+        let sql = format!("Self::{}", constant(self.op, statement));
+        let values: Vec<String> = statement.binds.iter().map(|b| self.value(b)).collect();
+        let query = Query {
+            sql: &sql,
+            values: &values,
+            tx,
+            table: self.table,
+            backend: self.schema.dialect().backend(),
+        };
+        step(self.driver, &query)
     }
 
-    /// The statement, bound: `(constant path, bound values)` rendered for
-    /// the driver as a runnable prefix.
-    fn bound(&self, statement: &Statement) -> (String, Vec<String>) {
-        let constant = format!("Self::{}", constant(self.op, statement));
-        let values = statement.binds.iter().map(|b| self.value(b)).collect();
-        (constant, values)
-    }
-
-    /// The executor expression inside a transaction or not.
-    fn on(&self, tx: bool) -> &'static str {
-        match (self.driver, tx) {
-            (Driver::Sqlx, false) => "&mut *conn",
-            (Driver::Sqlx, true) => "&mut *tx",
-            (Driver::Postgres { .. }, false) => "db",
-            (Driver::Postgres { .. }, true) => "tx",
-            (Driver::Rusqlite, _) => "db",
-            (Driver::Diesel { .. }, false) => "db",
-            (Driver::Diesel { .. }, true) => "tx",
-            (Driver::SeaOrm, false) => "db",
-            (Driver::SeaOrm, true) => "&tx",
-        }
-    }
-
-    /// An expression: the number of rows `statement` affected, as `u64`.
     fn exec(&self, statement: &Statement, tx: bool) -> String {
-        let (sql, values) = self.bound(statement);
-        let on = self.on(tx);
-        let wait = self.wait();
-        match self.driver {
-            Driver::Sqlx => format!(
-                "::sqlx::query({sql}){}.execute({on}){wait}?.rows_affected()",
-                sqlx_binds(&values)
-            ),
-            Driver::Postgres { .. } => {
-                format!("{on}.execute({sql}, &[{}]){wait}?", values.join(", "))
-            }
-            Driver::Rusqlite => format!(
-                "({on}.execute({sql}, {})? as u64)",
-                rusqlite_params(&values)
-            ),
-            Driver::Diesel { .. } => format!(
-                "(::diesel::RunQueryDsl::execute({}, {on})? as u64)",
-                diesel_query(&sql, &values)
-            ),
-            Driver::SeaOrm => format!(
-                "::sea_orm::ConnectionTrait::execute_raw({on}, {}){wait}?.rows_affected()",
-                sea_orm_statement(&sql, &values, on)
-            ),
-        }
+        self.step(statement, tx, |d, q| d.exec(q))
     }
 
-    /// An expression: `Result<u64, Error>` of running `statement`, for a
-    /// `match` on a unique violation.
     fn try_exec(&self, statement: &Statement) -> String {
-        let (sql, values) = self.bound(statement);
-        let wait = self.wait();
-        match self.driver {
-            Driver::Sqlx => format!(
-                "::sqlx::query({sql}){}.execute(&mut *conn){wait}.map(|done| done.rows_affected())",
-                sqlx_binds(&values)
-            ),
-            Driver::Postgres { .. } => format!("db.execute({sql}, &[{}]){wait}", values.join(", ")),
-            Driver::Rusqlite => format!(
-                "db.execute({sql}, {}).map(|n| n as u64)",
-                rusqlite_params(&values)
-            ),
-            Driver::Diesel { .. } => format!(
-                "::diesel::RunQueryDsl::execute({}, db).map(|n| n as u64)",
-                diesel_query(&sql, &values)
-            ),
-            Driver::SeaOrm => format!(
-                "::sea_orm::ConnectionTrait::execute_raw(db, {}){wait}.map(|done| done.rows_affected())",
-                sea_orm_statement(&sql, &values, "db")
-            ),
-        }
+        self.step(statement, false, |d, q| d.try_exec(q))
     }
 
-    /// An expression: the row `statement` reads, if any (`Option<Self>`).
     fn fetch_optional(&self, statement: &Statement, tx: bool) -> String {
-        let (sql, values) = self.bound(statement);
-        let on = self.on(tx);
-        let wait = self.wait();
-        match self.driver {
-            Driver::Sqlx => format!(
-                "::sqlx::query_as::<_, Self>({sql}){}.fetch_optional({on}){wait}?",
-                sqlx_binds(&values)
-            ),
-            Driver::Postgres { .. } => format!(
-                "match {on}.query_opt({sql}, &[{}]){wait}? {{ ::core::option::Option::Some(row) => ::core::option::Option::Some(Self::try_from(&row)?), ::core::option::Option::None => ::core::option::Option::None }}",
-                values.join(", ")
-            ),
-            Driver::Rusqlite => format!(
-                "::rusqlite::OptionalExtension::optional({on}.query_row({sql}, {}, |row| Self::try_from(row)))?",
-                rusqlite_params(&values)
-            ),
-            Driver::Diesel { .. } => format!(
-                "::diesel::OptionalExtension::optional(::diesel::RunQueryDsl::get_result::<Self>({}, {on}))?",
-                diesel_query(&sql, &values)
-            ),
-            Driver::SeaOrm => format!(
-                "match ::sea_orm::ConnectionTrait::query_one_raw({on}, {}){wait}? {{ \
-                 ::core::option::Option::Some(row) => ::core::option::Option::Some({}), \
-                 ::core::option::Option::None => ::core::option::Option::None }}",
-                sea_orm_statement(&sql, &values, on),
-                sea_orm_row(self.table, "&row")
-            ),
-        }
+        self.step(statement, tx, |d, q| d.fetch_optional(q))
     }
 
-    /// An expression: every row `statement` reads (`Vec<Self>`).
     fn fetch_all(&self, statement: &Statement, tx: bool) -> String {
-        let (sql, values) = self.bound(statement);
-        let on = self.on(tx);
-        let wait = self.wait();
-        match self.driver {
-            Driver::Sqlx => format!(
-                "::sqlx::query_as::<_, Self>({sql}){}.fetch_all({on}){wait}?",
-                sqlx_binds(&values)
-            ),
-            Driver::Postgres { .. } => format!(
-                "{on}.query({sql}, &[{}]){wait}?.iter().map(Self::try_from).collect::<::core::result::Result<::std::vec::Vec<Self>, _>>()?",
-                values.join(", ")
-            ),
-            Driver::Rusqlite => format!(
-                "{{ let mut statement = {on}.prepare({sql})?; let rows = statement.query_map({}, |row| Self::try_from(row))?; rows.collect::<::rusqlite::Result<::std::vec::Vec<Self>>>()? }}",
-                rusqlite_params(&values)
-            ),
-            Driver::Diesel { .. } => format!(
-                "::diesel::RunQueryDsl::load::<Self>({}, {on})?",
-                diesel_query(&sql, &values)
-            ),
-            Driver::SeaOrm => format!(
-                "::sea_orm::ConnectionTrait::query_all_raw({on}, {}){wait}?.iter()\
-                 .map(|row| ::core::result::Result::Ok({})).collect::<::core::result::Result<::std::vec::Vec<Self>, ::sea_orm::DbErr>>()?",
-                sea_orm_statement(&sql, &values, on),
-                sea_orm_row(self.table, "row")
-            ),
-        }
+        self.step(statement, tx, |d, q| d.fetch_all(q))
     }
 
-    /// An expression: the count `statement` selects (`i64`).
     fn count(&self, statement: &Statement, tx: bool) -> String {
-        let (sql, values) = self.bound(statement);
-        let on = self.on(tx);
-        let wait = self.wait();
-        match self.driver {
-            Driver::Sqlx => format!(
-                "::sqlx::query_scalar::<_, i64>({sql}){}.fetch_one({on}){wait}?",
-                sqlx_binds(&values)
-            ),
-            Driver::Postgres { .. } => format!(
-                "{on}.query_one({sql}, &[{}]){wait}?.try_get::<_, i64>(0)?",
-                values.join(", ")
-            ),
-            Driver::Rusqlite => format!(
-                "{on}.query_row({sql}, {}, |row| row.get::<_, i64>(0))?",
-                rusqlite_params(&values)
-            ),
-            Driver::Diesel { .. } => format!(
-                "::diesel::RunQueryDsl::get_result::<{DIESEL_COUNT}>({}, {on})?.{COUNT_COLUMN}",
-                diesel_query(&sql, &values)
-            ),
-            // In parentheses: the count is compared, and a `match` first
-            // in a statement would end there.
-            Driver::SeaOrm => format!(
-                "(match ::sea_orm::ConnectionTrait::query_one_raw({on}, {}){wait}? {{ \
-                 ::core::option::Option::Some(row) => row.try_get::<i64>(\"\", {COUNT_COLUMN:?})?, \
-                 ::core::option::Option::None => 0 }})",
-                sea_orm_statement(&sql, &values, on)
-            ),
-        }
+        self.step(statement, tx, |d, q| d.count(q))
     }
 
-    /// An expression: the miss read, `Option<(String, Self)>`.
     fn miss(&self, statement: &Statement) -> String {
-        let (sql, values) = self.bound(statement);
-        let wait = self.wait();
-        let column = format!("{OUTCOME_COLUMN:?}");
-        match self.driver {
-            Driver::Sqlx => {
-                let row_type = match self.dialect() {
-                    Dialect::Postgres => "::sqlx::postgres::PgRow",
-                    Dialect::Sqlite => "::sqlx::sqlite::SqliteRow",
-                    Dialect::Mysql => "::sqlx::mysql::MySqlRow",
-                };
-                format!(
-                    "match ::sqlx::query({sql}){}.fetch_optional(&mut *conn){wait}? {{ \
-                     ::core::option::Option::Some(row) => ::core::option::Option::Some(( \
-                     ::sqlx::Row::try_get::<::std::string::String, _>(&row, {column})?, \
-                     <Self as ::sqlx::FromRow<'_, {row_type}>>::from_row(&row)?)), \
-                     ::core::option::Option::None => ::core::option::Option::None }}",
-                    sqlx_binds(&values)
-                )
-            }
-            Driver::Postgres { .. } => format!(
-                "match db.query_opt({sql}, &[{}]){wait}? {{ \
-                 ::core::option::Option::Some(row) => ::core::option::Option::Some((row.try_get::<_, ::std::string::String>({column})?, Self::try_from(&row)?)), \
-                 ::core::option::Option::None => ::core::option::Option::None }}",
-                values.join(", ")
-            ),
-            Driver::Rusqlite => format!(
-                "::rusqlite::OptionalExtension::optional(db.query_row({sql}, {}, |row| \
-                 ::core::result::Result::Ok((row.get::<_, ::std::string::String>({column})?, Self::try_from(row)?))))?",
-                rusqlite_params(&values)
-            ),
-            Driver::Diesel { .. } => format!(
-                "::diesel::OptionalExtension::optional(::diesel::RunQueryDsl::get_result::<{}>({}, db))?\
-                 .map(|miss| (miss.{OUTCOME_COLUMN}, miss.row))",
-                diesel_miss(self.table),
-                diesel_query(&sql, &values)
-            ),
-            Driver::SeaOrm => format!(
-                "match ::sea_orm::ConnectionTrait::query_one_raw(db, {}){wait}? {{ \
-                 ::core::option::Option::Some(row) => ::core::option::Option::Some((row.try_get::<::std::string::String>(\"\", {column})?, {})), \
-                 ::core::option::Option::None => ::core::option::Option::None }}",
-                sea_orm_statement(&sql, &values, "db"),
-                sea_orm_row(self.table, "&row")
-            ),
-        }
+        self.step(statement, false, |d, q| d.miss(q))
+    }
+
+    fn in_transaction(&self, body: &str, ty: &str) -> String {
+        self.driver.in_transaction(body, ty)
     }
 
     /// The guard of a `match` arm on an `Err(e)` that is a unique violation
     /// of the index on `column` (or, with `None`, of the primary key).
     fn unique_violation(&self, column: Option<&str>) -> String {
         let table = self.schema.table_name(self.table);
-        // How each driver names the index in its error: PostgreSQL's
-        // constraint name, MySQL's key name in its message, SQLite's column.
-        let index =
+        // How each server names the key in its error: PostgreSQL's
+        // constraint name, MySQL's key name in its message, SQLite's
+        // columns.
+        let constraint =
             column.map_or_else(|| format!("{table}_pkey"), |c| format!("{table}_{c}_index"));
         let mysql_key = column.map_or_else(
             || "'PRIMARY'".to_owned(),
             |c| format!("'{table}_{c}_index'"),
         );
-        let sqlite_column = column.map_or_else(
+        let sqlite_columns = column.map_or_else(
             || {
                 self.table
                     .key()
@@ -587,79 +361,11 @@ impl Method<'_> {
             },
             |c| format!("{table}.{c}"),
         );
-        match self.driver {
-            Driver::Sqlx => format!(
-                "::core::result::Result::Err(::sqlx::Error::Database(e)) if ::sqlx::error::DatabaseError::is_unique_violation(&*e) && \
-                 (::sqlx::error::DatabaseError::constraint(&*e) == ::core::option::Option::Some({index:?}) \
-                 || ::sqlx::error::DatabaseError::message(&*e).contains({mysql_key:?}) \
-                 || ::sqlx::error::DatabaseError::message(&*e).contains({sqlite_column:?}))"
-            ),
-            Driver::Postgres { krate, .. } => format!(
-                "::core::result::Result::Err(e) if e.as_db_error().is_some_and(|d| *d.code() == {krate}::error::SqlState::UNIQUE_VIOLATION && d.constraint() == ::core::option::Option::Some({index:?}))"
-            ),
-            Driver::Rusqlite => format!(
-                "::core::result::Result::Err(::rusqlite::Error::SqliteFailure(failure, ::core::option::Option::Some(message))) \
-                 if failure.code == ::rusqlite::ErrorCode::ConstraintViolation && message.contains({sqlite_column:?})"
-            ),
-            Driver::Diesel { .. } => format!(
-                "::core::result::Result::Err(::diesel::result::Error::DatabaseError(::diesel::result::DatabaseErrorKind::UniqueViolation, ref info)) \
-                 if info.constraint_name() == ::core::option::Option::Some({index:?}) \
-                 || info.message().contains({mysql_key:?}) \
-                 || info.message().contains({sqlite_column:?})"
-            ),
-            // sea-orm gives the driver's message, which names the index.
-            Driver::SeaOrm => format!(
-                "::core::result::Result::Err(ref e) if matches!(e.sql_err(), \
-                 ::core::option::Option::Some(::sea_orm::SqlErr::UniqueConstraintViolation(ref message)) \
-                 if message.contains({:?}) || message.contains({mysql_key:?}) || message.contains({sqlite_column:?}))",
-                format!("\"{index}\"")
-            ),
-        }
-    }
-
-    /// The opening of a transaction, and its commit: `(open, commit)`.
-    fn transaction(&self) -> (String, String) {
-        let wait = self.wait();
-        match self.driver {
-            Driver::Sqlx => (
-                format!("let mut tx = ::sqlx::Acquire::begin(&mut *conn){wait}?;"),
-                format!("tx.commit(){wait}?;"),
-            ),
-            Driver::Postgres { .. } => (
-                format!("let mut tx = db.transaction(){wait}?;"),
-                format!("tx.commit(){wait}?;"),
-            ),
-            // A savepoint works inside the caller's transaction too.
-            Driver::Rusqlite => (
-                "db.execute_batch(\"SAVEPOINT attesto_operation\")?; let result = (|| {".to_owned(),
-                String::new(),
-            ),
-            // diesel's transaction is a closure: see `in_transaction`.
-            Driver::Diesel { .. } => (String::new(), String::new()),
-            // Nested in the caller's transaction, sea-orm uses a savepoint.
-            Driver::SeaOrm => (
-                format!("let tx = ::sea_orm::TransactionTrait::begin(db){wait}?;"),
-                format!("::sea_orm::TransactionSession::commit(tx){wait}?;"),
-            ),
-        }
-    }
-
-    /// `body` (statements, then a value of type `ty`) in a transaction.
-    fn in_transaction(&self, body: &str, ty: &str) -> String {
-        let (open, commit) = self.transaction();
-        match self.driver {
-            Driver::Rusqlite => format!(
-                "{{ {open} ::core::result::Result::<{ty}, ::rusqlite::Error>::Ok({{ {body} }}) }})(); \
-                 match result {{ \
-                 ::core::result::Result::Ok(value) => {{ db.execute_batch(\"RELEASE attesto_operation\")?; value }} \
-                 ::core::result::Result::Err(e) => {{ let _ = db.execute_batch(\"ROLLBACK TO attesto_operation; RELEASE attesto_operation\"); return ::core::result::Result::Err(e); }} }} }}"
-            ),
-            // Nested in the caller's transaction, diesel uses a savepoint.
-            Driver::Diesel { .. } => format!(
-                "::diesel::Connection::transaction::<{ty}, ::diesel::result::Error, _>(db, |tx| ::core::result::Result::Ok({{ {body} }}))?"
-            ),
-            _ => format!("{{ {open} let value: {ty} = {{ {body} }}; {commit} value }}"),
-        }
+        self.driver.unique_violation(&Violation {
+            constraint: &constraint,
+            mysql_key: &mysql_key,
+            sqlite_columns: &sqlite_columns,
+        })
     }
 
     /// A variant of the outcome, built.
@@ -713,7 +419,7 @@ impl Method<'_> {
     fn write(&self, code: &mut Code) {
         let op = self.op;
         let (ok, body) = self.body();
-        let asynchronous = !self.wait().is_empty();
+        let asynchronous = self.driver.asynchronous();
         let doc = format!(
             " `{}` ({}): {}\n\n Runs [`Self::{}`]{}.",
             op.name(),
@@ -740,46 +446,13 @@ impl Method<'_> {
             if asynchronous { "async " } else { "" },
             op.name()
         );
-        let (generics, conn, error) = match self.driver {
-            Driver::Sqlx => {
-                let db = match self.dialect() {
-                    Dialect::Postgres => "::sqlx::Postgres",
-                    Dialect::Sqlite => "::sqlx::Sqlite",
-                    Dialect::Mysql => "::sqlx::MySql",
-                };
-                (
-                    format!("<'c, A: ::sqlx::Acquire<'c, Database = {db}>>"),
-                    "db: A".to_owned(),
-                    "::sqlx::Error".to_owned(),
-                )
-            }
-            Driver::Postgres { krate, .. } => (
-                String::new(),
-                format!("db: &mut impl {krate}::GenericClient"),
-                format!("{krate}::Error"),
-            ),
-            Driver::Rusqlite => (
-                String::new(),
-                "db: &::rusqlite::Connection".to_owned(),
-                "::rusqlite::Error".to_owned(),
-            ),
-            Driver::Diesel { connection } => (
-                String::new(),
-                format!("db: &mut {connection}"),
-                "::diesel::result::Error".to_owned(),
-            ),
-            Driver::SeaOrm => (
-                "<C: ::sea_orm::ConnectionTrait + ::sea_orm::TransactionTrait>".to_owned(),
-                "db: &C".to_owned(),
-                "::sea_orm::DbErr".to_owned(),
-            ),
-        };
-        let _ = write!(code, "{generics}");
+        let signature = self.driver.signature(self.schema.dialect().backend());
+        let _ = write!(code, "{}", signature.generics);
         let mut params = Code::default();
         if self.writes_row() {
             params.push_str("&self, ");
         }
-        params.push_str(&conn);
+        params.push_str(&signature.connection);
         for param in op.params() {
             let _ = write!(params, ", {}: ", param.name);
             match param.ty {
@@ -808,22 +481,25 @@ impl Method<'_> {
             }
         }
         code.group(Delimiter::Parenthesis, params);
-        let _ = write!(code, " -> ::core::result::Result<{ok}, {error}> {{");
-        if self.driver == Driver::Sqlx {
-            // One connection for every statement: a pool's, or the caller's
-            // own (in a transaction, which `begin` nests as a savepoint).
-            code.push_str("let mut conn = ::sqlx::Acquire::acquire(db).await?;");
-        }
+        let _ = write!(
+            code,
+            " -> ::core::result::Result<{ok}, {}> {{",
+            signature.error
+        );
+        code.push_str(self.driver.prologue());
         let _ = writeln!(code, "::core::result::Result::Ok({{ {body} }}) }}");
     }
 
-    /// The method's return type and body (statements, then a value).
+    /// The method's return type and body (statements, then a value). Which
+    /// form an operation takes follows from what its statements answer
+    /// ([`Answer`]): a `RETURNING` that returns the row, or a count and a
+    /// read in one transaction; a conflict told by the count, or by a
+    /// unique violation.
     fn body(&self) -> (String, String) {
         let main = self.statement(Role::Main).cloned();
         let Some(main) = main else {
             return ("()".to_owned(), String::new());
         };
-        let mysql = self.dialect() == Dialect::Mysql;
         let outcome = self.op.outcome();
         match (self.op.kind(), outcome) {
             (
@@ -840,8 +516,8 @@ impl Method<'_> {
             (OpKind::InsertIfAbsent, Some(outcome)) => {
                 let won = self.variant(&outcome, &outcome.won, "");
                 let absent = self.variant(&outcome, &outcome.absent, "");
-                let body = if mysql {
-                    // MySQL has no ON CONFLICT DO NOTHING: the duplicate key is the conflict.
+                let body = if main.answer == Answer::CountOrConflict {
+                    // No `ON CONFLICT DO NOTHING`: the duplicate key is the conflict.
                     format!(
                         "match {} {{ ::core::result::Result::Ok(_) => {won}, {} => {absent}, ::core::result::Result::Err(e) => return ::core::result::Result::Err(e.into()), }}",
                         self.try_exec(&main),
@@ -886,7 +562,11 @@ impl Method<'_> {
                 )
             }
             (OpKind::ClaimRow { .. }, outcome) => {
-                let fetch = if mysql {
+                let fetch = if main.answer == Answer::Rows {
+                    self.fetch_optional(&main, false)
+                } else {
+                    // The count decides; the row is read back under the
+                    // lock the `UPDATE` took.
                     let read = self
                         .statement(Role::Read)
                         .cloned()
@@ -899,8 +579,6 @@ impl Method<'_> {
                         ),
                         "::core::option::Option<Self>",
                     )
-                } else {
-                    self.fetch_optional(&main, false)
                 };
                 match outcome {
                     Some(outcome) => (
@@ -936,7 +614,15 @@ impl Method<'_> {
                 } else {
                     "::core::option::Option<Self>"
                 };
-                let body = if mysql {
+                let body = if main.answer == Answer::Rows {
+                    if many {
+                        self.fetch_all(&main, false)
+                    } else {
+                        self.fetch_optional(&main, false)
+                    }
+                } else {
+                    // The rows are read under a lock, then deleted, in one
+                    // transaction.
                     let lock = self
                         .statement(Role::Lock)
                         .cloned()
@@ -952,10 +638,6 @@ impl Method<'_> {
                     } else {
                         format!("{rows}.into_iter().next()")
                     }
-                } else if many {
-                    self.fetch_all(&main, false)
-                } else {
-                    self.fetch_optional(&main, false)
                 };
                 (ty.to_owned(), body)
             }
@@ -984,98 +666,4 @@ impl Method<'_> {
             ),
         }
     }
-}
-
-/// `.bind(a).bind(b)`.
-fn sqlx_binds(values: &[String]) -> String {
-    values.iter().map(|v| format!(".bind({v})")).collect()
-}
-
-/// rusqlite's parameters: an array of `__AttestoSqliteParam`, or `()`.
-fn rusqlite_params(values: &[String]) -> String {
-    if values.is_empty() {
-        "()".to_owned()
-    } else {
-        format!("[{}]", values.join(", "))
-    }
-}
-
-/// sea-orm's statement of `sql` with `values`, for the backend of `on`.
-fn sea_orm_statement(sql: &str, values: &[String], on: &str) -> String {
-    format!(
-        "::sea_orm::Statement::from_sql_and_values(::sea_orm::ConnectionTrait::get_database_backend({on}), {sql}, [{}])",
-        values.join(", ")
-    )
-}
-
-/// The row `result` (a `&QueryResult`) holds, read through the entity's
-/// `Model`: `Self`, or the error out.
-fn sea_orm_row(table: &Table, result: &str) -> String {
-    format!(
-        "Self::from(<{}::Model as ::sea_orm::FromQueryResult>::from_query_result({result}, \"\")?)",
-        table.short_name()
-    )
-}
-
-/// diesel's query: `sql_query(sql)` with its binds (`.bind::<ST, _>(v)`).
-fn diesel_query(sql: &str, binds: &[String]) -> String {
-    format!("::diesel::sql_query({sql}){}", binds.concat())
-}
-
-/// The module of the types diesel's methods read into.
-const DIESEL_MODULE: &str = "__attesto_diesel";
-
-/// The type diesel reads a count into (`QueryableByName` reads by name).
-const DIESEL_COUNT: &str = "__attesto_diesel::Count";
-
-/// The type diesel reads a miss of `table` into: the outcome and the row.
-fn diesel_miss(table: &Table) -> String {
-    format!("{DIESEL_MODULE}::Miss{}", table.row_name())
-}
-
-/// The types diesel's methods read into: the count, and each table's
-/// miss, in a module of their own: diesel's `QueryableByName` derive names
-/// the trait unqualified for an `embed`ded field, and the module imports
-/// it without touching the host's names.
-pub fn diesel_support(code: &mut Code, schema: &Schema) {
-    let _ = writeln!(
-        code,
-        "/// The rows diesel reads the operations' counts and misses into.\n\
-         #[doc(hidden)]\n\
-         pub mod {DIESEL_MODULE} {{\n\
-         use ::diesel::deserialize::QueryableByName;\n\
-         /// A count.\n\
-         #[derive(::diesel::QueryableByName)]\n\
-         pub struct Count {{\n\
-         /// The count.\n\
-         #[diesel(sql_type = ::diesel::sql_types::BigInt)]\n\
-         pub {COUNT_COLUMN}: i64,\n\
-         }}"
-    );
-    for table in schema.tables() {
-        let misses = schema
-            .operations_sql(table)
-            .iter()
-            .any(|(_, statements)| statements.iter().any(|s| s.role == Role::Miss));
-        if !misses {
-            continue;
-        }
-        let _ = writeln!(
-            code,
-            "/// A miss of an operation on `{}`: the outcome and the row.\n\
-             #[derive(::diesel::QueryableByName)]\n\
-             pub struct Miss{} {{\n\
-             /// The outcome's variant.\n\
-             #[diesel(sql_type = ::diesel::sql_types::Text)]\n\
-             pub {OUTCOME_COLUMN}: ::std::string::String,\n\
-             /// The row.\n\
-             #[diesel(embed)]\n\
-             pub row: super::{},\n\
-             }}",
-            schema.table_name(table),
-            table.row_name(),
-            table.row_name()
-        );
-    }
-    code.push_str("}\n");
 }

@@ -1,6 +1,7 @@
 //! postgres 0.19 and tokio-postgres 0.7 (the first re-exports the second's
 //! types, so one set of impls serves both): `TryFrom<&Row>` by column name,
-//! and `params()` in [`COLUMNS`] order for `INSERT_SQL`.
+//! `params()` in `COLUMNS` order for `INSERT_SQL`, and the operations over
+//! `GenericClient` (a client or a transaction), sync or async.
 //!
 //! `client.execute` takes `&[&(dyn ToSql + Sync)]`, so each parameter is a
 //! reference to a field. A timestamp with more precision than its column
@@ -10,14 +11,199 @@
 
 use std::fmt::Write as _;
 
-use attesto_schema::{Schema, Table};
+use attesto_schema::{Backend, OUTCOME_COLUMN, Schema, Table};
 
+use super::driver::{Bound, Driver, Query, Signature, Violation, transaction_block};
 use super::value::Source;
 use super::{Binding, field_values};
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
 
-pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, krate: &str) {
+/// postgres or tokio-postgres: the operations over `GenericClient`, sync
+/// or async.
+pub struct Postgres {
+    /// The name in `integrations(...)`.
+    name: &'static str,
+    /// The crate's path.
+    krate: &'static str,
+    /// Whether the client is async.
+    asynchronous: bool,
+    /// The `[dependencies]` line.
+    dependency: &'static str,
+}
+
+/// postgres 0.19, sync.
+pub const POSTGRES: Postgres = Postgres {
+    name: "postgres",
+    krate: "::postgres",
+    asynchronous: false,
+    dependency: "postgres = { version = \"0.19\", features = [\"with-chrono-0_4\", \"with-uuid-1\", \"with-serde_json-1\"] }",
+};
+
+/// tokio-postgres 0.7, async.
+pub const TOKIO_POSTGRES: Postgres = Postgres {
+    name: "tokio_postgres",
+    krate: "::tokio_postgres",
+    asynchronous: true,
+    dependency: "tokio-postgres = { version = \"0.7\", features = [\"with-chrono-0_4\", \"with-uuid-1\", \"with-serde_json-1\"] }",
+};
+
+impl Postgres {
+    /// `.await` for the async client.
+    fn wait(&self) -> &'static str {
+        if self.asynchronous { ".await" } else { "" }
+    }
+}
+
+/// The client of a statement: the method's, or the operation's
+/// transaction.
+fn on(tx: bool) -> &'static str {
+    if tx { "tx" } else { "db" }
+}
+
+impl Driver for Postgres {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn supports(&self, backend: Backend) -> bool {
+        backend == Backend::Postgres
+    }
+
+    fn dependency(&self, _backend: Backend) -> String {
+        self.dependency.to_owned()
+    }
+
+    fn writes_json_text(&self) -> bool {
+        false
+    }
+
+    fn checks_timestamps(&self) -> bool {
+        true
+    }
+
+    fn refuses_string_for_jsonb(&self) -> bool {
+        true
+    }
+
+    /// postgres re-exports tokio-postgres's types: one set of impls serves
+    /// both.
+    fn glue_key(&self) -> &'static str {
+        "postgres-types"
+    }
+
+    /// Named through `::postgres` when the invocation names postgres, as it
+    /// then certainly depends on it.
+    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, named: &[&dyn Driver]) {
+        let krate = if named.iter().any(|d| d.name() == POSTGRES.name) {
+            POSTGRES.krate
+        } else {
+            self.krate
+        };
+        generate(code, schema, types, krate);
+    }
+
+    fn asynchronous(&self) -> bool {
+        self.asynchronous
+    }
+
+    fn signature(&self, _backend: Backend) -> Signature {
+        Signature {
+            generics: String::new(),
+            connection: format!("db: &mut impl {}::GenericClient", self.krate),
+            error: format!("{}::Error", self.krate),
+        }
+    }
+
+    fn value(&self, bound: &Bound<'_>) -> String {
+        value(
+            bound.binding,
+            bound.source,
+            bound.table_name,
+            bound.label,
+            self.krate,
+        )
+    }
+
+    fn exec(&self, q: &Query<'_>) -> String {
+        format!(
+            "{}.execute({}, &[{}]){}?",
+            on(q.tx),
+            q.sql,
+            q.values.join(", "),
+            self.wait()
+        )
+    }
+
+    fn try_exec(&self, q: &Query<'_>) -> String {
+        format!(
+            "db.execute({}, &[{}]){}",
+            q.sql,
+            q.values.join(", "),
+            self.wait()
+        )
+    }
+
+    fn fetch_optional(&self, q: &Query<'_>) -> String {
+        format!(
+            "match {}.query_opt({}, &[{}]){}? {{ ::core::option::Option::Some(row) => ::core::option::Option::Some(Self::try_from(&row)?), ::core::option::Option::None => ::core::option::Option::None }}",
+            on(q.tx),
+            q.sql,
+            q.values.join(", "),
+            self.wait()
+        )
+    }
+
+    fn fetch_all(&self, q: &Query<'_>) -> String {
+        format!(
+            "{}.query({}, &[{}]){}?.iter().map(Self::try_from).collect::<::core::result::Result<::std::vec::Vec<Self>, _>>()?",
+            on(q.tx),
+            q.sql,
+            q.values.join(", "),
+            self.wait()
+        )
+    }
+
+    fn count(&self, q: &Query<'_>) -> String {
+        format!(
+            "{}.query_one({}, &[{}]){}?.try_get::<_, i64>(0)?",
+            on(q.tx),
+            q.sql,
+            q.values.join(", "),
+            self.wait()
+        )
+    }
+
+    fn miss(&self, q: &Query<'_>) -> String {
+        format!(
+            "match db.query_opt({}, &[{}]){}? {{ \
+             ::core::option::Option::Some(row) => ::core::option::Option::Some((row.try_get::<_, ::std::string::String>({OUTCOME_COLUMN:?})?, Self::try_from(&row)?)), \
+             ::core::option::Option::None => ::core::option::Option::None }}",
+            q.sql,
+            q.values.join(", "),
+            self.wait()
+        )
+    }
+
+    fn unique_violation(&self, v: &Violation<'_>) -> String {
+        format!(
+            "::core::result::Result::Err(e) if e.as_db_error().is_some_and(|d| *d.code() == {}::error::SqlState::UNIQUE_VIOLATION && d.constraint() == ::core::option::Option::Some({:?}))",
+            self.krate, v.constraint
+        )
+    }
+
+    fn in_transaction(&self, body: &str, ty: &str) -> String {
+        let wait = self.wait();
+        transaction_block(
+            &format!("let mut tx = db.transaction(){wait}?;"),
+            &format!("tx.commit(){wait}?;"),
+            body,
+            ty,
+        )
+    }
+}
+
+fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, krate: &str) {
     let _ = write!(
         code,
         r#"
@@ -97,13 +283,7 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 
 /// The `&(dyn ToSql + Sync)` the postgres crates bind for `source`, bound
 /// as `binding`; `table` names the column in a refusal.
-pub fn value(
-    binding: Binding,
-    source: Source<'_>,
-    table: &str,
-    column: &str,
-    krate: &str,
-) -> String {
+fn value(binding: Binding, source: Source<'_>, table: &str, column: &str, krate: &str) -> String {
     // A reference to the value, which the driver's own ToSql encodes:
     // jsonb and arrays bind as the field's own type (serde_json::Value,
     // postgres_types::Json<T>, Vec<String>); `&&str` encodes as `&str`.

@@ -1,19 +1,145 @@
 //! rusqlite 0.39: `TryFrom<&Row>` by column name, and `params()` in
-//! [`COLUMNS`] order for `INSERT_SQL`. JSON and string-list columns hold
+//! `COLUMNS` order for `INSERT_SQL`. JSON and string-list columns hold
 //! JSON text, written and read with serde_json (a `String` field holds the
 //! text itself); timestamps with more precision than their column keeps
 //! are refused.
 
 use std::fmt::Write as _;
 
-use attesto_schema::{Schema, Table};
+use attesto_schema::{Backend, OUTCOME_COLUMN, Schema, Table};
 
+use super::driver::{Bound, Driver, Query, Signature, Violation};
 use super::value::Source;
 use super::{Binding, binding, field_values};
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
 
-pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
+/// rusqlite: the operations over `&Connection`, sync.
+pub struct Rusqlite;
+
+impl Driver for Rusqlite {
+    fn name(&self) -> &'static str {
+        "rusqlite"
+    }
+
+    fn supports(&self, backend: Backend) -> bool {
+        backend == Backend::Sqlite
+    }
+
+    fn dependency(&self, _backend: Backend) -> String {
+        "rusqlite = { version = \"0.39\", features = [\"bundled\", \"chrono\", \"uuid\", \"serde_json\"] }"
+            .to_owned()
+    }
+
+    /// rusqlite has no JSON of its own: the glue serialises with
+    /// serde_json.
+    fn writes_json_text(&self) -> bool {
+        true
+    }
+
+    fn checks_timestamps(&self) -> bool {
+        true
+    }
+
+    fn refuses_string_for_jsonb(&self) -> bool {
+        false
+    }
+
+    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
+        generate(code, schema, types);
+    }
+
+    fn asynchronous(&self) -> bool {
+        false
+    }
+
+    fn signature(&self, _backend: Backend) -> Signature {
+        Signature {
+            generics: String::new(),
+            connection: "db: &::rusqlite::Connection".to_owned(),
+            error: "::rusqlite::Error".to_owned(),
+        }
+    }
+
+    fn value(&self, bound: &Bound<'_>) -> String {
+        value(bound.binding, bound.source, bound.table_name, bound.label)
+    }
+
+    fn exec(&self, q: &Query<'_>) -> String {
+        format!("(db.execute({}, {})? as u64)", q.sql, params(q.values))
+    }
+
+    fn try_exec(&self, q: &Query<'_>) -> String {
+        format!(
+            "db.execute({}, {}).map(|n| n as u64)",
+            q.sql,
+            params(q.values)
+        )
+    }
+
+    fn fetch_optional(&self, q: &Query<'_>) -> String {
+        format!(
+            "::rusqlite::OptionalExtension::optional(db.query_row({}, {}, |row| Self::try_from(row)))?",
+            q.sql,
+            params(q.values)
+        )
+    }
+
+    fn fetch_all(&self, q: &Query<'_>) -> String {
+        format!(
+            "{{ let mut statement = db.prepare({})?; let rows = statement.query_map({}, |row| Self::try_from(row))?; rows.collect::<::rusqlite::Result<::std::vec::Vec<Self>>>()? }}",
+            q.sql,
+            params(q.values)
+        )
+    }
+
+    fn count(&self, q: &Query<'_>) -> String {
+        format!(
+            "db.query_row({}, {}, |row| row.get::<_, i64>(0))?",
+            q.sql,
+            params(q.values)
+        )
+    }
+
+    fn miss(&self, q: &Query<'_>) -> String {
+        format!(
+            "::rusqlite::OptionalExtension::optional(db.query_row({}, {}, |row| \
+             ::core::result::Result::Ok((row.get::<_, ::std::string::String>({OUTCOME_COLUMN:?})?, Self::try_from(row)?))))?",
+            q.sql,
+            params(q.values)
+        )
+    }
+
+    fn unique_violation(&self, v: &Violation<'_>) -> String {
+        format!(
+            "::core::result::Result::Err(::rusqlite::Error::SqliteFailure(failure, ::core::option::Option::Some(message))) \
+             if failure.code == ::rusqlite::ErrorCode::ConstraintViolation && message.contains({:?})",
+            v.sqlite_columns
+        )
+    }
+
+    /// A savepoint, which works inside the caller's transaction too; rolled
+    /// back to on an error.
+    fn in_transaction(&self, body: &str, ty: &str) -> String {
+        format!(
+            "{{ db.execute_batch(\"SAVEPOINT attesto_operation\")?; let result = (|| {{ ::core::result::Result::<{ty}, ::rusqlite::Error>::Ok({{ {body} }}) }})(); \
+             match result {{ \
+             ::core::result::Result::Ok(value) => {{ db.execute_batch(\"RELEASE attesto_operation\")?; value }} \
+             ::core::result::Result::Err(e) => {{ let _ = db.execute_batch(\"ROLLBACK TO attesto_operation; RELEASE attesto_operation\"); return ::core::result::Result::Err(e); }} }} }}"
+        )
+    }
+}
+
+/// rusqlite's parameters: an array of `__AttestoSqliteParam`, or `()`.
+fn params(values: &[String]) -> String {
+    if values.is_empty() {
+        "()".to_owned()
+    } else {
+        format!("[{}]", values.join(", "))
+    }
+}
+
+fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
     code.push_str(
         r#"
         /// One parameter of a row's `params()`: a field, a field's JSON text, or a
@@ -103,7 +229,7 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 
 /// The `__AttestoSqliteParam` rusqlite binds for `source`, bound as
 /// `binding`; `table` names the column in a message.
-pub fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> String {
+fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> String {
     let reference = format!("&{}", source.place());
     match binding {
         Binding::Json => {

@@ -14,17 +14,192 @@
 
 use std::fmt::Write as _;
 
-use attesto_schema::{Column, Schema, Table};
+use attesto_schema::{Backend, COUNT_COLUMN, Column, OUTCOME_COLUMN, Schema, Table};
 
+use super::driver::{Bound, Driver, Query, Signature, Violation, transaction_block};
 use super::value::Source;
 use super::{Binding, binding, is_path};
 use crate::code::{Code, str_literal};
 use crate::types::{RustType, RustTypes, field_type, type_key};
 
+/// sea-orm: the operations, async, over `&impl ConnectionTrait +
+/// TransactionTrait` (a connection or a transaction), running
+/// `Statement`s and reading rows through the entity's `Model`.
+pub struct SeaOrm;
+
+impl Driver for SeaOrm {
+    fn name(&self) -> &'static str {
+        "sea_orm"
+    }
+
+    fn supports(&self, _backend: Backend) -> bool {
+        true
+    }
+
+    fn dependency(&self, backend: Backend) -> String {
+        format!(
+            "sea-orm = {{ version = \"2\", default-features = false, features = [\"{}\", \"runtime-tokio\", \"with-chrono\", \"with-uuid\", \"with-json\", \"macros\"] }}",
+            match backend {
+                // PostgreSQL's lists of strings are arrays.
+                Backend::Postgres => "sqlx-postgres\", \"postgres-array",
+                Backend::Sqlite => "sqlx-sqlite",
+                Backend::Mysql => "sqlx-mysql",
+            }
+        )
+    }
+
+    fn writes_json_text(&self) -> bool {
+        false
+    }
+
+    /// sea-orm binds timestamps through its own values.
+    fn checks_timestamps(&self) -> bool {
+        false
+    }
+
+    fn refuses_string_for_jsonb(&self) -> bool {
+        false
+    }
+
+    fn module_per_table(&self) -> bool {
+        true
+    }
+
+    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
+        generate(code, schema, types);
+    }
+
+    fn asynchronous(&self) -> bool {
+        true
+    }
+
+    fn signature(&self, _backend: Backend) -> Signature {
+        Signature {
+            generics: "<C: ::sea_orm::ConnectionTrait + ::sea_orm::TransactionTrait>".to_owned(),
+            connection: "db: &C".to_owned(),
+            error: "::sea_orm::DbErr".to_owned(),
+        }
+    }
+
+    fn value(&self, bound: &Bound<'_>) -> String {
+        value(
+            bound.schema,
+            bound.table,
+            bound.column,
+            bound.types,
+            bound.source,
+        )
+    }
+
+    fn exec(&self, q: &Query<'_>) -> String {
+        let on = on(q.tx);
+        format!(
+            "::sea_orm::ConnectionTrait::execute_raw({on}, {}).await?.rows_affected()",
+            statement(q, on)
+        )
+    }
+
+    fn try_exec(&self, q: &Query<'_>) -> String {
+        format!(
+            "::sea_orm::ConnectionTrait::execute_raw(db, {}).await.map(|done| done.rows_affected())",
+            statement(q, "db")
+        )
+    }
+
+    fn fetch_optional(&self, q: &Query<'_>) -> String {
+        let on = on(q.tx);
+        format!(
+            "match ::sea_orm::ConnectionTrait::query_one_raw({on}, {}).await? {{ \
+             ::core::option::Option::Some(row) => ::core::option::Option::Some({}), \
+             ::core::option::Option::None => ::core::option::Option::None }}",
+            statement(q, on),
+            row(q.table, "&row")
+        )
+    }
+
+    fn fetch_all(&self, q: &Query<'_>) -> String {
+        let on = on(q.tx);
+        format!(
+            "::sea_orm::ConnectionTrait::query_all_raw({on}, {}).await?.iter()\
+             .map(|row| ::core::result::Result::Ok({})).collect::<::core::result::Result<::std::vec::Vec<Self>, ::sea_orm::DbErr>>()?",
+            statement(q, on),
+            row(q.table, "row")
+        )
+    }
+
+    /// In parentheses: the count is compared, and a `match` first in a
+    /// statement would end there.
+    fn count(&self, q: &Query<'_>) -> String {
+        let on = on(q.tx);
+        format!(
+            "(match ::sea_orm::ConnectionTrait::query_one_raw({on}, {}).await? {{ \
+             ::core::option::Option::Some(row) => row.try_get::<i64>(\"\", {COUNT_COLUMN:?})?, \
+             ::core::option::Option::None => 0 }})",
+            statement(q, on)
+        )
+    }
+
+    fn miss(&self, q: &Query<'_>) -> String {
+        format!(
+            "match ::sea_orm::ConnectionTrait::query_one_raw(db, {}).await? {{ \
+             ::core::option::Option::Some(row) => ::core::option::Option::Some((row.try_get::<::std::string::String>(\"\", {OUTCOME_COLUMN:?})?, {})), \
+             ::core::option::Option::None => ::core::option::Option::None }}",
+            statement(q, "db"),
+            row(q.table, "&row")
+        )
+    }
+
+    /// sea-orm gives the driver's message, which names the index.
+    fn unique_violation(&self, v: &Violation<'_>) -> String {
+        format!(
+            "::core::result::Result::Err(ref e) if matches!(e.sql_err(), \
+             ::core::option::Option::Some(::sea_orm::SqlErr::UniqueConstraintViolation(ref message)) \
+             if message.contains({:?}) || message.contains({:?}) || message.contains({:?}))",
+            format!("\"{}\"", v.constraint),
+            v.mysql_key,
+            v.sqlite_columns
+        )
+    }
+
+    /// Nested in the caller's transaction, sea-orm uses a savepoint.
+    fn in_transaction(&self, body: &str, ty: &str) -> String {
+        transaction_block(
+            "let tx = ::sea_orm::TransactionTrait::begin(db).await?;",
+            "::sea_orm::TransactionSession::commit(tx).await?;",
+            body,
+            ty,
+        )
+    }
+}
+
+/// The connection of a statement: the method's, or the operation's
+/// transaction.
+fn on(tx: bool) -> &'static str {
+    if tx { "&tx" } else { "db" }
+}
+
+/// sea-orm's statement of the query, for the backend of `on`.
+fn statement(q: &Query<'_>, on: &str) -> String {
+    format!(
+        "::sea_orm::Statement::from_sql_and_values(::sea_orm::ConnectionTrait::get_database_backend({on}), {}, [{}])",
+        q.sql,
+        q.values.join(", ")
+    )
+}
+
+/// The row `result` (a `&QueryResult`) holds, read through the entity's
+/// `Model`: `Self`, or the error out.
+fn row(table: &Table, result: &str) -> String {
+    format!(
+        "Self::from(<{}::Model as ::sea_orm::FromQueryResult>::from_query_result({result}, \"\")?)",
+        table.short_name()
+    )
+}
+
 /// The `sea_orm::Value` an operation's statement binds for `source`, a
 /// value of `column` (`None`: a number of seconds): the value itself, or,
 /// for a field sea-orm binds only through JSON, its JSON.
-pub fn value(
+fn value(
     schema: &Schema,
     table: &Table,
     column: Option<&Column>,
@@ -87,7 +262,7 @@ fn alias(table: &Table, column: &Column) -> String {
     format!("__AttestoSeaOrm_{}_{}", table.short_name(), column.name())
 }
 
-pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
+fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
     let dialect = schema.dialect();
     // The field types sea-orm gets through JSON, one newtype each.
     let mut wrapped: Vec<(String, RustType<'_>)> = Vec::new();

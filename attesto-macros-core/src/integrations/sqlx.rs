@@ -1,28 +1,194 @@
-//! sqlx 0.9: `FromRow` by column name, and queries that bind themselves.
-//! The code names only sqlx's core API, so the host needs neither its
-//! `derive` nor its `macros` feature.
+//! sqlx 0.9: `FromRow` by column name, queries that bind themselves, and
+//! the operations over `Acquire` (a pool, a connection, or the caller's
+//! transaction). The code names only sqlx's core API, so the host needs
+//! neither its `derive` nor its `macros` feature.
 
 use std::fmt::Write as _;
 
-use attesto_schema::{Dialect, Schema, Table};
-use proc_macro2::Delimiter;
+use attesto_schema::{Backend, OUTCOME_COLUMN, Schema, Table};
+use proc_macro2::{Delimiter, TokenStream};
 
+use super::driver::{Bound, Driver, Query, Signature, Violation, transaction_block};
 use super::value::Source;
 use super::{Binding, binding, field_values, key_params};
+use crate::args::path_segments;
 use crate::code::{Code, str_literal};
 use crate::types::{RustTypes, field_type};
 
-/// The paths of the dialect's sqlx types: database, row.
-fn paths(dialect: Dialect) -> (&'static str, &'static str) {
-    match dialect {
-        Dialect::Postgres => ("::sqlx::Postgres", "::sqlx::postgres::PgRow"),
-        Dialect::Sqlite => ("::sqlx::Sqlite", "::sqlx::sqlite::SqliteRow"),
-        Dialect::Mysql => ("::sqlx::MySql", "::sqlx::mysql::MySqlRow"),
+/// sqlx.
+pub struct Sqlx;
+
+impl Driver for Sqlx {
+    fn name(&self) -> &'static str {
+        "sqlx"
+    }
+
+    fn supports(&self, _backend: Backend) -> bool {
+        true
+    }
+
+    fn dependency(&self, backend: Backend) -> String {
+        format!(
+            "sqlx = {{ version = \"0.9\", features = [\"runtime-tokio\", \"{}\", \"chrono\", \"uuid\", \"json\"] }}",
+            feature(backend)
+        )
+    }
+
+    fn writes_json_text(&self) -> bool {
+        false
+    }
+
+    fn checks_timestamps(&self) -> bool {
+        true
+    }
+
+    fn refuses_string_for_jsonb(&self) -> bool {
+        true
+    }
+
+    fn refused_derive(&self, derive: &TokenStream) -> Option<String> {
+        let segments = path_segments(derive);
+        segments.last().is_some_and(|s| s == "FromRow").then(|| {
+            "integrations(sqlx) writes `FromRow` for every row struct (by column name); remove this derive"
+                .to_owned()
+        })
+    }
+
+    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
+        generate(code, schema, types);
+    }
+
+    fn asynchronous(&self) -> bool {
+        true
+    }
+
+    fn signature(&self, backend: Backend) -> Signature {
+        let (db, _) = paths(backend);
+        Signature {
+            generics: format!("<'c, A: ::sqlx::Acquire<'c, Database = {db}>>"),
+            connection: "db: A".to_owned(),
+            error: "::sqlx::Error".to_owned(),
+        }
+    }
+
+    /// One connection for every statement: a pool's, or the caller's own
+    /// (in a transaction, which `begin` nests as a savepoint).
+    fn prologue(&self) -> &'static str {
+        "let mut conn = ::sqlx::Acquire::acquire(db).await?;"
+    }
+
+    fn value(&self, bound: &Bound<'_>) -> String {
+        value(bound.binding, bound.source, bound.table_name, bound.label)
+    }
+
+    fn exec(&self, q: &Query<'_>) -> String {
+        format!(
+            "::sqlx::query({}){}.execute({}).await?.rows_affected()",
+            q.sql,
+            binds(q.values),
+            on(q.tx)
+        )
+    }
+
+    fn try_exec(&self, q: &Query<'_>) -> String {
+        format!(
+            "::sqlx::query({}){}.execute(&mut *conn).await.map(|done| done.rows_affected())",
+            q.sql,
+            binds(q.values)
+        )
+    }
+
+    fn fetch_optional(&self, q: &Query<'_>) -> String {
+        format!(
+            "::sqlx::query_as::<_, Self>({}){}.fetch_optional({}).await?",
+            q.sql,
+            binds(q.values),
+            on(q.tx)
+        )
+    }
+
+    fn fetch_all(&self, q: &Query<'_>) -> String {
+        format!(
+            "::sqlx::query_as::<_, Self>({}){}.fetch_all({}).await?",
+            q.sql,
+            binds(q.values),
+            on(q.tx)
+        )
+    }
+
+    fn count(&self, q: &Query<'_>) -> String {
+        format!(
+            "::sqlx::query_scalar::<_, i64>({}){}.fetch_one({}).await?",
+            q.sql,
+            binds(q.values),
+            on(q.tx)
+        )
+    }
+
+    fn miss(&self, q: &Query<'_>) -> String {
+        let (_, row_type) = paths(q.backend);
+        format!(
+            "match ::sqlx::query({}){}.fetch_optional(&mut *conn).await? {{ \
+             ::core::option::Option::Some(row) => ::core::option::Option::Some(( \
+             ::sqlx::Row::try_get::<::std::string::String, _>(&row, {OUTCOME_COLUMN:?})?, \
+             <Self as ::sqlx::FromRow<'_, {row_type}>>::from_row(&row)?)), \
+             ::core::option::Option::None => ::core::option::Option::None }}",
+            q.sql,
+            binds(q.values)
+        )
+    }
+
+    fn unique_violation(&self, v: &Violation<'_>) -> String {
+        format!(
+            "::core::result::Result::Err(::sqlx::Error::Database(e)) if ::sqlx::error::DatabaseError::is_unique_violation(&*e) && \
+             (::sqlx::error::DatabaseError::constraint(&*e) == ::core::option::Option::Some({:?}) \
+             || ::sqlx::error::DatabaseError::message(&*e).contains({:?}) \
+             || ::sqlx::error::DatabaseError::message(&*e).contains({:?}))",
+            v.constraint, v.mysql_key, v.sqlite_columns
+        )
+    }
+
+    fn in_transaction(&self, body: &str, ty: &str) -> String {
+        transaction_block(
+            "let mut tx = ::sqlx::Acquire::begin(&mut *conn).await?;",
+            "tx.commit().await?;",
+            body,
+            ty,
+        )
     }
 }
 
-pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
-    let (db, _) = paths(schema.dialect());
+/// sqlx's feature of the backend's driver.
+fn feature(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Postgres => "postgres",
+        Backend::Sqlite => "sqlite",
+        Backend::Mysql => "mysql",
+    }
+}
+
+/// The executor of a statement: the method's connection, or the
+/// operation's transaction.
+fn on(tx: bool) -> &'static str {
+    if tx { "&mut *tx" } else { "&mut *conn" }
+}
+
+/// `.bind(a).bind(b)`.
+fn binds(values: &[String]) -> String {
+    values.iter().map(|v| format!(".bind({v})")).collect()
+}
+
+/// The paths of the backend's sqlx types: database, row.
+fn paths(backend: Backend) -> (&'static str, &'static str) {
+    match backend {
+        Backend::Postgres => ("::sqlx::Postgres", "::sqlx::postgres::PgRow"),
+        Backend::Sqlite => ("::sqlx::Sqlite", "::sqlx::sqlite::SqliteRow"),
+        Backend::Mysql => ("::sqlx::MySql", "::sqlx::mysql::MySqlRow"),
+    }
+}
+
+fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
+    let (db, _) = paths(schema.dialect().backend());
     let _ = write!(
         code,
         r#"
@@ -65,7 +231,7 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
 
 fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
     let dialect = schema.dialect();
-    let (db, row_type) = paths(dialect);
+    let (db, row_type) = paths(dialect.backend());
     let row = table.row_name();
     let columns = schema.columns(table);
     let args = format!("<{db} as ::sqlx::Database>::Arguments");
@@ -166,7 +332,7 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 
 /// The expression sqlx binds for `source`, bound as `binding`; `table`
 /// names the column in a refusal.
-pub fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> String {
+fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> String {
     match binding {
         Binding::Json => match source {
             Source::Field {

@@ -1,0 +1,175 @@
+//! The interface every driver's module implements: what the
+//! driver-independent code (`ops`, and the glue's dispatch in `mod.rs`)
+//! asks of a database library. The operations are written once, as the
+//! steps each one runs (execute, fetch one, fetch all, count, read a miss,
+//! a transaction, a unique violation); a driver gives the form of each
+//! step, and of its table glue. Adding a driver is a module implementing
+//! [`Driver`], whose required methods the compiler lists, and its line in
+//! `driver()`.
+
+use attesto_schema::{Backend, Column, Schema, Table};
+use proc_macro2::TokenStream;
+
+use super::Binding;
+use super::value::Source;
+use crate::code::Code;
+use crate::types::RustTypes;
+
+/// One value a statement binds, with what each driver needs to bind it.
+pub struct Bound<'a> {
+    /// Where the value comes from.
+    pub source: Source<'a>,
+    /// How it travels between Rust and the database.
+    pub binding: Binding,
+    /// The prefixed table name, for refusals.
+    pub table_name: &'a str,
+    /// The column it is a value of, or the parameter's name: for refusals.
+    pub label: &'a str,
+    /// The column it is a value of (`None`: a number of seconds).
+    pub column: Option<&'a Column>,
+    /// The schema of the invocation.
+    pub schema: &'a Schema,
+    /// The table of the operation.
+    pub table: &'a Table,
+    /// The row structs' field types.
+    pub types: &'a RustTypes<'a>,
+}
+
+/// One statement of an operation, bound, for a driver's step.
+pub struct Query<'a> {
+    /// The path of the statement's constant, e.g. `Self::TAKE_SQL`.
+    pub sql: &'a str,
+    /// The driver's expression of each bind, in order.
+    pub values: &'a [String],
+    /// Whether it runs in the operation's transaction.
+    pub tx: bool,
+    /// The table it reads rows of.
+    pub table: &'a Table,
+    /// The family of servers it runs on.
+    pub backend: Backend,
+}
+
+/// How a unique violation of one key is reported, by each kind of server:
+/// a driver's test of an error compares what it can read of it.
+pub struct Violation<'a> {
+    /// PostgreSQL's constraint name (the index, or the primary key).
+    pub constraint: &'a str,
+    /// MySQL's key name, quoted as its message quotes it.
+    pub mysql_key: &'a str,
+    /// SQLite's `table.column` list, as its message names it.
+    pub sqlite_columns: &'a str,
+}
+
+/// The signature's parts a driver decides: generics, the connection
+/// parameter and the error type.
+pub struct Signature {
+    /// Generic parameters, with their angle brackets, or nothing.
+    pub generics: String,
+    /// The connection parameter, e.g. `db: &::rusqlite::Connection`.
+    pub connection: String,
+    /// The error type of the `Result`.
+    pub error: String,
+}
+
+/// A database library the expansion writes glue and operations for.
+pub trait Driver: Sync {
+    /// The name in `integrations(...)`, which is also the crate's name.
+    fn name(&self) -> &'static str;
+
+    /// Whether the library drives `backend`'s databases.
+    fn supports(&self, backend: Backend) -> bool;
+
+    /// The `[dependencies]` line that gives the library with every feature
+    /// the generated code uses.
+    fn dependency(&self, backend: Backend) -> String;
+
+    /// Whether its glue writes JSON text itself, with serde_json.
+    fn writes_json_text(&self) -> bool;
+
+    /// Whether its binding refuses a timestamp with more precision than its
+    /// column keeps, through the expansion's `AttestoTimestamp` trait.
+    fn checks_timestamps(&self) -> bool;
+
+    /// Whether it binds PostgreSQL's `jsonb` only from a serde type, never
+    /// from a `String`.
+    fn refuses_string_for_jsonb(&self) -> bool;
+
+    /// The error under a derive it writes itself, e.g. sqlx's `FromRow`.
+    fn refused_derive(&self, _derive: &TokenStream) -> Option<String> {
+        None
+    }
+
+    /// Whether it writes a module per table, named after it: two such
+    /// libraries cannot share an invocation.
+    fn module_per_table(&self) -> bool {
+        false
+    }
+
+    /// The key of its glue: two drivers with one key (postgres and
+    /// tokio-postgres, whose types are one) share one set of impls.
+    fn glue_key(&self) -> &'static str {
+        self.name()
+    }
+
+    /// Attributes it puts on `table`'s row struct.
+    fn row_attributes(&self, _code: &mut Code, _schema: &Schema, _table: &Table) {}
+
+    /// Its glue: trait impls and statements of every table. `named` is
+    /// every driver of the invocation, in order.
+    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, named: &[&dyn Driver]);
+
+    // --- The operations' methods ---
+
+    /// Whether its methods are `async`.
+    fn asynchronous(&self) -> bool;
+
+    /// What the operations' methods need besides themselves, written once
+    /// before them (diesel's rows of counts and misses).
+    fn support(&self, _code: &mut Code, _schema: &Schema) {}
+
+    /// Generics, connection parameter and error type of a method.
+    fn signature(&self, backend: Backend) -> Signature;
+
+    /// The first statement of every method's body.
+    fn prologue(&self) -> &'static str {
+        ""
+    }
+
+    /// The expression it binds for one value.
+    fn value(&self, bound: &Bound<'_>) -> String;
+
+    /// An expression: the number of rows the statement affected (`u64`).
+    fn exec(&self, query: &Query<'_>) -> String;
+
+    /// An expression: `Result<u64, Error>` of running the statement (outside
+    /// a transaction), for a `match` on a unique violation.
+    fn try_exec(&self, query: &Query<'_>) -> String;
+
+    /// An expression: the row the statement reads, if any
+    /// (`Option<Self>`).
+    fn fetch_optional(&self, query: &Query<'_>) -> String;
+
+    /// An expression: every row the statement reads (`Vec<Self>`).
+    fn fetch_all(&self, query: &Query<'_>) -> String;
+
+    /// An expression: the count the statement selects (`i64`).
+    fn count(&self, query: &Query<'_>) -> String;
+
+    /// An expression: the miss read (outside a transaction), the outcome's
+    /// variant name and the row: `Option<(String, Self)>`.
+    fn miss(&self, query: &Query<'_>) -> String;
+
+    /// The pattern and guard of a `match` arm on an `Err` that is a unique
+    /// violation of the key `violation` names.
+    fn unique_violation(&self, violation: &Violation<'_>) -> String;
+
+    /// `body` (statements, then a value of type `ty`) in a transaction, or
+    /// a savepoint inside the caller's.
+    fn in_transaction(&self, body: &str, ty: &str) -> String;
+}
+
+/// `body` between `open` and `commit`, as a block whose value is the
+/// body's (of type `ty`): the form of a transaction whose handle commits.
+pub fn transaction_block(open: &str, commit: &str, body: &str, ty: &str) -> String {
+    format!("{{ {open} let value: {ty} = {{ {body} }}; {commit} value }}")
+}

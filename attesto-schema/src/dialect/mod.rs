@@ -1,0 +1,488 @@
+//! SQL dialects: what each one writes differently, each in a module of its
+//! own behind one trait, `Forms`, whose default methods are the forms
+//! PostgreSQL and SQLite share (standard SQL); a dialect overrides only
+//! what it does otherwise, as sea-query's `QueryBuilder` and diesel's
+//! `Backend` do.
+//!
+//! - `postgres`: types, `$n` placeholders, the family's advisory lock,
+//!   interval arithmetic, a `DO` block guarding a down migration.
+//! - `sqlite`: types, `?n` placeholders, a table rebuilt where SQLite
+//!   cannot alter a column, a `CHECK` constraint guarding a down migration.
+//! - `mysql`: backquotes, types, `?` placeholders, inline indexes, no
+//!   `RETURNING` or `ON CONFLICT`, index hints on locking statements, and
+//!   DDL guarded by the catalog, since MySQL's DDL does not roll back.
+//!
+//! Adding a dialect is a module implementing `Forms` (the compiler lists
+//! the methods without a default) and a variant of [`Dialect`] with its
+//! line in `Dialect::forms`. The shared rendering (`schema`, `upgrade`,
+//! `ops`) asks the forms and never matches on a dialect.
+//!
+//! The forms sit below the schema: they take names, quoted names and
+//! rendered pieces of SQL, never a `Schema`, so the layers import one way.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+pub use postgres::FAMILY_LOCK_NAMESPACE;
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::model::{ColumnDefault, Index, LogicalType};
+use crate::text::shown;
+
+/// A SQL dialect the schema can be rendered for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Dialect {
+    /// PostgreSQL (the dialect of the Elixir generator).
+    #[default]
+    Postgres,
+    /// SQLite 3.
+    Sqlite,
+    /// MySQL 8 and MariaDB 10.11 (InnoDB, `utf8mb4`).
+    Mysql,
+}
+
+/// The family of database servers a dialect's statements run on: what a
+/// driver connects to (sqlx's `Database`, diesel's `Backend`). Two
+/// dialects of one family (say, MySQL 8 and MariaDB) share the drivers'
+/// types and differ only in the SQL they are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// PostgreSQL's protocol and types.
+    Postgres,
+    /// SQLite, embedded.
+    Sqlite,
+    /// MySQL's protocol and types (MySQL and MariaDB).
+    Mysql,
+}
+
+impl Dialect {
+    /// Every dialect, in the order they are documented.
+    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql];
+
+    /// How the dialect writes what dialects write differently.
+    pub(crate) fn forms(self) -> &'static dyn Forms {
+        match self {
+            Dialect::Postgres => &postgres::Postgres,
+            Dialect::Sqlite => &sqlite::Sqlite,
+            Dialect::Mysql => &mysql::Mysql,
+        }
+    }
+
+    /// The name used in arguments and flags: `postgres`, `sqlite` or
+    /// `mysql`.
+    pub fn name(self) -> &'static str {
+        self.forms().name()
+    }
+
+    /// The product name, for messages.
+    pub fn product(self) -> &'static str {
+        self.forms().product()
+    }
+
+    /// The family of servers the dialect's statements run on.
+    pub fn backend(self) -> Backend {
+        self.forms().backend()
+    }
+
+    /// The dialect named `name` (exactly as [`Dialect::name`] spells it).
+    pub fn from_name(name: &str) -> Option<Dialect> {
+        Dialect::ALL.into_iter().find(|d| d.name() == name)
+    }
+
+    /// The longest identifier, in bytes, the dialect accepts intact; `None`
+    /// when it sets no practical limit. PostgreSQL silently truncates
+    /// longer names, which would break the index names the stores match;
+    /// MySQL and MariaDB refuse them.
+    pub fn max_identifier_len(self) -> Option<usize> {
+        self.forms().max_identifier_len()
+    }
+
+    /// What the dialect does with an identifier over its limit, for
+    /// messages.
+    pub fn over_limit(self) -> &'static str {
+        self.forms().over_limit()
+    }
+
+    /// `name` as a quoted identifier: `"name"`, or `` `name` `` in MySQL.
+    /// Names are table, column and index names of the model and validated
+    /// prefixes, which never hold a quote.
+    pub fn quote(self, name: &str) -> String {
+        quote_with(self.quote_char(), name)
+    }
+
+    /// The identifier quote character.
+    pub fn quote_char(self) -> char {
+        self.forms().quote_char()
+    }
+
+    /// The SQL type a logical type is stored as.
+    ///
+    /// SQLite has no length limits, arrays, JSON, UUID or timestamp types:
+    /// strings, lists and JSON are `TEXT` (lists and objects as JSON text),
+    /// timestamps are ISO 8601 `TEXT`, UUIDs are 16-byte `BLOB`s and
+    /// booleans are `BOOLEAN` holding 0 or 1, which is what sqlx and
+    /// rusqlite read and write for those Rust types. MySQL has no arrays:
+    /// lists are `json`, as are objects; timestamps are `datetime` and
+    /// `datetime(6)`; UUIDs are `binary(16)`, as Ecto's MySQL adapter, sqlx
+    /// and sea-orm store them.
+    pub fn sql_type(self, ty: LogicalType) -> &'static str {
+        self.forms().sql_type(ty)
+    }
+
+    /// Whether the dialect stores a list of strings as an array of its own
+    /// (PostgreSQL), rather than as JSON text.
+    pub fn has_arrays(self) -> bool {
+        self.forms().has_arrays()
+    }
+
+    /// The SQL expression of a default value.
+    ///
+    /// MySQL 8 takes a default on a `json` column only as an expression in
+    /// parentheses, which MariaDB accepts too.
+    pub fn default_sql(self, default: ColumnDefault) -> String {
+        self.forms().default_sql(default)
+    }
+
+    /// The bind-parameter placeholder for the 1-based position `n`: `$n`
+    /// for PostgreSQL, `?n` for SQLite, `?` for MySQL (whose placeholders
+    /// are bound in the order they appear).
+    pub fn placeholder(self, n: usize) -> String {
+        self.forms().placeholder(n)
+    }
+
+    /// Whether placeholders are numbered, so that one parameter can be
+    /// used twice; MySQL's `?` are bound in order of appearance.
+    pub fn numbered_placeholders(self) -> bool {
+        self.forms().numbered_placeholders()
+    }
+
+    /// Whether an index can be partial (`CREATE INDEX ... WHERE`); MySQL's
+    /// indexes cover every row.
+    pub fn partial_indexes(self) -> bool {
+        self.forms().partial_indexes()
+    }
+
+    /// Whether DDL runs in a transaction, all or nothing (PostgreSQL,
+    /// SQLite); MySQL commits each DDL statement on its own.
+    pub fn transactional_ddl(self) -> bool {
+        self.forms().transactional_ddl()
+    }
+}
+
+/// `name` between two `q`s.
+fn quote_with(q: char, name: &str) -> String {
+    let mut quoted = String::with_capacity(name.len() + 2);
+    quoted.push(q);
+    quoted.push_str(name);
+    quoted.push(q);
+    quoted
+}
+
+/// A default value in standard SQL: lists and objects as JSON text,
+/// booleans as `TRUE` and `FALSE`. A dialect's override calls it for the
+/// cases it writes alike.
+fn standard_default_sql(default: ColumnDefault) -> String {
+    match default {
+        ColumnDefault::EmptyStrings => "'[]'".to_owned(),
+        ColumnDefault::EmptyObject => "'{}'".to_owned(),
+        ColumnDefault::Int(n) => n.to_string(),
+        ColumnDefault::Bool(b) => if b { "TRUE" } else { "FALSE" }.to_owned(),
+        ColumnDefault::Text(s) => format!("'{s}'"),
+    }
+}
+
+/// What a guarded DDL statement of an upgrade depends on: whether a column
+/// or an index exists already (unquoted names).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Exists<'a> {
+    /// `column` of `table`.
+    Column {
+        /// The prefixed table name.
+        table: &'a str,
+        /// The column.
+        column: &'a str,
+    },
+    /// The index named `index` of `table`.
+    Index {
+        /// The prefixed table name.
+        table: &'a str,
+        /// The index's full name.
+        index: &'a str,
+    },
+}
+
+/// The index a locking statement goes through, for a dialect that names
+/// it (MySQL's `FORCE INDEX`).
+#[derive(Debug, Clone)]
+pub(crate) enum LockingIndex {
+    /// The primary key.
+    Primary,
+    /// A secondary index, by its full (unquoted) name.
+    Named(String),
+}
+
+/// How one dialect writes what dialects write differently. The default
+/// methods are the standard forms PostgreSQL and SQLite share; each
+/// dialect's module overrides the rest.
+///
+/// Everything is rendered from names, quoted names and pieces of SQL the
+/// shared rendering passes in.
+pub(crate) trait Forms: Sync {
+    // --- Identity ---
+
+    /// The name in arguments and flags.
+    fn name(&self) -> &'static str;
+
+    /// The product, for messages.
+    fn product(&self) -> &'static str;
+
+    /// The family of servers.
+    fn backend(&self) -> Backend;
+
+    // --- Identifiers, types, values ---
+
+    /// The longest identifier kept intact, in bytes; `None`: no limit.
+    fn max_identifier_len(&self) -> Option<usize> {
+        None
+    }
+
+    /// What happens past that limit, for messages.
+    fn over_limit(&self) -> &'static str {
+        "which would refuse it"
+    }
+
+    /// The identifier quote character.
+    fn quote_char(&self) -> char {
+        '"'
+    }
+
+    /// `name` quoted.
+    fn quote(&self, name: &str) -> String {
+        quote_with(self.quote_char(), name)
+    }
+
+    /// The SQL type of a logical type.
+    fn sql_type(&self, ty: LogicalType) -> &'static str;
+
+    /// Whether lists of strings are arrays of the dialect's own.
+    fn has_arrays(&self) -> bool {
+        false
+    }
+
+    /// A default value as SQL (standard: `standard_default_sql`).
+    fn default_sql(&self, default: ColumnDefault) -> String {
+        standard_default_sql(default)
+    }
+
+    /// The placeholder of the 1-based parameter `n`.
+    fn placeholder(&self, n: usize) -> String;
+
+    /// Whether placeholders are numbered (one parameter can be used twice).
+    fn numbered_placeholders(&self) -> bool {
+        true
+    }
+
+    // --- Tables and indexes ---
+
+    /// The primary-key clause of `CREATE TABLE`: named, with `name` (quoted)
+    /// when the model names it.
+    fn primary_key_clause(&self, name: Option<&str>, columns: &str) -> String {
+        match name {
+            Some(name) => format!("CONSTRAINT {name} PRIMARY KEY ({columns})"),
+            None => format!("PRIMARY KEY ({columns})"),
+        }
+    }
+
+    /// `index` of the table named `table` as a clause of `CREATE TABLE`,
+    /// for a dialect that creates its indexes with the table; `None`:
+    /// created by `CREATE INDEX` after it.
+    fn inline_index(&self, _index: &Index, _table: &str) -> Option<String> {
+        None
+    }
+
+    /// What follows the closing parenthesis of `CREATE TABLE`.
+    fn table_options(&self) -> &'static str {
+        ""
+    }
+
+    /// Whether an index can be partial.
+    fn partial_indexes(&self) -> bool {
+        true
+    }
+
+    // --- Upgrades ---
+
+    /// Whether DDL runs in a transaction, all or nothing.
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    /// Whether `ALTER TABLE` can change a column's nullability; if not, the
+    /// table is rebuilt.
+    fn alters_nullability(&self) -> bool {
+        true
+    }
+
+    /// Drops `NOT NULL` from a column (`table` and `column` quoted; `def`
+    /// the column's new definition).
+    fn relax_not_null(&self, table: &str, column: &str, _def: &str) -> String {
+        format!("ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL;\n")
+    }
+
+    /// Restores `NOT NULL` on a column (`def`: its earlier definition).
+    fn restore_not_null(&self, table: &str, column: &str, _def: &str) -> String {
+        format!("ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;\n")
+    }
+
+    /// Writes `ddl` (without its `;`), run only where `exists` is
+    /// `when_exists`, for a dialect whose DDL does not roll back and must
+    /// be safe to run again; the default, for transactional DDL, writes it
+    /// as it is.
+    fn guarded(&self, sql: &mut String, _exists: Exists<'_>, _when_exists: bool, ddl: &str) {
+        sql.push_str(ddl);
+        sql.push_str(";\n");
+    }
+
+    /// `DROP INDEX` of `index` on `table` (both quoted), without `;`.
+    fn drop_index(&self, index: &str, _table: &str) -> String {
+        format!("DROP INDEX {index}")
+    }
+
+    /// The `CREATE TABLE` (and indexes) of a table an upgrade adds.
+    fn create_new(&self, create: String) -> String {
+        create
+    }
+
+    /// The `DROP TABLE` of a table an upgrade added (quoted).
+    fn drop_new(&self, table: &str) -> String {
+        format!("DROP TABLE {table};\n")
+    }
+
+    /// A statement that fails, with `message`, when a row of `table`
+    /// holds NULL in `column` (both quoted): the check a down migration
+    /// makes before restoring `NOT NULL`.
+    fn guard_not_null(&self, sql: &mut String, table: &str, column: &str, message: &str);
+
+    // --- Operations ---
+
+    /// The tail of an `INSERT` that does nothing on a conflict of `key`
+    /// (quoted columns); `None`: the dialect has no such clause, and the
+    /// conflict is a unique violation.
+    fn insert_ignoring_conflict(&self, key: &str) -> Option<String> {
+        Some(format!(" ON CONFLICT ({key}) DO NOTHING"))
+    }
+
+    /// The tail of an `INSERT` that, on a conflict of `conflict` (quoted
+    /// columns), replaces the `replace` columns with the inserted values.
+    fn upsert(&self, conflict: &str, replace: &[&str]) -> String {
+        let sets: Vec<String> = replace
+            .iter()
+            .map(|c| format!("{q} = excluded.{q}", q = self.quote(c)))
+            .collect();
+        format!(
+            " ON CONFLICT ({conflict}) DO UPDATE SET {}",
+            sets.join(", ")
+        )
+    }
+
+    /// The statement that takes a refresh family's lock for the rest of the
+    /// transaction, given the placeholder of the family id; `None` where
+    /// the dialect locks otherwise.
+    fn family_lock(&self, _family: &str) -> Option<String> {
+        None
+    }
+
+    /// Whether the family check locks the family's rows (a locking read),
+    /// where there is no lock by name.
+    fn family_check_locks_rows(&self) -> bool {
+        false
+    }
+
+    /// Whether `UPDATE` can return the rows it changed.
+    fn update_returning(&self) -> bool {
+        true
+    }
+
+    /// Whether `DELETE` can return the rows it deleted.
+    fn delete_returning(&self) -> bool {
+        true
+    }
+
+    /// The table (quoted `name`) as a statement that locks rows through
+    /// `index` names it; `index` is asked only by a dialect that names it.
+    fn locking_table(&self, name: &str, _index: &dyn Fn() -> Option<LockingIndex>) -> String {
+        name.to_owned()
+    }
+
+    /// `DELETE FROM` the table: `name` quoted, `locking` as
+    /// [`Forms::locking_table`] wrote it.
+    fn delete_from(&self, name: &str, _locking: &str) -> String {
+        format!("DELETE FROM {name}")
+    }
+
+    /// The time `seconds` (a placeholder or a quoted column) before `at` (a
+    /// placeholder).
+    fn minus_seconds(&self, at: &str, seconds: &str) -> String;
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The error of parsing a dialect name that is not one of [`Dialect::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownDialect {
+    given: String,
+}
+
+impl UnknownDialect {
+    /// The name as given.
+    pub fn given(&self) -> &str {
+        &self.given
+    }
+}
+
+impl fmt::Display for UnknownDialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown dialect {}; expected one of ",
+            shown(&self.given)
+        )?;
+        for (i, d) in Dialect::ALL.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "\"{}\"", d.name())?;
+        }
+        if matches!(
+            self.given.as_str(),
+            "mariadb" | "postgresql" | "pg" | "sqlite3"
+        ) {
+            let meant = match self.given.as_str() {
+                "mariadb" => "mysql",
+                "sqlite3" => "sqlite",
+                _ => "postgres",
+            };
+            write!(f, " (did you mean \"{meant}\"?)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownDialect {}
+
+impl FromStr for Dialect {
+    type Err = UnknownDialect;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Dialect::from_name(s).ok_or_else(|| UnknownDialect {
+            given: s.to_owned(),
+        })
+    }
+}

@@ -1,0 +1,250 @@
+//! MySQL 8 and MariaDB 10.11 (InnoDB, `utf8mb4`): upstream does not
+//! support them, so these forms are attesto's own.
+//!
+//! What MySQL lacks, and what stands in for it:
+//!
+//! - No `UPDATE ... RETURNING` (MariaDB 10.11 neither) and no `DELETE ...
+//!   RETURNING` (MySQL 8): the row is read in the same transaction, under
+//!   the lock the write takes or a `SELECT ... FOR UPDATE` took first.
+//! - No `ON CONFLICT`: the duplicate-key error is the conflict, and an
+//!   upsert is `ON DUPLICATE KEY UPDATE`.
+//! - No advisory lock by name in a transaction: the family check is a
+//!   locking read, which takes InnoDB's next-key locks on the family.
+//! - No transactional DDL: every statement of an upgrade is guarded by the
+//!   catalog (`information_schema`) or idempotent, so that an upgrade that
+//!   failed part-way can be run again to completion; a table comes with its
+//!   indexes in one `CREATE TABLE`, whole or not at all.
+//! - No partial indexes: an index covers every row, NULLs included, which
+//!   still serves `WHERE used_at IS NULL`.
+
+use super::{Backend, Exists, Forms, LockingIndex, standard_default_sql};
+use crate::model::{ColumnDefault, Index, LogicalType};
+
+/// MySQL's forms.
+pub(super) struct Mysql;
+
+impl Forms for Mysql {
+    fn name(&self) -> &'static str {
+        "mysql"
+    }
+
+    fn product(&self) -> &'static str {
+        "MySQL"
+    }
+
+    fn backend(&self) -> Backend {
+        Backend::Mysql
+    }
+
+    fn max_identifier_len(&self) -> Option<usize> {
+        Some(64)
+    }
+
+    fn quote_char(&self) -> char {
+        '`'
+    }
+
+    /// No arrays: lists are `json`, as objects are; timestamps `datetime`
+    /// and `datetime(6)`; UUIDs `binary(16)`, as Ecto's MySQL adapter, sqlx
+    /// and sea-orm store them.
+    fn sql_type(&self, ty: LogicalType) -> &'static str {
+        use LogicalType::*;
+        match ty {
+            Hash => "varchar(88)",
+            Ident => "varchar(255)",
+            Short => "varchar(16)",
+            Text => "text",
+            Strings | Json => "json",
+            Timestamp => "datetime",
+            TimestampUsec => "datetime(6)",
+            Uuid => "binary(16)",
+            Int => "int",
+            BigInt => "bigint",
+            Bool => "boolean",
+        }
+    }
+
+    /// MySQL 8 takes a default on a `json` column only as an expression in
+    /// parentheses, which MariaDB accepts too.
+    fn default_sql(&self, default: ColumnDefault) -> String {
+        match default {
+            ColumnDefault::EmptyStrings => "('[]')".to_owned(),
+            ColumnDefault::EmptyObject => "('{}')".to_owned(),
+            ColumnDefault::Int(_) | ColumnDefault::Bool(_) | ColumnDefault::Text(_) => {
+                standard_default_sql(default)
+            }
+        }
+    }
+
+    /// `?`, bound in the order of appearance.
+    fn placeholder(&self, _n: usize) -> String {
+        "?".to_owned()
+    }
+
+    fn numbered_placeholders(&self) -> bool {
+        false
+    }
+
+    /// MySQL names every primary key `PRIMARY`, whatever it is told.
+    fn primary_key_clause(&self, _name: Option<&str>, columns: &str) -> String {
+        format!("PRIMARY KEY ({columns})")
+    }
+
+    /// The indexes inside `CREATE TABLE`: one statement, which MySQL
+    /// (whose DDL does not roll back) does whole or not at all.
+    fn inline_index(&self, index: &Index, table: &str) -> Option<String> {
+        let unique = if index.is_unique() { "UNIQUE " } else { "" };
+        let columns: Vec<String> = index.columns().iter().map(|c| self.quote(c)).collect();
+        Some(format!(
+            "{unique}KEY {} ({})",
+            self.quote(&index.name(table)),
+            columns.join(", ")
+        ))
+    }
+
+    /// Byte-wise comparison, as PostgreSQL's equality: two jti or nonce
+    /// values that differ in case are different keys.
+    fn table_options(&self) -> &'static str {
+        " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+    }
+
+    fn partial_indexes(&self) -> bool {
+        false
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        false
+    }
+
+    /// Idempotent: modifying a column to what it is already changes
+    /// nothing.
+    fn relax_not_null(&self, table: &str, _column: &str, def: &str) -> String {
+        format!("ALTER TABLE {table} MODIFY COLUMN {def};\n")
+    }
+
+    fn restore_not_null(&self, table: &str, _column: &str, def: &str) -> String {
+        format!("ALTER TABLE {table} MODIFY COLUMN {def};\n")
+    }
+
+    /// Run only when the catalog says so: re-running the migration skips
+    /// what an earlier, interrupted run already did.
+    fn guarded(&self, sql: &mut String, exists: Exists<'_>, when_exists: bool, ddl: &str) {
+        let condition = match exists {
+            Exists::Column { table, column } => format!(
+                "EXISTS (SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+                 AND TABLE_NAME = '{table}' AND COLUMN_NAME = '{column}')"
+            ),
+            Exists::Index { table, index } => format!(
+                "EXISTS (SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() \
+                 AND TABLE_NAME = '{table}' AND INDEX_NAME = '{index}')"
+            ),
+        };
+        let (then, otherwise) = if when_exists {
+            (ddl, "DO 0")
+        } else {
+            ("DO 0", ddl)
+        };
+        conditional(sql, &condition, then, otherwise);
+    }
+
+    fn drop_index(&self, index: &str, table: &str) -> String {
+        format!("DROP INDEX {index} ON {table}")
+    }
+
+    /// `IF NOT EXISTS` lets a re-run pass it.
+    fn create_new(&self, create: String) -> String {
+        create.replacen("CREATE TABLE ", "CREATE TABLE IF NOT EXISTS ", 1)
+    }
+
+    fn drop_new(&self, table: &str) -> String {
+        format!("DROP TABLE IF EXISTS {table};\n")
+    }
+
+    /// No anonymous blocks in MySQL 8, and SIGNAL cannot be prepared: when
+    /// a row holds NULL, the guard runs a statement that fails with a CHECK
+    /// constraint whose name says what is wrong, and adds nothing.
+    fn guard_not_null(&self, sql: &mut String, table: &str, column: &str, message: &str) {
+        let constraint = "attesto_rows_hold_null_cannot_restore_not_null";
+        let failing = format!(
+            "ALTER TABLE {table} ADD CONSTRAINT `{constraint}` CHECK ({column} IS NOT NULL)"
+        );
+        sql.push_str("-- ");
+        sql.push_str(message);
+        sql.push('\n');
+        let condition = format!("EXISTS (SELECT 1 FROM {table} WHERE {column} IS NULL)");
+        conditional(sql, &condition, &failing, "DO 0");
+    }
+
+    /// The duplicate-key error is the conflict.
+    fn insert_ignoring_conflict(&self, _key: &str) -> Option<String> {
+        None
+    }
+
+    fn upsert(&self, _conflict: &str, replace: &[&str]) -> String {
+        let sets: Vec<String> = replace
+            .iter()
+            .map(|c| format!("{q} = VALUES({q})", q = self.quote(c)))
+            .collect();
+        format!(" ON DUPLICATE KEY UPDATE {}", sets.join(", "))
+    }
+
+    /// A locking read takes next-key locks on the family's range of the
+    /// index, which a revoking `UPDATE` needs too.
+    fn family_check_locks_rows(&self) -> bool {
+        true
+    }
+
+    fn update_returning(&self) -> bool {
+        false
+    }
+
+    fn delete_returning(&self) -> bool {
+        false
+    }
+
+    /// The index of the filter's leading equality, forced (`FORCE INDEX`).
+    ///
+    /// InnoDB locks every index entry a statement scans, and left to
+    /// itself MariaDB picks, on a small table, the `expires_at` index for
+    /// `sid = ? AND expires_at > ?`: every take then locks every live row
+    /// of the table, in `expires_at` order, and concurrent takes of
+    /// different sessions deadlock each other (twice in 100 rounds of 24
+    /// concurrent takes; none with the hint). Through the key's index a
+    /// statement locks the rows it names, in one order for every caller.
+    fn locking_table(&self, name: &str, index: &dyn Fn() -> Option<LockingIndex>) -> String {
+        match index() {
+            Some(LockingIndex::Primary) => format!("{name} FORCE INDEX (PRIMARY)"),
+            Some(LockingIndex::Named(index)) => {
+                format!("{name} FORCE INDEX ({})", self.quote(&index))
+            }
+            None => name.to_owned(),
+        }
+    }
+
+    /// An index hint needs the multiple-table form of `DELETE`.
+    fn delete_from(&self, name: &str, locking: &str) -> String {
+        if locking == name {
+            format!("DELETE FROM {name}")
+        } else {
+            format!("DELETE {name} FROM {locking}")
+        }
+    }
+
+    fn minus_seconds(&self, at: &str, seconds: &str) -> String {
+        format!("DATE_SUB({at}, INTERVAL {seconds} SECOND)")
+    }
+}
+
+/// Runs `then` when `condition` holds, else `otherwise`, as a prepared
+/// statement (MySQL has no conditional DDL outside stored programs).
+fn conditional(sql: &mut String, condition: &str, then: &str, otherwise: &str) {
+    let quote = |s: &str| s.replace('\'', "''");
+    sql.push_str(&format!(
+        "SET @attesto_ddl = IF({condition}, '{}', '{}');\n",
+        quote(then),
+        quote(otherwise)
+    ));
+    sql.push_str("PREPARE attesto_ddl FROM @attesto_ddl;\n");
+    sql.push_str("EXECUTE attesto_ddl;\n");
+    sql.push_str("DEALLOCATE PREPARE attesto_ddl;\n");
+}

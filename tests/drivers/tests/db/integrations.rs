@@ -5,6 +5,7 @@
 //! `delete_expired`, and the refusal of timestamps more precise than their
 //! columns.
 
+use attesto_driver_tests::{lite, pg_crate, sqlx_lite, sqlx_my, sqlx_pg, tokio_pg};
 use attesto_test_support::{for_each_table, sample_refresh_token, sample_row};
 use chrono::{NaiveDateTime, Timelike};
 
@@ -32,18 +33,6 @@ macro_rules! replays {
         };
         (now, expired, live)
     }};
-}
-
-mod sqlx_pg {
-    attesto_macros::attesto_migration!(prefix = "sqlx_", integrations(sqlx));
-}
-
-mod sqlx_lite {
-    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "sqlx_", integrations(sqlx));
-}
-
-mod sqlx_my {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "sqlx_", integrations(sqlx));
 }
 
 macro_rules! sqlx_round_trip {
@@ -165,10 +154,6 @@ async fn sqlx_on_mysql() {
     sqlx_suite!(&pool, sqlx_my);
 }
 
-mod pg_crate {
-    attesto_macros::attesto_migration!(prefix = "pg_", integrations(postgres));
-}
-
 macro_rules! postgres_round_trip {
     ($client:expr, $db:ident, $Row:ident $_module:ident [$($key:ident),*] { $($field:ident),* }) => {{
         let row = sample_row!($db, $Row { $($field),* });
@@ -222,15 +207,11 @@ fn postgres_crate_binds_and_maps_by_name() {
         "{error}: {source}"
     );
     let count: i64 = client
-        .query_one("SELECT count(*) FROM pg_dpop_nonces", &[])
+        .query_one("SELECT count(*) FROM t_dpop_nonces", &[])
         .expect("count")
         .get(0);
     assert_eq!(count, 0, "nothing written");
     client.batch_execute(pg_crate::DOWN_SQL).expect("down");
-}
-
-mod tokio_pg {
-    attesto_macros::attesto_migration!(prefix = "tpg_", integrations(tokio_postgres));
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -253,14 +234,6 @@ async fn tokio_postgres_binds_and_maps_by_name() {
     assert_eq!(
         tokio_pg::RefreshTokenRow::try_from(&read).expect("map"),
         row
-    );
-}
-
-mod lite {
-    attesto_macros::attesto_migration!(
-        dialect = "sqlite",
-        prefix = "lite_",
-        integrations(rusqlite)
     );
 }
 
@@ -300,7 +273,7 @@ fn rusqlite_binds_and_maps_by_name() {
         .expect("insert");
     let (id, scope): (String, String) = conn
         .query_row(
-            "SELECT typeof(id), scope FROM lite_attesto_refresh_tokens",
+            "SELECT typeof(id), scope FROM t_attesto_refresh_tokens",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

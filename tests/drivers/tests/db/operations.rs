@@ -4,32 +4,9 @@
 //! MariaDB, postgres and tokio-postgres on PostgreSQL, rusqlite on SQLite.
 //! diesel's and sea-orm's run in `tests/orm`.
 
+use attesto_driver_tests::{lite, pg_crate, sqlx_lite, sqlx_my, sqlx_pg, tokio_pg};
 pub use attesto_test_support::operations::now;
 use attesto_test_support::scenarios;
-
-mod sqlx_pg {
-    attesto_macros::attesto_migration!(prefix = "ops_", integrations(sqlx));
-}
-
-mod sqlx_lite {
-    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "ops_", integrations(sqlx));
-}
-
-mod sqlx_my {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "ops_", integrations(sqlx));
-}
-
-mod pg_crate {
-    attesto_macros::attesto_migration!(prefix = "ops_", integrations(postgres));
-}
-
-mod tokio_pg {
-    attesto_macros::attesto_migration!(prefix = "ops_", integrations(tokio_postgres));
-}
-
-mod lite {
-    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "ops_", integrations(rusqlite));
-}
 
 mod on_sqlx_pg {
     use super::*;

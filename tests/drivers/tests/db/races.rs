@@ -405,9 +405,7 @@ macro_rules! naive_races {
 mod on_postgres {
     use super::*;
 
-    mod db {
-        attesto_macros::attesto_migration!(prefix = "race_", integrations(sqlx));
-    }
+    use attesto_driver_tests::sqlx_pg as db;
     crate::operations::rows!(db);
 
     async fn pool(test: &str) -> sqlx::PgPool {
@@ -432,10 +430,10 @@ mod on_postgres {
         naive_races!(
             pool("naive_pg").await,
             "PostgreSQL",
-            "SELECT 1 FROM race_attesto_authorization_codes WHERE code_hash = $1 AND consumed_at IS NULL",
-            "UPDATE race_attesto_authorization_codes SET consumed_at = $1 WHERE code_hash = $2",
-            "SELECT 1 FROM race_attesto_pushed_authorization_requests WHERE request_uri = $1",
-            "DELETE FROM race_attesto_pushed_authorization_requests WHERE request_uri = $1"
+            "SELECT 1 FROM t_attesto_authorization_codes WHERE code_hash = $1 AND consumed_at IS NULL",
+            "UPDATE t_attesto_authorization_codes SET consumed_at = $1 WHERE code_hash = $2",
+            "SELECT 1 FROM t_attesto_pushed_authorization_requests WHERE request_uri = $1",
+            "DELETE FROM t_attesto_pushed_authorization_requests WHERE request_uri = $1"
         );
     }
 }
@@ -443,9 +441,7 @@ mod on_postgres {
 mod on_mariadb {
     use super::*;
 
-    mod db {
-        attesto_macros::attesto_migration!(dialect = "mysql", prefix = "race_", integrations(sqlx));
-    }
+    use attesto_driver_tests::sqlx_my as db;
     crate::operations::rows!(db);
 
     async fn pool(test: &str) -> sqlx::MySqlPool {
@@ -470,10 +466,10 @@ mod on_mariadb {
         naive_races!(
             pool("naive_my").await,
             "MariaDB",
-            "SELECT 1 FROM race_attesto_authorization_codes WHERE code_hash = ? AND consumed_at IS NULL",
-            "UPDATE race_attesto_authorization_codes SET consumed_at = ? WHERE code_hash = ?",
-            "SELECT 1 FROM race_attesto_pushed_authorization_requests WHERE request_uri = ?",
-            "DELETE FROM race_attesto_pushed_authorization_requests WHERE request_uri = ?"
+            "SELECT 1 FROM t_attesto_authorization_codes WHERE code_hash = ? AND consumed_at IS NULL",
+            "UPDATE t_attesto_authorization_codes SET consumed_at = ? WHERE code_hash = ?",
+            "SELECT 1 FROM t_attesto_pushed_authorization_requests WHERE request_uri = ?",
+            "DELETE FROM t_attesto_pushed_authorization_requests WHERE request_uri = ?"
         );
     }
 
@@ -551,16 +547,14 @@ mod on_mariadb {
         let key: Option<String> = plan.try_get("key").expect("key");
         assert_eq!(
             key.as_deref(),
-            Some("race_attesto_logout_sessions_sid_client_id_index")
+            Some("t_attesto_logout_sessions_sid_client_id_index")
         );
     }
 }
 
 /// Reuse detection: a rotated token consumed again revokes its family, and
 /// every later consume of the family misses as revoked.
-mod reuse {
-    attesto_macros::attesto_migration!(prefix = "reuse_", integrations(sqlx));
-}
+use attesto_driver_tests::sqlx_pg as reuse;
 crate::operations::rows!(reuse);
 
 #[tokio::test(flavor = "current_thread")]

@@ -3,31 +3,8 @@
 //! SQL written here. diesel and sea-orm on
 //! PostgreSQL, SQLite and MariaDB.
 
+use attesto_orm_tests::{diesel_lite, diesel_my, diesel_pg, sea_lite, sea_my, sea_pg};
 use attesto_test_support::{for_each_table, sample_row};
-
-mod diesel_pg {
-    attesto_macros::attesto_migration!(prefix = "dsl_", integrations(diesel));
-}
-
-mod diesel_lite {
-    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "dsl_", integrations(diesel));
-}
-
-mod diesel_my {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "dsl_", integrations(diesel));
-}
-
-mod sea_pg {
-    attesto_macros::attesto_migration!(prefix = "sea_", integrations(sea_orm));
-}
-
-mod sea_lite {
-    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "sea_", integrations(sea_orm));
-}
-
-mod sea_my {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "sea_", integrations(sea_orm));
-}
 
 /// A key as diesel binds it on PostgreSQL: the value itself.
 fn pg_key<T>(value: &T) -> &T {
@@ -213,17 +190,11 @@ async fn what_diesel_writes_sea_orm_reads_on_postgres() {
     use diesel::connection::SimpleConnection;
     let url = attesto_test_support::fresh_postgres("diesel_sea_orm");
     let mut diesel = diesel::PgConnection::establish(&url).expect("connect");
-    // Both expansions use the prefix "shared_": one set of tables.
-    mod dsl {
-        attesto_macros::attesto_migration!(prefix = "shared_", integrations(diesel));
-    }
-    mod so {
-        attesto_macros::attesto_migration!(prefix = "shared_", integrations(sea_orm));
-    }
-    diesel.batch_execute(dsl::UP_SQL).expect("up");
+    // Both expansions use one prefix: one set of tables.
+    diesel.batch_execute(diesel_pg::UP_SQL).expect("up");
     let sea = sea_orm::Database::connect(&url).await.expect("connect");
-    use so as sea_side;
-    for_each_table!(dsl, diesel_then_sea_orm, &mut diesel, &sea);
+    use sea_pg as sea_side;
+    for_each_table!(diesel_pg, diesel_then_sea_orm, &mut diesel, &sea);
 }
 
 #[tokio::test]
@@ -236,26 +207,12 @@ async fn what_diesel_writes_sea_orm_reads_on_sqlite() {
     let _ = std::fs::remove_file(&file);
     let path = file.to_str().expect("utf-8 path");
     let mut diesel = diesel::SqliteConnection::establish(path).expect("open");
-    mod dsl {
-        attesto_macros::attesto_migration!(
-            dialect = "sqlite",
-            prefix = "shared_",
-            integrations(diesel)
-        );
-    }
-    mod so {
-        attesto_macros::attesto_migration!(
-            dialect = "sqlite",
-            prefix = "shared_",
-            integrations(sea_orm)
-        );
-    }
-    diesel.batch_execute(dsl::UP_SQL).expect("up");
+    diesel.batch_execute(diesel_lite::UP_SQL).expect("up");
     let sea = sea_orm::Database::connect(format!("sqlite://{path}"))
         .await
         .expect("open");
-    use so as sea_side;
-    for_each_table!(dsl, diesel_then_sea_orm, &mut diesel, &sea);
+    use sea_lite as sea_side;
+    for_each_table!(diesel_lite, diesel_then_sea_orm, &mut diesel, &sea);
     drop(sea);
     drop(diesel);
     std::fs::remove_dir_all(&dir).expect("clean up");
@@ -269,31 +226,7 @@ mod host_types {
 
     use chrono::{NaiveDate, NaiveDateTime};
 
-    mod diesel_pg {
-        attesto_macros::attesto_migration!(
-            prefix = "host_",
-            types(columns(params = std::collections::BTreeMap<String, String>)),
-            integrations(diesel),
-        );
-    }
-
-    mod diesel_lite {
-        attesto_macros::attesto_migration!(
-            dialect = "sqlite",
-            prefix = "host_",
-            types(columns(params = std::collections::BTreeMap<String, String>)),
-            integrations(diesel),
-        );
-    }
-
-    mod sea_lite {
-        attesto_macros::attesto_migration!(
-            dialect = "sqlite",
-            prefix = "host_",
-            types(columns(params = std::collections::BTreeMap<String, String>)),
-            integrations(sea_orm),
-        );
-    }
+    use attesto_orm_tests::host_types::{diesel_lite, diesel_pg, sea_lite};
 
     fn at(second: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 11, 24)

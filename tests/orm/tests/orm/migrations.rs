@@ -7,18 +7,11 @@
 
 use std::path::{Path, PathBuf};
 
+use attesto_orm_tests::{diesel_lite as lite, diesel_pg as pg};
 use attesto_schema::{UtcTime, cli};
 use attesto_test_support::{for_each_table, sample_row};
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{FileBasedMigrations, MigrationHarness};
-
-mod pg {
-    attesto_macros::attesto_migration!(prefix = "mig_", integrations(diesel));
-}
-
-mod lite {
-    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "mig_", integrations(diesel));
-}
 
 /// Writes, with the CLI, a diesel migrations directory holding the install
 /// of 0.19.0 and the upgrade from it to the latest release.
@@ -34,7 +27,7 @@ fn generate(name: &str, dialect: &str) -> PathBuf {
         "--dialect",
         dialect,
         "--table-prefix",
-        "mig_",
+        "orm_",
     ];
     for (step, now) in [("--version", 1_767_225_600), ("--from", 1_767_225_601)] {
         let mut argv = vec![
@@ -66,7 +59,7 @@ macro_rules! in_and_out {
     }};
 }
 
-/// The number of tables whose name starts with `mig_`, by `query`.
+/// The number of tables whose name starts with `orm_`, by `query`.
 #[derive(diesel::QueryableByName)]
 struct Count {
     #[diesel(sql_type = diesel::sql_types::BigInt)]
@@ -105,7 +98,7 @@ fn diesel_runs_and_reverts_the_migrations_on_postgres() {
         &mut conn,
         &dir,
         pg,
-        "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'mig_%'"
+        "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'orm_%'"
     );
 }
 
@@ -117,6 +110,6 @@ fn diesel_runs_and_reverts_the_migrations_on_sqlite() {
         &mut conn,
         &dir,
         lite,
-        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'mig_%'"
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'orm_%'"
     );
 }

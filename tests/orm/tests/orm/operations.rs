@@ -2,21 +2,10 @@
 //! runs (upstream's ExUnit store tests, ported; `attesto_test_support::
 //! scenarios!`), on PostgreSQL, SQLite and MariaDB.
 
+use attesto_orm_tests::{diesel_lite, diesel_my, diesel_pg, sea_lite, sea_my, sea_pg};
 use attesto_test_support::{rows, scenarios};
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
-
-mod diesel_pg {
-    attesto_macros::attesto_migration!(prefix = "ops_", integrations(diesel));
-}
-
-mod diesel_lite {
-    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "ops_", integrations(diesel));
-}
-
-mod diesel_my {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "ops_", integrations(diesel));
-}
 
 mod on_diesel_pg {
     use super::*;
@@ -54,18 +43,6 @@ mod on_diesel_mariadb {
         conn.batch_execute(diesel_my::UP_SQL).expect("up");
         scenarios!(diesel_my, &mut conn,);
     }
-}
-
-mod sea_pg {
-    attesto_macros::attesto_migration!(prefix = "ops_", integrations(sea_orm));
-}
-
-mod sea_lite {
-    attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "ops_", integrations(sea_orm));
-}
-
-mod sea_my {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "ops_", integrations(sea_orm));
 }
 
 /// A sea-orm connection to `url` with the expansion's tables.

@@ -1,8 +1,9 @@
 //! The Rust type of each column: the host's `types(...)` where it names
 //! one, else a default. Without integrations the defaults are std types;
 //! with one, they are the types the drivers bind and decode on every
-//! dialect, from the drivers' usual companion crates (chrono, uuid,
-//! serde_json).
+//! dialect, from the drivers' usual companion crates (uuid, serde_json),
+//! and, for timestamps, the expansion's own `Timestamp` and
+//! `TimestampUsec` over chrono's `NaiveDateTime`.
 
 use attesto_schema::{Column, LogicalType, Table};
 use proc_macro2::TokenStream;
@@ -86,7 +87,10 @@ impl<'a> RustTypes<'a> {
             (Json, false) => "::std::string::String",
             (Json, true) => "::serde_json::Value",
             (Timestamp | TimestampUsec, false) => "::std::time::SystemTime",
-            (Timestamp | TimestampUsec, true) => "::chrono::NaiveDateTime",
+            // The expansion's own, which hold their column's precision
+            // (`integrations::timestamps`).
+            (Timestamp, true) => "Timestamp",
+            (TimestampUsec, true) => "TimestampUsec",
             (Uuid, false) => "[::core::primitive::u8; 16]",
             (Uuid, true) => "::uuid::Uuid",
             (Int, _) => "::core::primitive::i32",
@@ -94,6 +98,12 @@ impl<'a> RustTypes<'a> {
             (Bool, _) => "::core::primitive::bool",
         }
     }
+}
+
+/// Whether `ty` is a type the expansion itself defines, named without a
+/// path (a nested module names it through `super::`).
+pub fn is_local(ty: RustType<'_>) -> bool {
+    matches!(ty, RustType::Default(d) if !d.starts_with("::") && !d.starts_with('['))
 }
 
 /// Whether `written` names `table`: its full name or its short one.

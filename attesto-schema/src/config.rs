@@ -352,6 +352,33 @@ fn found(
     })
 }
 
+/// The candidate `given` most likely misspells: within two edits of it,
+/// ignoring case and `-` for `_`, or it with an `s` more or less
+/// (`integration` for `integrations`); the nearest, the first of equals.
+pub fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Names far longer than any candidate cannot be within two edits.
+    if given.len() > 64 {
+        return None;
+    }
+    let normal = given.to_ascii_lowercase().replace('-', "_");
+    candidates
+        .into_iter()
+        .filter(|c| *c != given)
+        .map(|c| {
+            let plural =
+                normal.strip_suffix('s') == Some(c) || c.strip_suffix('s') == Some(&normal);
+            let distance = if plural {
+                1
+            } else {
+                strsim::damerau_levenshtein(&normal, c)
+            };
+            (c, distance)
+        })
+        .filter(|(_, distance)| *distance <= 2)
+        .min_by_key(|(_, distance)| *distance)
+        .map(|(c, _)| c)
+}
+
 /// Whether `key` is most likely a mistyped `table_prefix`: within two edits
 /// of it, ignoring case and `-` for `_`, or a bare `prefix`. The host's
 /// other keys in the table stay allowed.
@@ -364,14 +391,14 @@ fn looks_like_prefix_key(key: &str) -> bool {
     normal == "prefix" || strsim::damerau_levenshtein(&normal, PREFIX_KEY) <= 2
 }
 
-fn read(path: &Path, file: &str) -> Result<String, ConfigError> {
+pub(crate) fn read(path: &Path, file: &str) -> Result<String, ConfigError> {
     read_text(path).map_err(|error| ConfigError::Read {
         file: file.to_owned(),
         error,
     })
 }
 
-fn parse<'i>(text: &'i str, file: &str) -> Result<DeTable<'i>, ConfigError> {
+pub(crate) fn parse<'i>(text: &'i str, file: &str) -> Result<DeTable<'i>, ConfigError> {
     DeTable::parse(text)
         .map(|table| table.into_inner())
         .map_err(|e| {

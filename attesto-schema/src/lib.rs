@@ -33,6 +33,8 @@ pub mod cli;
 #[cfg(feature = "config")]
 pub mod config;
 mod data;
+#[cfg(feature = "config")]
+pub mod declared;
 mod describe;
 mod dialect;
 mod drift;
@@ -50,7 +52,7 @@ mod versions;
 mod watch;
 
 pub use describe::{ColumnDescription, Description, IndexDescription, SqlTypes, TableDescription};
-pub use dialect::{Backend, Dialect, FAMILY_LOCK_NAMESPACE, UnknownDialect};
+pub use dialect::{Backend, Dialect, FAMILY_LOCK_NAMESPACE, LengthLimit, UnknownDialect};
 pub use drift::{Drift, DriftKind, compare};
 pub use files::{MAX_FILE_BYTES, ReadError, read_text};
 pub use layout::{

@@ -279,7 +279,8 @@ impl Schema {
             .map(|c| Bind::Field(c.name()))
             .collect();
         sql.text = format!(
-            "INSERT INTO {} ({}) VALUES ({}){tail}",
+            "{} INTO {} ({}) VALUES ({}){tail}",
+            self.dialect().forms().writing("INSERT"),
             shared.name,
             shared.list,
             Placeholders {
@@ -385,7 +386,9 @@ fn available(table: &Table, columns: &[Column]) -> Vec<&'static Operation> {
 /// operation's first, an equality on a unique column.
 fn miss_key(op: &Operation) -> Option<&'static [Cond]> {
     match op.kind() {
-        OpKind::ClaimRow { filter, .. } | OpKind::ClaimCount { filter, .. } => filter.get(..1),
+        OpKind::ClaimRow { filter, .. }
+        | OpKind::ClaimCount { filter, .. }
+        | OpKind::TakeRow { filter } => filter.get(..1),
         _ => None,
     }
 }
@@ -502,7 +505,10 @@ impl<'a> Sql<'a> {
     }
 
     fn update(&mut self, table: &str, set: &[Set], filter: &[Cond]) {
-        self.text = format!("UPDATE {table} SET ");
+        self.text = format!(
+            "{} {table} SET ",
+            self.schema.dialect().forms().writing("UPDATE")
+        );
         let sets: Vec<String> = set
             .iter()
             .map(|s| match *s {

@@ -182,7 +182,8 @@ impl Schema {
     pub fn insert_sql(&self, table: &Table) -> String {
         let columns = self.columns(table);
         format!(
-            "INSERT INTO {} ({}) VALUES ({})",
+            "{} INTO {} ({}) VALUES ({})",
+            self.dialect.forms().writing("INSERT"),
             self.quoted_table(table),
             self.column_list(&columns),
             Placeholders {

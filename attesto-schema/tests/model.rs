@@ -118,11 +118,35 @@ fn statements_use_the_dialects_placeholders_and_quotes() {
         lite.select_sql(replays),
         "SELECT \"jti\", \"expires_at\", \"inserted_at\" FROM \"dpop_replays\""
     );
+    // MySQL 8 writes in a strict `sql_mode` through its hint; MariaDB's
+    // `SET STATEMENT` is not used (Galera), the bindings hold each value to
+    // its column instead.
     let my = Schema::new(Dialect::Mysql, "").expect("valid");
     assert_eq!(
         my.insert_sql(replays),
+        "INSERT /*+ SET_VAR(sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION') */ INTO `dpop_replays` (`jti`, `expires_at`, `inserted_at`) VALUES (?, ?, ?)"
+    );
+    let maria = Schema::new(Dialect::Mariadb, "").expect("valid");
+    assert_eq!(
+        maria.insert_sql(replays),
         "INSERT INTO `dpop_replays` (`jti`, `expires_at`, `inserted_at`) VALUES (?, ?, ?)"
     );
+    assert_eq!(
+        Dialect::Mariadb.length_limit(attesto_schema::LogicalType::Hash),
+        Some(attesto_schema::LengthLimit::Chars(88))
+    );
+    assert_eq!(
+        Dialect::Postgres.length_limit(attesto_schema::LogicalType::Hash),
+        None
+    );
+    assert_eq!(
+        Dialect::Sqlite.length_limit(attesto_schema::LogicalType::Text),
+        None
+    );
+    assert!(attesto_schema::LengthLimit::Chars(2).exceeded_by("\u{1F510}ab"));
+    assert!(!attesto_schema::LengthLimit::Chars(3).exceeded_by("\u{1F510}ab"));
+    assert!(attesto_schema::LengthLimit::Bytes(5).exceeded_by("\u{1F510}ab"));
+    assert_eq!(maria.up_sql(), my.up_sql(), "one schema");
     let codes = table("attesto_authorization_codes").expect("codes");
     assert!(
         pg.select_by_key_sql(codes)

@@ -95,9 +95,23 @@ fn dialect_names_round_trip() {
     for dialect in Dialect::ALL {
         assert_eq!(dialect.name().parse::<Dialect>(), Ok(dialect));
     }
-    let error = "mariadb".parse::<Dialect>().expect_err("unknown");
+    let error = "MariaDB".parse::<Dialect>().expect_err("unknown");
     assert_eq!(
         error.to_string(),
-        "unknown dialect \"mariadb\"; expected one of \"postgres\", \"sqlite\", \"mysql\" (did you mean \"mysql\"?)"
+        "unknown dialect \"MariaDB\"; expected one of \"postgres\", \"sqlite\", \"mysql\", \"mariadb\" (did you mean \"mariadb\"?)"
+    );
+    assert!(
+        "postgresql"
+            .parse::<Dialect>()
+            .expect_err("unknown")
+            .to_string()
+            .ends_with("(did you mean \"postgres\"?)")
+    );
+    assert!(
+        !"oracle"
+            .parse::<Dialect>()
+            .expect_err("unknown")
+            .to_string()
+            .contains("did you mean")
     );
 }

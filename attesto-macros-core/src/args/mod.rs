@@ -12,6 +12,8 @@ pub use keys::{Argument, Integration, Shape, TypeKey};
 use syntax::{attributes, check_path, string_literal, value_tokens};
 pub use syntax::{list, path_segments};
 
+use attesto_schema::config::closest;
+
 use crate::errors::Errors;
 
 /// What a `types(...)` or `field_attrs(...)` entry applies to.
@@ -106,10 +108,13 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> syn::Result<Args> {
             input.parse::<Token![,]>()?;
         }
         let Some(key) = Argument::from_name(&ident.to_string()) else {
+            let meant = closest(&ident.to_string(), Argument::ALL.map(Argument::name))
+                .map(|name| format!("did you mean `{name}`? "))
+                .unwrap_or_default();
             errors.push(syn::Error::new(
                 ident.span(),
                 format!(
-                    "unknown argument `{ident}`; valid arguments are {}",
+                    "unknown argument `{ident}`; {meant}valid arguments are {}",
                     list(Argument::ALL.map(Argument::name))
                 ),
             ));
@@ -315,7 +320,10 @@ fn parse_entries<T>(
                 (None, _) => errors.push(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown type key `{key}`; valid keys are {}, and `columns(...)` for single columns",
+                        "unknown type key `{key}`; {}valid keys are {}, and `columns(...)` for single columns",
+                        closest(&name, TypeKey::ALL.map(TypeKey::name))
+                            .map(|k| format!("did you mean `{k}`? "))
+                            .unwrap_or_default(),
                         TypeKey::ALL
                             .map(|k| format!("`{}` ({})", k.name(), k.description()))
                             .join(", ")
@@ -409,7 +417,10 @@ fn parse_integrations(input: ParseStream) -> syn::Result<Vec<(Integration, Ident
             None => errors.push(syn::Error::new(
                 ident.span(),
                 format!(
-                    "unknown integration `{ident}`; valid integrations are {}",
+                    "unknown integration `{ident}`; {}valid integrations are {}",
+                    closest(&ident.to_string(), Integration::ALL.map(Integration::name))
+                        .map(|i| format!("did you mean `{i}`? "))
+                        .unwrap_or_default(),
                     list(Integration::ALL.map(Integration::name))
                 ),
             )),

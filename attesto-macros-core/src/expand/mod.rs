@@ -299,6 +299,7 @@ fn generate(migration: &Migration, asked: &Asked, args: &Args, tracked: &[PathBu
             .as_ref()
             .and_then(|(creates, drops)| Some((creates.get(i)?.clone(), drops.get(i)?.clone())));
         rows::row_struct(&mut code, schema, table, &types, args, slices);
+        rows::constructor(&mut code, schema, table, &types);
         integrations::operation_constants(&mut code, schema, table);
     }
     integrations::generate(&mut code, schema, &types, args);

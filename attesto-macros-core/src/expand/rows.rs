@@ -4,13 +4,14 @@
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use attesto_schema::{Schema, Table};
+use attesto_schema::{Column, ColumnDefault, Schema, Table};
 use proc_macro2::{Delimiter, TokenStream};
 
 use super::{field_attrs, str_list};
 use crate::args::{Args, path_segments};
 use crate::code::{Code, str_literal};
-use crate::types::{RustTypes, field_type};
+use crate::integrations::{is_path, is_string};
+use crate::types::{RustType, RustTypes, field_type};
 
 /// Derives every row struct gets, before the host's own.
 pub const BASE_DERIVES: &[&str] = &["Debug", "Clone", "PartialEq"];
@@ -149,4 +150,147 @@ fn sql_slice(name: &str, range: Range<usize>) -> String {
         "__attesto_sql_slice({name}, {}, {})",
         range.start, range.end
     )
+}
+
+/// The name of `table`'s constructor argument: `NewAuthorizationCode` for
+/// `AuthorizationCodeRow`.
+pub fn new_name(table: &Table) -> String {
+    let row = table.row_name();
+    format!("New{}", row.strip_suffix("Row").unwrap_or(row))
+}
+
+/// Whether the caller of `new` gives `column`: a `NOT NULL` column without
+/// a default, which no operation sets.
+fn given(column: &Column) -> bool {
+    !column.is_state() && !column.is_nullable() && column.default_value().is_none()
+}
+
+/// The expression a new row holds in `column`, which the caller does not
+/// give: NULL, or the column's default as the field's type holds it.
+fn initial(column: &Column, ty: RustType<'_>) -> String {
+    if column.is_nullable() {
+        return "::core::option::Option::None".to_owned();
+    }
+    match column.default_value() {
+        Some(ColumnDefault::EmptyStrings) if is_string(ty) => {
+            "::std::string::String::from(\"[]\")".to_owned()
+        }
+        Some(ColumnDefault::EmptyObject) if is_string(ty) => {
+            "::std::string::String::from(\"{}\")".to_owned()
+        }
+        // `Value`'s own default is `null`, not the empty object.
+        Some(ColumnDefault::EmptyObject) if is_path(ty, &["serde_json", "Value"]) => {
+            "::serde_json::Value::Object(::serde_json::Map::new())".to_owned()
+        }
+        // An empty list, or a host's JSON type at its default.
+        Some(ColumnDefault::EmptyStrings | ColumnDefault::EmptyObject) | None => {
+            "::core::default::Default::default()".to_owned()
+        }
+        Some(ColumnDefault::Int(n)) => format!("::core::convert::From::from({n}i32)"),
+        Some(ColumnDefault::Bool(b)) => format!("::core::convert::From::from({b})"),
+        Some(ColumnDefault::Text(t)) => format!("::core::convert::From::from({t:?})"),
+    }
+}
+
+/// `table`'s constructor: a struct of the columns the caller gives, and
+/// `Row::new`, which starts every other column as a new row holds it.
+pub fn constructor(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
+    let columns = schema.columns(table);
+    let row = table.row_name();
+    let new = new_name(table);
+    let dialect = schema.dialect();
+    let (given_columns, rest): (Vec<&Column>, Vec<&Column>) =
+        columns.iter().partition(|c| given(c));
+    let listed = |columns: &[&Column]| {
+        columns
+            .iter()
+            .map(|c| format!("`{}`", c.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let doc = format!(
+        " What a new row of `{}` takes from its caller, by name: {}. [`{row}::new`] \
+         starts the other columns as a new row holds them.",
+        schema.table_name(table),
+        listed(&given_columns)
+    );
+    let _ = write!(
+        code,
+        "#[doc = {}] #[derive(Debug, Clone, PartialEq)] pub struct {new}",
+        str_literal(&doc)
+    );
+    let mut fields = Code::default();
+    for column in &given_columns {
+        let field_doc = format!(
+            " `{} {}`: {}.",
+            column.name(),
+            dialect.sql_type(column.logical_type()),
+            column.description()
+        );
+        let _ = write!(
+            fields,
+            "#[doc = {}] pub {}: ",
+            str_literal(&field_doc),
+            column.name()
+        );
+        field_type(&mut fields, types.of(table, column), false);
+        fields.push_str(",");
+    }
+    code.group(Delimiter::Brace, fields);
+
+    let mut starts = Vec::new();
+    for column in &rest {
+        let value = if column.is_nullable() {
+            "NULL".to_owned()
+        } else {
+            column
+                .default_value()
+                .map(|d| dialect.default_sql(d))
+                .unwrap_or_default()
+        };
+        starts.push(format!("`{}` {value}", column.name()));
+    }
+    // The struct update example names a column this table really has.
+    let update = match rest.first() {
+        Some(column) => format!(
+            " Set any of them otherwise with struct update syntax: \
+             `{row} {{ {}: .., ..{row}::new(..) }}`.",
+            column.name()
+        ),
+        None => String::new(),
+    };
+    let new_doc = format!(
+        " A new row: the columns of `new`, and {}, as upstream's Ecto schema starts a \
+         new row (its defaults are the table's).{update}",
+        if starts.is_empty() {
+            "nothing else".to_owned()
+        } else {
+            starts.join(", ")
+        }
+    );
+    let _ = write!(
+        code,
+        "impl {row} {{ #[doc = {}] pub fn new(new: {new}) -> Self {{ Self {{",
+        str_literal(&new_doc)
+    );
+    for column in &columns {
+        if given(column) {
+            let _ = write!(code, "{c}: new.{c},", c = column.name());
+        } else {
+            let _ = write!(
+                code,
+                "{}: {},",
+                column.name(),
+                initial(column, types.of(table, column))
+            );
+        }
+    }
+    let _ = write!(
+        code,
+        "}} }} }}\n\
+         impl ::core::convert::From<{new}> for {row} {{\n\
+         /// [`{row}::new`].\n\
+         fn from(new: {new}) -> Self {{ Self::new(new) }}\n\
+         }}\n"
+    );
 }

@@ -20,7 +20,7 @@ use attesto_schema::{
     Backend, COUNT_COLUMN, Column, Dialect, LogicalType, OUTCOME_COLUMN, Role, Schema, Table,
 };
 
-use super::driver::{Bound, Driver, Query, Signature, Violation};
+use super::driver::{Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation};
 use super::value::Source;
 use super::{Binding, binding, is_path};
 use crate::code::{Code, str_literal};
@@ -62,13 +62,41 @@ impl Driver for Diesel {
         )
     }
 
+    fn feature_graph(&self) -> FeatureGraph {
+        FeatureGraph {
+            release: "2",
+            defaults: &["with-deprecated", "32-column-tables"],
+            implies: &[],
+        }
+    }
+
+    /// A UUID outside PostgreSQL, and a JSON value of a host's type, go
+    /// through the expansion's own SQL types, which need no feature.
+    fn features(&self, backend: Backend, uses: Uses) -> Vec<Feature> {
+        let mut needed = vec![Feature::plain(match backend {
+            Backend::Postgres => "postgres",
+            Backend::Sqlite => "sqlite",
+            Backend::Mysql => "mysql",
+        })];
+        let uuid = uses.uuid && backend == Backend::Postgres;
+        for (on, feature) in [
+            (uses.chrono, "chrono"),
+            (uuid, "uuid"),
+            (uses.json_value, "serde_json"),
+        ] {
+            if on {
+                needed.push(Feature::plain(feature));
+            }
+        }
+        needed
+    }
+
     fn writes_json_text(&self) -> bool {
         false
     }
 
-    /// diesel binds timestamps through its own types.
     fn checks_timestamps(&self) -> bool {
-        false
+        true
     }
 
     fn refuses_string_for_jsonb(&self) -> bool {
@@ -85,6 +113,49 @@ impl Driver for Diesel {
 
     fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
         generate(code, schema, types);
+    }
+
+    fn timestamp_glue(&self, code: &mut Code, backend: Backend, name: &str) {
+        let sql = match backend {
+            Backend::Mysql => "::diesel::sql_types::Datetime",
+            Backend::Postgres | Backend::Sqlite => "::diesel::sql_types::Timestamp",
+        };
+        let db = backend_type(backend);
+        for target in [
+            sql.to_owned(),
+            format!("::diesel::sql_types::Nullable<{sql}>"),
+        ] {
+            for (generics, ty) in [("", name.to_owned()), ("<'__a>", format!("&'__a {name}"))] {
+                let _ = write!(
+                    code,
+                    "impl{generics} ::diesel::expression::AsExpression<{target}> for {ty} {{\n\
+                     type Expression = ::diesel::internal::derives::as_expression::Bound<{target}, Self>;\n\
+                     fn as_expression(self) -> Self::Expression {{\n\
+                     ::diesel::internal::derives::as_expression::Bound::new(self)\n\
+                     }}\n}}\n"
+                );
+            }
+            let _ = write!(
+                code,
+                "impl ::diesel::serialize::ToSql<{target}, {db}> for {name} {{\n\
+                 fn to_sql<'__b>(&'__b self, out: &mut ::diesel::serialize::Output<'__b, '_, {db}>) -> ::diesel::serialize::Result {{\n\
+                 <::chrono::NaiveDateTime as ::diesel::serialize::ToSql<{sql}, {db}>>::to_sql(&self.0, out)\n\
+                 }}\n}}\n"
+            );
+        }
+        let _ = write!(
+            code,
+            "impl ::diesel::deserialize::FromSql<{sql}, {db}> for {name} {{\n\
+             fn from_sql(value: <{db} as ::diesel::backend::Backend>::RawValue<'_>) -> ::diesel::deserialize::Result<Self> {{\n\
+             let value = <::chrono::NaiveDateTime as ::diesel::deserialize::FromSql<{sql}, {db}>>::from_sql(value)?;\n\
+             ::core::result::Result::Ok(Self::new(value)?)\n\
+             }}\n}}\n\
+             impl ::diesel::deserialize::Queryable<{sql}, {db}> for {name} {{\n\
+             type Row = Self;\n\
+             fn build(row: Self) -> ::diesel::deserialize::Result<Self> {{\n\
+             ::core::result::Result::Ok(row)\n\
+             }}\n}}\n"
+        );
     }
 
     fn asynchronous(&self) -> bool {
@@ -108,13 +179,26 @@ impl Driver for Diesel {
         }
     }
 
+    /// The value, after the refusal of one that would not read back.
     fn value(&self, bound: &Bound<'_>) -> String {
+        let guard = super::guard(
+            bound.binding,
+            bound.source,
+            bound.table_name,
+            bound.label,
+            &|message| {
+                format!(
+                    "::diesel::result::Error::SerializationError(::std::boxed::Box::from({message}))"
+                )
+            },
+        );
         bind(
             bound.schema,
             bound.table,
             bound.column,
             bound.types,
             bound.source,
+            &guard,
         )
     }
 
@@ -256,7 +340,12 @@ fn support(code: &mut Code, schema: &Schema) {
 
 /// The diesel backend type of `dialect`.
 fn backend(dialect: Dialect) -> &'static str {
-    match dialect.backend() {
+    backend_type(dialect.backend())
+}
+
+/// diesel's type of `backend`.
+fn backend_type(backend: Backend) -> &'static str {
+    match backend {
         Backend::Postgres => "::diesel::pg::Pg",
         Backend::Sqlite => "::diesel::sqlite::Sqlite",
         Backend::Mysql => "::diesel::mysql::Mysql",
@@ -315,15 +404,17 @@ fn sql_type(dialect: Dialect, column: &Column, ty: RustType<'_>) -> SqlType {
 }
 
 /// The `.bind::<ST, _>(value)` with which an operation's statement binds
-/// `source`, a value of `column` (`None`: a number of seconds). The SQL
-/// type is the column's own, from its `table!`; a value of one of the
-/// expansion's own SQL types goes through [`BIND`].
+/// `source`, a value of `column` (`None`: a number of seconds), after
+/// `guard` (statements that return the refusal of a value that would not
+/// read back). The SQL type is the column's own, from its `table!`; a
+/// value of one of the expansion's own SQL types goes through [`BIND`].
 fn bind(
     schema: &Schema,
     table: &Table,
     column: Option<&Column>,
     types: &RustTypes<'_>,
     source: Source<'_>,
+    guard: &str,
 ) -> String {
     let Some(column) = column else {
         return format!(
@@ -362,7 +453,12 @@ fn bind(
         (Source::Seconds(name), false) => name.to_owned(),
         (source, false) => source.reference(),
     };
-    format!(".bind::<{sql}, _>({value})")
+    if guard.is_empty() {
+        format!(".bind::<{sql}, _>({value})")
+    } else {
+        // A block: the guard returns the error before the value is bound.
+        format!(".bind::<{sql}, _>({{ {guard} {value} }})")
+    }
 }
 
 /// `#[derive(...)]` and `#[diesel(...)]` of `table`'s row struct.
@@ -784,8 +880,16 @@ fn json_type(code: &mut Code, dialect: Dialect, fields: &[(String, RustType<'_>)
             "::serde_json::to_writer(out, &self.0)?;",
         ),
     };
+    // A value that would not read back is refused before it is written.
+    let write = format!(
+        "if !{} {{\n\
+         return ::core::result::Result::Err(\"attesto: a JSON value that would not read back: nested \
+         deeper than serde_json reads, or not serialisable as JSON\".into());\n\
+         }}\n{write}",
+        super::json_reads_back("&self.0")
+    );
     for (_, ty) in fields {
-        conversions(code, dialect, JSON_TYPE, *ty, read, write);
+        conversions(code, dialect, JSON_TYPE, *ty, read, &write);
     }
 }
 

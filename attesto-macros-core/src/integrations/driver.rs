@@ -71,6 +71,54 @@ pub struct Signature {
     pub error: String,
 }
 
+/// What the generated code uses, which decides the features it needs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Uses {
+    /// chrono's types (the expansion's timestamps wrap them).
+    pub chrono: bool,
+    /// uuid's `Uuid`.
+    pub uuid: bool,
+    /// JSON columns bound through serde.
+    pub json: bool,
+    /// JSON columns of `serde_json::Value`, bound as the driver's own JSON.
+    pub json_value: bool,
+}
+
+/// A feature the generated code needs: the one to add, and the one that
+/// shows it is on once the crate's features are closed over
+/// [`FeatureGraph::implies`] (sqlx's `sqlite` enables `_sqlite`, as do
+/// `sqlite-bundled` and `sqlite-unbundled`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Feature {
+    /// The feature a `[dependencies]` line should name.
+    pub add: &'static str,
+    /// The feature whose presence satisfies the need.
+    pub satisfied_by: &'static str,
+}
+
+impl Feature {
+    /// A feature that is its own evidence.
+    pub const fn plain(name: &'static str) -> Feature {
+        Feature {
+            add: name,
+            satisfied_by: name,
+        }
+    }
+}
+
+/// What a crate's features enable, as far as [`Driver::features`] needs
+/// to know, for the releases that [`FeatureGraph::release`] matches.
+#[derive(Debug, Clone, Copy)]
+pub struct FeatureGraph {
+    /// The release line the graph describes (`0.9` for sqlx 0.9.x): a
+    /// declaration that asks for another is not checked.
+    pub release: &'static str,
+    /// The `default` feature's list.
+    pub defaults: &'static [&'static str],
+    /// Features that enable others.
+    pub implies: &'static [(&'static str, &'static [&'static str])],
+}
+
 /// A database library the expansion writes glue and operations for.
 pub trait Driver: Sync {
     /// The name in `integrations(...)`, which is also the crate's name.
@@ -82,6 +130,12 @@ pub trait Driver: Sync {
     /// The `[dependencies]` line that gives the library with every feature
     /// the generated code uses.
     fn dependency(&self, backend: Backend) -> String;
+
+    /// What its features enable, for the check of the host's declaration.
+    fn feature_graph(&self) -> FeatureGraph;
+
+    /// The features its generated code needs on `backend`, given `uses`.
+    fn features(&self, backend: Backend, uses: Uses) -> Vec<Feature>;
 
     /// Whether its glue writes JSON text itself, with serde_json.
     fn writes_json_text(&self) -> bool;
@@ -117,6 +171,12 @@ pub trait Driver: Sync {
     /// Its glue: trait impls and statements of every table. `named` is
     /// every driver of the invocation, in order.
     fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, named: &[&dyn Driver]);
+
+    /// The impls that bind and read the expansion's timestamp type `name`
+    /// (`Timestamp` or `TimestampUsec`, a `chrono::NaiveDateTime` holding
+    /// its column's precision): as `NaiveDateTime`, refusing when reading a
+    /// value the type cannot hold.
+    fn timestamp_glue(&self, code: &mut Code, backend: Backend, name: &str);
 
     // --- The operations' methods ---
 

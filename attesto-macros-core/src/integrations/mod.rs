@@ -18,12 +18,14 @@ mod postgres;
 mod rusqlite;
 mod sea_orm;
 mod sqlx;
+mod timestamps;
 mod value;
 
 use std::fmt::Write as _;
 
 use attesto_schema::config::manifest_dependencies;
-use attesto_schema::{Backend, Column, Dialect, LogicalType, Schema, Table};
+use attesto_schema::declared::{Declared, declared};
+use attesto_schema::{Backend, Column, Dialect, LengthLimit, LogicalType, Schema, Table};
 use proc_macro2::{Ident, Span};
 
 use crate::args::{Args, Integration, path_segments};
@@ -139,6 +141,76 @@ pub fn check(
     else {
         return vec![manifest];
     };
+    let mut read = vec![manifest.clone()];
+    let uses = uses(schema, types);
+    for (driver, ident) in &named {
+        if !driver.supports(backend) || !present.iter().any(|p| p == driver.name()) {
+            continue;
+        }
+        // A manifest that cannot be read says nothing: the build's own
+        // errors will.
+        let Ok(Some(declared)) = declared(&manifest, driver.name()) else {
+            continue;
+        };
+        for file in &declared.files {
+            if !read.contains(file) {
+                read.push(file.clone());
+            }
+        }
+        let graph = driver.feature_graph();
+        if !declared
+            .version
+            .as_deref()
+            .is_some_and(|v| in_release(v, graph.release))
+        {
+            continue;
+        }
+        let enabled = closure(&declared, graph);
+        let unmet: Vec<driver::Feature> = driver
+            .features(backend, uses)
+            .into_iter()
+            .filter(|f| !enabled.iter().any(|e| e == f.satisfied_by))
+            .collect();
+        // What another missing feature enables need not be named.
+        let missing: Vec<&str> = unmet
+            .iter()
+            .filter(|f| {
+                !unmet.iter().any(|other| {
+                    other.add != f.add
+                        && graph
+                            .implies
+                            .iter()
+                            .any(|(from, to)| *from == other.add && to.contains(&f.satisfied_by))
+                })
+            })
+            .map(|f| f.add)
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let (plural, them) = if missing.len() == 1 {
+            ("", "it")
+        } else {
+            ("s", "them")
+        };
+        let named_missing: Vec<String> = missing.iter().map(|f| format!("`{f}`")).collect();
+        let place = if declared.inherited {
+            "to this crate's line, or to the workspace's [workspace.dependencies]"
+        } else {
+            "to its line in [dependencies]"
+        };
+        errors.push(syn::Error::new(
+            ident.span(),
+            format!(
+                "integrations({}) generates code that needs the feature{plural} {} of `{}`, \
+                 which this crate's dependency on it does not enable; add {them} {place}:\n{}",
+                driver.name(),
+                named_missing.join(", "),
+                declared.key,
+                declared.line_with(&missing)
+            ),
+        ));
+    }
     for (driver, ident) in &named {
         if !driver.supports(backend) {
             continue;
@@ -160,7 +232,62 @@ pub fn check(
             ));
         }
     }
-    vec![manifest]
+    read
+}
+
+/// What the generated code of `schema` uses, for the features it needs.
+fn uses(schema: &Schema, types: &RustTypes<'_>) -> driver::Uses {
+    let any = |pred: &dyn Fn(&Column, RustType<'_>) -> bool| {
+        schema
+            .tables()
+            .into_iter()
+            .any(|t| schema.columns(t).iter().any(|c| pred(c, types.of(t, c))))
+    };
+    let dialect = schema.dialect();
+    driver::Uses {
+        chrono: any(&|_, ty| {
+            timestamps::is_newtype(ty)
+                || matches!(ty, RustType::Default(d) if d.starts_with("::chrono"))
+        }),
+        uuid: any(&|_, ty| matches!(ty, RustType::Default("::uuid::Uuid"))),
+        json: any(&|c, ty| binding(dialect, c, ty) == Binding::Json),
+        json_value: any(&|c, ty| {
+            binding(dialect, c, ty) == Binding::Json && is_path(ty, &["serde_json", "Value"])
+        }),
+    }
+}
+
+/// Whether the version requirement `requirement` (`0.9`, `^0.9.1`,
+/// `=2.3.0`) asks for releases of `release` (`0.9`, `2`).
+fn in_release(requirement: &str, release: &str) -> bool {
+    let version = requirement.trim_start_matches(|c: char| "^~=<> ".contains(c));
+    version == release
+        || version
+            .strip_prefix(release)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The features `declared` enables: its own, the defaults when they are
+/// on, and what those enable in turn.
+fn closure(declared: &Declared, graph: driver::FeatureGraph) -> Vec<String> {
+    let mut enabled = declared.features.clone();
+    if declared.default_features {
+        enabled.extend(graph.defaults.iter().map(|f| (*f).to_owned()));
+    }
+    let mut i = 0;
+    while let Some(feature) = enabled.get(i).cloned() {
+        for (from, to) in graph.implies {
+            if *from == feature {
+                for implied in *to {
+                    if !enabled.iter().any(|e| e == implied) {
+                        enabled.push((*implied).to_owned());
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    enabled
 }
 
 /// The crates the glue of `driver` names, with the dependency line that
@@ -179,7 +306,7 @@ fn needs(
     };
     let default =
         |ty: RustType<'_>, name: &str| matches!(ty, RustType::Default(d) if d.starts_with(name));
-    let chrono = uses(&|_, ty| default(ty, "::chrono"));
+    let chrono = uses(&|_, ty| default(ty, "::chrono") || timestamps::is_newtype(ty));
     let uuid = uses(&|_, ty| default(ty, "::uuid"));
     let json_default = uses(&|_, ty| default(ty, "::serde_json"));
     let json_glue =
@@ -208,12 +335,12 @@ fn first_span(tokens: &proc_macro2::TokenStream) -> Span {
 }
 
 /// Each field of `table`'s row as a driver binds it for `INSERT_SQL`, in
-/// column order: `value(binding, source, table name, column)`.
+/// column order: `value(binding, source, table name, column, type)`.
 pub fn field_values(
     schema: &Schema,
     table: &Table,
     types: &RustTypes<'_>,
-    value: impl Fn(Binding, value::Source<'_>, &str, &str) -> String,
+    value: impl Fn(Binding, value::Source<'_>, &str, &str, RustType<'_>) -> String,
 ) -> Vec<String> {
     let name = schema.table_name(table);
     schema
@@ -224,8 +351,14 @@ pub fn field_values(
                 column: column.name(),
                 nullable: column.is_nullable(),
             };
-            let binding = binding(schema.dialect(), column, types.of(table, column));
-            value(binding, source, &name, column.name())
+            let ty = types.of(table, column);
+            value(
+                binding(schema.dialect(), column, ty),
+                source,
+                &name,
+                column.name(),
+                ty,
+            )
         })
         .collect()
 }
@@ -240,6 +373,10 @@ pub enum Binding {
     /// As the field's own type, after checking that it has no more
     /// precision than the column keeps.
     Timestamp(Precision),
+    /// As the field's own text, after checking that it is no longer than
+    /// the column keeps (MySQL and MariaDB cut a longer one in a session
+    /// that is not strict).
+    Text(LengthLimit),
 }
 
 /// What a timestamp column keeps.
@@ -275,6 +412,162 @@ impl Precision {
             ),
         }
     }
+}
+
+/// Whether a column of `schema` binds as `want` says.
+pub fn binds(schema: &Schema, types: &RustTypes<'_>, want: &dyn Fn(Binding) -> bool) -> bool {
+    schema.tables().into_iter().any(|t| {
+        schema
+            .columns(t)
+            .iter()
+            .any(|c| want(binding(schema.dialect(), c, types.of(t, c))))
+    })
+}
+
+/// Whether a column binds a host's timestamp type, checked at run time.
+pub fn binds_timestamps(schema: &Schema, types: &RustTypes<'_>) -> bool {
+    binds(schema, types, &|b| matches!(b, Binding::Timestamp(_)))
+}
+
+/// The refusal of a timestamp of `table.column` outside years 1 to 9999.
+pub fn range_message(table: &str, column: &str) -> String {
+    format!(
+        "attesto: {table}.{column} takes years 1 to 9999, the range every dialect stores and \
+         compares alike, and this value is outside it"
+    )
+}
+
+/// The refusal of a JSON value of `table.column` that would not read back.
+pub fn json_message(table: &str, column: &str) -> String {
+    format!(
+        "attesto: {table}.{column} is JSON that would not read back: nested deeper than {JSON_DEPTH} \
+         levels (serde_json reads no deeper), or not serialisable as JSON"
+    )
+}
+
+/// The deepest nesting serde_json reads back.
+const JSON_DEPTH: u32 = 127;
+
+/// The sink that measures how deep serialised JSON nests, refusing past
+/// what serde_json reads back: serialization streams into it, so a value
+/// is measured without a copy or a recursion of its own.
+fn json_depth(code: &mut Code) {
+    let _ = write!(
+        code,
+        r#"
+        /// Measures how deep the JSON written into it nests: a write fails past {JSON_DEPTH}
+        /// levels, the deepest serde_json reads back.
+        #[doc(hidden)]
+        #[derive(Default)]
+        pub struct __AttestoJsonDepth {{
+            depth: u32,
+            in_string: bool,
+            escaped: bool,
+        }}
+        impl ::std::io::Write for __AttestoJsonDepth {{
+            fn write(&mut self, buf: &[u8]) -> ::std::io::Result<usize> {{
+                for &byte in buf {{
+                    if self.in_string {{
+                        if self.escaped {{
+                            self.escaped = false;
+                        }} else if byte == b'\\' {{
+                            self.escaped = true;
+                        }} else if byte == b'"' {{
+                            self.in_string = false;
+                        }}
+                        continue;
+                    }}
+                    match byte {{
+                        b'"' => self.in_string = true,
+                        b'[' | b'{{' => {{
+                            self.depth += 1;
+                            if self.depth > {JSON_DEPTH} {{
+                                return ::core::result::Result::Err(::std::io::Error::other("nested too deep"));
+                            }}
+                        }}
+                        b']' | b'}}' => self.depth = self.depth.saturating_sub(1),
+                        _ => {{}}
+                    }}
+                }}
+                ::core::result::Result::Ok(buf.len())
+            }}
+            fn flush(&mut self) -> ::std::io::Result<()> {{
+                ::core::result::Result::Ok(())
+            }}
+        }}
+"#
+    );
+}
+
+/// An expression: whether the JSON of `reference` (a reference to a serde
+/// value) reads back, as [`json_depth`] measures it.
+pub fn json_reads_back(reference: &str) -> String {
+    format!("::serde_json::to_writer(__AttestoJsonDepth::default(), {reference}).is_ok()")
+}
+
+/// A statement that returns `error(message)` from a method when the value
+/// of `binding` from `source` would not read back (a host's timestamp of
+/// another precision or out of range, a JSON value too deep, text longer
+/// than its column keeps); nothing for a value that always does. `error`
+/// makes the driver's error from a `&'static str` expression.
+pub fn guard(
+    binding: Binding,
+    source: value::Source<'_>,
+    table: &str,
+    column: &str,
+    error: &dyn Fn(&str) -> String,
+) -> String {
+    let reference = source.reference();
+    match binding {
+        Binding::Plain => String::new(),
+        Binding::Json => format!(
+            "if !{} {{ return ::core::result::Result::Err({}); }}",
+            json_reads_back(&reference),
+            error(&str_literal(&json_message(table, column)).to_string())
+        ),
+        Binding::Timestamp(precision) => format!(
+            "match __attesto_timestamp_refusal({reference}, {}) {{ \
+             ::core::option::Option::None => {{}}, \
+             ::core::option::Option::Some(__AttestoTimestampRefusal::Precision) => return ::core::result::Result::Err({}), \
+             ::core::option::Option::Some(__AttestoTimestampRefusal::Range) => return ::core::result::Result::Err({}), }}",
+            precision.unit(),
+            error(&str_literal(&precision.message(table, column)).to_string()),
+            error(&str_literal(&range_message(table, column)).to_string())
+        ),
+        Binding::Text(limit) => format!(
+            "if {} {{ return ::core::result::Result::Err({}); }}",
+            too_long(limit, source),
+            error(&str_literal(&length_message(limit, table, column)).to_string())
+        ),
+    }
+}
+
+/// An expression: whether the text from `source` is longer than `limit`.
+pub fn too_long(limit: LengthLimit, source: value::Source<'_>) -> String {
+    let exceeds = match limit {
+        LengthLimit::Chars(n) => format!("|v: &str| v.len() > {n} && v.chars().count() > {n}"),
+        LengthLimit::Bytes(n) => format!("|v: &str| v.len() > {n}"),
+    };
+    match source {
+        value::Source::Field {
+            column,
+            nullable: true,
+        } => format!("self.{column}.as_deref().is_some_and({exceeds})"),
+        value::Source::Field { column, .. } => {
+            format!("({exceeds})(::core::convert::AsRef::<str>::as_ref(&self.{column}))")
+        }
+        value::Source::OptRef(name) => format!("{name}.is_some_and({exceeds})"),
+        value::Source::Ref(name) | value::Source::Seconds(name) => format!("({exceeds})({name})"),
+    }
+}
+
+/// The refusal of text longer than `table.column` keeps.
+pub fn length_message(limit: LengthLimit, table: &str, column: &str) -> String {
+    format!(
+        "attesto: {table}.{column} keeps at most {limit}, and this value is longer: \
+         MySQL and MariaDB would cut it without an error in a session whose sql_mode is not \
+         strict, so it is refused before it is sent"
+    )
 }
 
 /// Whether `ty` is the type at `path`, e.g. `["serde_json", "Value"]`,
@@ -324,13 +617,22 @@ pub fn is_string(ty: RustType<'_>) -> bool {
 /// How `column`, whose field has type `ty`, binds in `dialect`.
 pub fn binding(dialect: Dialect, column: &Column, ty: RustType<'_>) -> Binding {
     match (column.logical_type(), dialect) {
+        // The expansion's timestamps hold their precision and range.
+        (LogicalType::Timestamp | LogicalType::TimestampUsec, _) if timestamps::is_newtype(ty) => {
+            Binding::Plain
+        }
         (LogicalType::Timestamp, _) => Binding::Timestamp(Precision::Seconds),
         (LogicalType::TimestampUsec, _) => Binding::Timestamp(Precision::Micros),
         // PostgreSQL has arrays of its own.
         (LogicalType::Strings, _) if dialect.has_arrays() => Binding::Plain,
         (LogicalType::Json | LogicalType::Strings, _) if is_string(ty) => Binding::Plain,
         (LogicalType::Json | LogicalType::Strings, _) => Binding::Json,
-        _ => Binding::Plain,
+        // Only text held as a `String` is measured; a host's own type is
+        // the host's to keep within the column.
+        (ty_, _) => match dialect.length_limit(ty_) {
+            Some(limit) if is_string(ty) => Binding::Text(limit),
+            _ => Binding::Plain,
+        },
     }
 }
 
@@ -413,15 +715,50 @@ fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
         pub trait AttestoTimestamp {
             /// The nanoseconds past the whole second.
             fn attesto_subsec_nanos(&self) -> u32;
+            /// The whole seconds since the Unix epoch (negative before it): how the
+            /// binding refuses a value outside years 1 to 9999, the range every dialect
+            /// stores and compares alike.
+            fn attesto_unix_seconds(&self) -> i64;
         }
         impl<T: AttestoTimestamp> AttestoTimestamp for ::core::option::Option<T> {
             fn attesto_subsec_nanos(&self) -> u32 {
                 self.as_ref().map_or(0, T::attesto_subsec_nanos)
             }
+            fn attesto_unix_seconds(&self) -> i64 {
+                self.as_ref().map_or(0, T::attesto_unix_seconds)
+            }
         }
         impl<T: AttestoTimestamp + ?::core::marker::Sized> AttestoTimestamp for &T {
             fn attesto_subsec_nanos(&self) -> u32 {
                 T::attesto_subsec_nanos(self)
+            }
+            fn attesto_unix_seconds(&self) -> i64 {
+                T::attesto_unix_seconds(self)
+            }
+        }
+        /// Why a timestamp would not read back as written.
+        #[doc(hidden)]
+        #[derive(Debug, Clone, Copy)]
+        pub enum __AttestoTimestampRefusal {
+            /// More precision than the column keeps.
+            Precision,
+            /// Outside years 1 to 9999.
+            Range,
+        }
+        /// Why `value`, for a column that keeps whole multiples of `unit` nanoseconds,
+        /// would not read back as written; `None` when it would.
+        #[doc(hidden)]
+        pub fn __attesto_timestamp_refusal<T: AttestoTimestamp + ?::core::marker::Sized>(
+            value: &T,
+            unit: u32,
+        ) -> ::core::option::Option<__AttestoTimestampRefusal> {
+            let seconds = value.attesto_unix_seconds();
+            if !(-62_135_596_800..=253_402_300_799).contains(&seconds) {
+                ::core::option::Option::Some(__AttestoTimestampRefusal::Range)
+            } else if value.attesto_subsec_nanos() % unit != 0 {
+                ::core::option::Option::Some(__AttestoTimestampRefusal::Precision)
+            } else {
+                ::core::option::Option::None
             }
         }
 "#,
@@ -453,15 +790,23 @@ fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
             if seen.contains(&normal) {
                 continue;
             }
-            let body = match last.as_str() {
-                "NaiveDateTime" => "self.and_utc().timestamp_subsec_nanos() % 1_000_000_000",
-                "DateTime" => "self.timestamp_subsec_nanos() % 1_000_000_000",
-                "PrimitiveDateTime" | "OffsetDateTime" => "self.nanosecond()",
-                "SystemTime" => {
+            // A leap second's nanoseconds pass 1e9: kept, so it is refused.
+            let (nanos, seconds) = match last.as_str() {
+                "NaiveDateTime" => (
+                    "self.and_utc().timestamp_subsec_nanos()",
+                    "self.and_utc().timestamp()",
+                ),
+                "DateTime" => ("self.timestamp_subsec_nanos()", "self.timestamp()"),
+                "PrimitiveDateTime" => ("self.nanosecond()", "self.assume_utc().unix_timestamp()"),
+                "OffsetDateTime" => ("self.nanosecond()", "self.unix_timestamp()"),
+                "SystemTime" => (
                     "match self.duration_since(::std::time::UNIX_EPOCH) { \
                      ::core::result::Result::Ok(d) => d.subsec_nanos(), \
-                     ::core::result::Result::Err(e) => e.duration().subsec_nanos() }"
-                }
+                     ::core::result::Result::Err(e) => e.duration().subsec_nanos() }",
+                    "match self.duration_since(::std::time::UNIX_EPOCH) { \
+                     ::core::result::Result::Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX), \
+                     ::core::result::Result::Err(e) => i64::try_from(e.duration().as_secs()).map_or(i64::MIN, |s| -s) }",
+                ),
                 // A type of the host's own: the host implements the trait.
                 _ => continue,
             };
@@ -470,7 +815,8 @@ fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
             field_type(code, ty, false);
             let _ = writeln!(
                 code,
-                " {{ fn attesto_subsec_nanos(&self) -> u32 {{ {body} }} }}"
+                " {{ fn attesto_subsec_nanos(&self) -> u32 {{ {nanos} }} \
+                 fn attesto_unix_seconds(&self) -> i64 {{ {seconds} }} }}"
             );
         }
     }
@@ -485,13 +831,20 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &
     for table in schema.tables() {
         statements(code, schema, table);
     }
-    if named.iter().any(|d| d.checks_timestamps()) {
+    if named.iter().any(|d| d.checks_timestamps()) && binds_timestamps(schema, types) {
         timestamp_trait(code, schema, types);
     }
+    if binds(schema, types, &|b| b == Binding::Json) {
+        json_depth(code);
+    }
+    timestamps::definitions(code, &timestamps::used(schema, types), &args.derives);
     for (i, driver) in named.iter().enumerate() {
         // Drivers of one set of types share one set of impls.
         if named[..i].iter().all(|d| d.glue_key() != driver.glue_key()) {
             driver.glue(code, schema, types, &named);
+            for newtype in timestamps::used(schema, types) {
+                driver.timestamp_glue(code, schema.dialect().backend(), newtype.name);
+            }
         }
     }
     // The operations' methods, for the first integration named (every one

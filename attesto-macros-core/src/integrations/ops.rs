@@ -98,6 +98,7 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
 fn variants(outcome: &Outcome) -> Vec<Variant> {
     let mut all: Vec<Variant> = Vec::new();
     let candidates = std::iter::once(outcome.won)
+        .chain(outcome.expired)
         .chain(outcome.cases.iter().map(|(_, v)| *v))
         .chain([outcome.absent, outcome.otherwise]);
     for variant in candidates {
@@ -266,8 +267,11 @@ impl Method<'_> {
                         match column
                             .map(|col| binding(dialect, col, self.types.of(self.table, col)))
                         {
-                            // Only a stored timestamp is held to its column's precision.
-                            Some(Binding::Timestamp(_)) if !stored => Binding::Plain,
+                            // Only a stored value is held to what its column keeps: a
+                            // key too long to be stored is compared, and missed.
+                            Some(Binding::Timestamp(_) | Binding::Text(_)) if !stored => {
+                                Binding::Plain
+                            }
                             Some(b) => b,
                             None => Binding::Plain,
                         }
@@ -377,6 +381,19 @@ impl Method<'_> {
             format!("{}::{}({row})", outcome.name, variant.name)
         } else {
             format!("{}::{}", outcome.name, variant.name)
+        }
+    }
+
+    /// The outcome of a win, the row in `row`: expired when the outcome
+    /// tells expiry apart and the row's `expires_at` is not after `now`.
+    fn won(&self, outcome: &Outcome) -> String {
+        let won = self.variant(outcome, &outcome.won, "row");
+        match outcome.expired {
+            Some(expired) => format!(
+                "if row.expires_at <= *now {{ {} }} else {{ {won} }}",
+                self.variant(outcome, &expired, "row")
+            ),
+            None => won,
         }
     }
 
@@ -563,7 +580,12 @@ impl Method<'_> {
             }
             (OpKind::ClaimRow { .. }, outcome) => {
                 let fetch = if main.answer == Answer::Rows {
-                    self.fetch_optional(&main, false)
+                    // In a transaction: a row returned that does not decode
+                    // is rolled back, not left claimed with no one told.
+                    self.in_transaction(
+                        &self.fetch_optional(&main, true),
+                        "::core::option::Option<Self>",
+                    )
                 } else {
                     // The count decides; the row is read back under the
                     // lock the `UPDATE` took.
@@ -585,7 +607,7 @@ impl Method<'_> {
                         outcome.name.to_owned(),
                         format!(
                             "let claimed: ::core::option::Option<Self> = {fetch}; match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
-                            self.variant(&outcome, &outcome.won, "row"),
+                            self.won(&outcome),
                             self.classify(&outcome)
                         ),
                     ),
@@ -615,11 +637,14 @@ impl Method<'_> {
                     "::core::option::Option<Self>"
                 };
                 let body = if main.answer == Answer::Rows {
-                    if many {
-                        self.fetch_all(&main, false)
+                    // In a transaction: rows returned that do not decode
+                    // are rolled back, not deleted with no one told.
+                    let fetch = if many {
+                        self.fetch_all(&main, true)
                     } else {
-                        self.fetch_optional(&main, false)
-                    }
+                        self.fetch_optional(&main, true)
+                    };
+                    self.in_transaction(&fetch, ty)
                 } else {
                     // The rows are read under a lock, then deleted, in one
                     // transaction.
@@ -639,7 +664,17 @@ impl Method<'_> {
                         format!("{rows}.into_iter().next()")
                     }
                 };
-                (ty.to_owned(), body)
+                match outcome {
+                    Some(outcome) if !many => (
+                        outcome.name.to_owned(),
+                        format!(
+                            "let taken: ::core::option::Option<Self> = {body}; match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
+                            self.won(&outcome),
+                            self.classify(&outcome)
+                        ),
+                    ),
+                    _ => (ty.to_owned(), body),
+                }
             }
             (OpKind::Update { .. } | OpKind::Delete { .. }, _) => {
                 ("u64".to_owned(), self.exec(&main, false))

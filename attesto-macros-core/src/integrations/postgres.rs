@@ -13,9 +13,11 @@ use std::fmt::Write as _;
 
 use attesto_schema::{Backend, OUTCOME_COLUMN, Schema, Table};
 
-use super::driver::{Bound, Driver, Query, Signature, Violation, transaction_block};
+use super::driver::{
+    Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation, transaction_block,
+};
 use super::value::Source;
-use super::{Binding, field_values};
+use super::{Binding, field_values, is_path};
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
 
@@ -74,6 +76,26 @@ impl Driver for Postgres {
         self.dependency.to_owned()
     }
 
+    fn feature_graph(&self) -> FeatureGraph {
+        FeatureGraph {
+            release: if self.asynchronous { "0.7" } else { "0.19" },
+            defaults: &[],
+            implies: &[],
+        }
+    }
+
+    fn features(&self, _backend: Backend, uses: Uses) -> Vec<Feature> {
+        [
+            (uses.chrono, "with-chrono-0_4"),
+            (uses.uuid, "with-uuid-1"),
+            (uses.json, "with-serde_json-1"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, feature)| Feature::plain(feature))
+        .collect()
+    }
+
     fn writes_json_text(&self) -> bool {
         false
     }
@@ -103,6 +125,55 @@ impl Driver for Postgres {
         generate(code, schema, types, krate);
     }
 
+    fn timestamp_glue(&self, code: &mut Code, _backend: Backend, name: &str) {
+        let krate = self.krate;
+        let _ = write!(
+            code,
+            r#"
+            impl {krate}::types::ToSql for {name} {{
+                fn to_sql(
+                    &self,
+                    ty: &{krate}::types::Type,
+                    out: &mut {krate}::types::private::BytesMut,
+                ) -> ::core::result::Result<
+                    {krate}::types::IsNull,
+                    ::std::boxed::Box<dyn ::std::error::Error + ::core::marker::Sync + ::core::marker::Send>,
+                > {{
+                    {krate}::types::ToSql::to_sql(&self.0, ty, out)
+                }}
+                fn accepts(ty: &{krate}::types::Type) -> bool {{
+                    <::chrono::NaiveDateTime as {krate}::types::ToSql>::accepts(ty)
+                }}
+                fn to_sql_checked(
+                    &self,
+                    ty: &{krate}::types::Type,
+                    out: &mut {krate}::types::private::BytesMut,
+                ) -> ::core::result::Result<
+                    {krate}::types::IsNull,
+                    ::std::boxed::Box<dyn ::std::error::Error + ::core::marker::Sync + ::core::marker::Send>,
+                > {{
+                    {krate}::types::ToSql::to_sql_checked(&self.0, ty, out)
+                }}
+            }}
+            impl<'a> {krate}::types::FromSql<'a> for {name} {{
+                fn from_sql(
+                    ty: &{krate}::types::Type,
+                    raw: &'a [u8],
+                ) -> ::core::result::Result<
+                    Self,
+                    ::std::boxed::Box<dyn ::std::error::Error + ::core::marker::Sync + ::core::marker::Send>,
+                > {{
+                    let value = <::chrono::NaiveDateTime as {krate}::types::FromSql<'a>>::from_sql(ty, raw)?;
+                    ::core::result::Result::Ok(Self::new(value)?)
+                }}
+                fn accepts(ty: &{krate}::types::Type) -> bool {{
+                    <::chrono::NaiveDateTime as {krate}::types::FromSql<'a>>::accepts(ty)
+                }}
+            }}
+"#
+        );
+    }
+
     fn asynchronous(&self) -> bool {
         self.asynchronous
     }
@@ -116,12 +187,16 @@ impl Driver for Postgres {
     }
 
     fn value(&self, bound: &Bound<'_>) -> String {
+        let json_value = bound
+            .column
+            .is_some_and(|c| is_path(bound.types.of(bound.table, c), &["serde_json", "Value"]));
         value(
             bound.binding,
             bound.source,
             bound.table_name,
             bound.label,
             self.krate,
+            json_value,
         )
     }
 
@@ -259,8 +334,15 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
                 [
 "#
     );
-    let values = field_values(schema, table, types, |binding, source, name, column| {
-        value(binding, source, name, column, krate)
+    let values = field_values(schema, table, types, |binding, source, name, column, ty| {
+        value(
+            binding,
+            source,
+            name,
+            column,
+            krate,
+            is_path(ty, &["serde_json", "Value"]),
+        )
     });
     for bound in values {
         let _ = writeln!(code, "{bound},");
@@ -282,18 +364,42 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 }
 
 /// The `&(dyn ToSql + Sync)` the postgres crates bind for `source`, bound
-/// as `binding`; `table` names the column in a refusal.
-fn value(binding: Binding, source: Source<'_>, table: &str, column: &str, krate: &str) -> String {
+/// as `binding`; `table` names the column in a refusal. `json_value`: the
+/// field is a `serde_json::Value`, measured before it is bound.
+fn value(
+    binding: Binding,
+    source: Source<'_>,
+    table: &str,
+    column: &str,
+    krate: &str,
+    json_value: bool,
+) -> String {
     // A reference to the value, which the driver's own ToSql encodes:
     // jsonb and arrays bind as the field's own type (serde_json::Value,
     // postgres_types::Json<T>, Vec<String>); `&&str` encodes as `&str`.
+    // A refusal stands in for it: a constant, so that the reference to it
+    // lives as long as the array of parameters.
     let plain = format!("&{}", source.place());
+    let dyn_sql = format!("&(dyn {krate}::types::ToSql + ::core::marker::Sync)");
     match binding {
         Binding::Timestamp(precision) => format!(
-            "if AttestoTimestamp::attesto_subsec_nanos({plain}) % {unit} == 0 {{ {plain} as &(dyn {krate}::types::ToSql + ::core::marker::Sync) }} \
-             else {{ &__AttestoPostgresRefused({msg}) }}",
+            "match __attesto_timestamp_refusal({plain}, {unit}) {{ \
+             ::core::option::Option::None => {plain} as {dyn_sql}, \
+             ::core::option::Option::Some(__AttestoTimestampRefusal::Precision) => &__AttestoPostgresRefused({precise}), \
+             ::core::option::Option::Some(__AttestoTimestampRefusal::Range) => &__AttestoPostgresRefused({range}) }}",
             unit = precision.unit(),
-            msg = str_literal(&precision.message(table, column)),
+            precise = str_literal(&precision.message(table, column)),
+            range = str_literal(&super::range_message(table, column)),
+        ),
+        Binding::Json if json_value => format!(
+            "if {} {{ {plain} as {dyn_sql} }} else {{ &__AttestoPostgresRefused({}) }}",
+            super::json_reads_back(&plain),
+            str_literal(&super::json_message(table, column)),
+        ),
+        Binding::Text(limit) => format!(
+            "if {} {{ &__AttestoPostgresRefused({}) }} else {{ {plain} as {dyn_sql} }}",
+            super::too_long(limit, source),
+            str_literal(&super::length_message(limit, table, column)),
         ),
         Binding::Json | Binding::Plain => plain,
     }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use attesto_schema::{Backend, OUTCOME_COLUMN, Schema, Table};
 
-use super::driver::{Bound, Driver, Query, Signature, Violation};
+use super::driver::{Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation};
 use super::value::Source;
 use super::{Binding, binding, field_values};
 use crate::code::{Code, str_literal};
@@ -31,6 +31,26 @@ impl Driver for Rusqlite {
             .to_owned()
     }
 
+    fn feature_graph(&self) -> FeatureGraph {
+        FeatureGraph {
+            release: "0.39",
+            defaults: &["cache"],
+            implies: &[
+                ("bundled-full", &["modern-full", "bundled"]),
+                ("modern-full", &["chrono", "serde_json", "uuid"]),
+            ],
+        }
+    }
+
+    /// JSON is text the glue writes with serde_json itself: no feature.
+    fn features(&self, _backend: Backend, uses: Uses) -> Vec<Feature> {
+        [(uses.chrono, "chrono"), (uses.uuid, "uuid")]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, feature)| Feature::plain(feature))
+            .collect()
+    }
+
     /// rusqlite has no JSON of its own: the glue serialises with
     /// serde_json.
     fn writes_json_text(&self) -> bool {
@@ -47,6 +67,25 @@ impl Driver for Rusqlite {
 
     fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
         generate(code, schema, types);
+    }
+
+    fn timestamp_glue(&self, code: &mut Code, _backend: Backend, name: &str) {
+        let _ = write!(
+            code,
+            r#"
+            impl ::rusqlite::ToSql for {name} {{
+                fn to_sql(&self) -> ::rusqlite::Result<::rusqlite::types::ToSqlOutput<'_>> {{
+                    ::rusqlite::ToSql::to_sql(&self.0)
+                }}
+            }}
+            impl ::rusqlite::types::FromSql for {name} {{
+                fn column_result(value: ::rusqlite::types::ValueRef<'_>) -> ::rusqlite::types::FromSqlResult<Self> {{
+                    let value = <::chrono::NaiveDateTime as ::rusqlite::types::FromSql>::column_result(value)?;
+                    Self::new(value).map_err(|e| ::rusqlite::types::FromSqlError::Other(::std::boxed::Box::new(e)))
+                }}
+            }}
+"#
+        );
     }
 
     fn asynchronous(&self) -> bool {
@@ -186,7 +225,7 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
                 [
 "#
     );
-    for bound in field_values(schema, table, types, value) {
+    for bound in field_values(schema, table, types, |b, s, t, c, _| value(b, s, t, c)) {
         let _ = writeln!(code, "{bound},");
     }
     code.push_str("]\n}\n}\n");
@@ -233,11 +272,13 @@ fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> Str
     let reference = format!("&{}", source.place());
     match binding {
         Binding::Json => {
+            // The text measured as it is: one serialisation.
             let json = |value: &str| {
                 format!(
                     "match ::serde_json::to_string({value}) {{ \
-                     ::core::result::Result::Ok(text) => __AttestoSqliteParam::Text(text), \
-                     ::core::result::Result::Err(e) => __AttestoSqliteParam::Refused(::std::format!(\"attesto: cannot write {table}.{column} as JSON: {{e}}\")) }}"
+                     ::core::result::Result::Ok(text) if ::std::io::Write::write_all(&mut __AttestoJsonDepth::default(), text.as_bytes()).is_ok() => __AttestoSqliteParam::Text(text), \
+                     _ => __AttestoSqliteParam::Refused(::std::string::String::from({})) }}",
+                    str_literal(&super::json_message(table, column))
                 )
             };
             if source.optional() {
@@ -251,10 +292,18 @@ fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> Str
             }
         }
         Binding::Timestamp(precision) => format!(
-            "if AttestoTimestamp::attesto_subsec_nanos({reference}) % {unit} == 0 {{ __AttestoSqliteParam::Value({reference}) }} \
-             else {{ __AttestoSqliteParam::Refused(::std::string::String::from({msg})) }}",
+            "match __attesto_timestamp_refusal({reference}, {unit}) {{ \
+             ::core::option::Option::None => __AttestoSqliteParam::Value({reference}), \
+             ::core::option::Option::Some(__AttestoTimestampRefusal::Precision) => __AttestoSqliteParam::Refused(::std::string::String::from({precise})), \
+             ::core::option::Option::Some(__AttestoTimestampRefusal::Range) => __AttestoSqliteParam::Refused(::std::string::String::from({range})) }}",
             unit = precision.unit(),
-            msg = str_literal(&precision.message(table, column)),
+            precise = str_literal(&precision.message(table, column)),
+            range = str_literal(&super::range_message(table, column)),
+        ),
+        Binding::Text(limit) => format!(
+            "if {} {{ __AttestoSqliteParam::Refused(::std::string::String::from({})) }} else {{ __AttestoSqliteParam::Value({reference}) }}",
+            super::too_long(limit, source),
+            str_literal(&super::length_message(limit, table, column)),
         ),
         Binding::Plain => format!("__AttestoSqliteParam::Value({reference})"),
     }

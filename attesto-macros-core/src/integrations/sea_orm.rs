@@ -16,11 +16,13 @@ use std::fmt::Write as _;
 
 use attesto_schema::{Backend, COUNT_COLUMN, Column, OUTCOME_COLUMN, Schema, Table};
 
-use super::driver::{Bound, Driver, Query, Signature, Violation, transaction_block};
+use super::driver::{
+    Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation, transaction_block,
+};
 use super::value::Source;
 use super::{Binding, binding, is_path};
 use crate::code::{Code, str_literal};
-use crate::types::{RustType, RustTypes, field_type, type_key};
+use crate::types::{RustType, RustTypes, field_type, is_local, type_key};
 
 /// sea-orm: the operations, async, over `&impl ConnectionTrait +
 /// TransactionTrait` (a connection or a transaction), running
@@ -48,13 +50,54 @@ impl Driver for SeaOrm {
         )
     }
 
+    fn feature_graph(&self) -> FeatureGraph {
+        FeatureGraph {
+            release: "2",
+            defaults: &[
+                "macros",
+                "with-json",
+                "with-chrono",
+                "with-rust_decimal",
+                "with-uuid",
+                "with-time",
+                "sqlite-use-returning-for-3_35",
+                "stream",
+            ],
+            implies: &[
+                ("sqlx-all", &["sqlx-mysql", "sqlx-postgres", "sqlx-sqlite"]),
+                ("sqlx-postgres", &["postgres-array"]),
+            ],
+        }
+    }
+
+    fn features(&self, backend: Backend, uses: Uses) -> Vec<Feature> {
+        let mut needed = vec![
+            Feature::plain(match backend {
+                Backend::Postgres => "sqlx-postgres",
+                Backend::Sqlite => "sqlx-sqlite",
+                Backend::Mysql => "sqlx-mysql",
+            }),
+            Feature::plain("macros"),
+        ];
+        for (on, feature) in [
+            (uses.chrono, "with-chrono"),
+            (uses.uuid, "with-uuid"),
+            (uses.json, "with-json"),
+            (backend == Backend::Postgres, "postgres-array"),
+        ] {
+            if on {
+                needed.push(Feature::plain(feature));
+            }
+        }
+        needed
+    }
+
     fn writes_json_text(&self) -> bool {
         false
     }
 
-    /// sea-orm binds timestamps through its own values.
     fn checks_timestamps(&self) -> bool {
-        false
+        true
     }
 
     fn refuses_string_for_jsonb(&self) -> bool {
@@ -69,6 +112,55 @@ impl Driver for SeaOrm {
         generate(code, schema, types);
     }
 
+    fn timestamp_glue(&self, code: &mut Code, _backend: Backend, name: &str) {
+        let _ = write!(
+            code,
+            r#"
+            impl ::core::convert::From<{name}> for ::sea_orm::Value {{
+                fn from(value: {name}) -> Self {{
+                    ::sea_orm::Value::from(value.0)
+                }}
+            }}
+            impl ::sea_orm::sea_query::ValueType for {name} {{
+                fn try_from(value: ::sea_orm::Value) -> ::core::result::Result<Self, ::sea_orm::sea_query::ValueTypeErr> {{
+                    let value = <::chrono::NaiveDateTime as ::sea_orm::sea_query::ValueType>::try_from(value)?;
+                    Self::new(value).map_err(|_| ::sea_orm::sea_query::ValueTypeErr)
+                }}
+                fn type_name() -> ::std::string::String {{
+                    ::std::string::String::from({name:?})
+                }}
+                fn array_type() -> ::sea_orm::sea_query::ArrayType {{
+                    <::chrono::NaiveDateTime as ::sea_orm::sea_query::ValueType>::array_type()
+                }}
+                fn column_type() -> ::sea_orm::sea_query::ColumnType {{
+                    <::chrono::NaiveDateTime as ::sea_orm::sea_query::ValueType>::column_type()
+                }}
+            }}
+            impl ::sea_orm::sea_query::Nullable for {name} {{
+                fn null() -> ::sea_orm::Value {{
+                    <::chrono::NaiveDateTime as ::sea_orm::sea_query::Nullable>::null()
+                }}
+            }}
+            impl ::sea_orm::TryGetable for {name} {{
+                fn try_get_by<I: ::sea_orm::ColIdx>(
+                    res: &::sea_orm::QueryResult,
+                    index: I,
+                ) -> ::core::result::Result<Self, ::sea_orm::TryGetError> {{
+                    let value = <::chrono::NaiveDateTime as ::sea_orm::TryGetable>::try_get_by(res, index)?;
+                    Self::new(value).map_err(|e| {{
+                        ::sea_orm::TryGetError::DbErr(::sea_orm::DbErr::Type(::std::string::ToString::to_string(&e)))
+                    }})
+                }}
+            }}
+            impl ::sea_orm::IntoActiveValue<{name}> for {name} {{
+                fn into_active_value(self) -> ::sea_orm::ActiveValue<{name}> {{
+                    ::sea_orm::ActiveValue::Set(self)
+                }}
+            }}
+"#
+        );
+    }
+
     fn asynchronous(&self) -> bool {
         true
     }
@@ -81,14 +173,27 @@ impl Driver for SeaOrm {
         }
     }
 
+    /// The value, after the refusal of one that would not read back.
     fn value(&self, bound: &Bound<'_>) -> String {
-        value(
+        let value = value(
             bound.schema,
             bound.table,
             bound.column,
             bound.types,
             bound.source,
-        )
+        );
+        let guard = super::guard(
+            bound.binding,
+            bound.source,
+            bound.table_name,
+            bound.label,
+            &|message| format!("::sea_orm::DbErr::Custom(::std::string::String::from({message}))"),
+        );
+        if guard.is_empty() {
+            value
+        } else {
+            format!("{{ {guard} {value} }}")
+        }
     }
 
     fn exec(&self, q: &Query<'_>) -> String {
@@ -432,6 +537,8 @@ fn entity(
         let ty = match (field, types.of(table, column)) {
             (Field::Json(n), _) => format!("super::{}", json_type(*n)),
             (Field::Same, RustType::Host(_)) => format!("super::{}", alias(table, column)),
+            // The expansion's own types, from the entity's module.
+            (Field::Same, ty @ RustType::Default(name)) if is_local(ty) => format!("super::{name}"),
             (Field::Same, RustType::Default(ty)) => ty.to_owned(),
         };
         let ty = if column.is_nullable() {

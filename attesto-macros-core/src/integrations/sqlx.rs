@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use attesto_schema::{Backend, OUTCOME_COLUMN, Schema, Table};
 use proc_macro2::{Delimiter, TokenStream};
 
-use super::driver::{Bound, Driver, Query, Signature, Violation, transaction_block};
+use super::driver::{
+    Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation, transaction_block,
+};
 use super::value::Source;
 use super::{Binding, binding, field_values, key_params};
 use crate::args::path_segments;
@@ -34,6 +36,44 @@ impl Driver for Sqlx {
         )
     }
 
+    fn feature_graph(&self) -> FeatureGraph {
+        FeatureGraph {
+            release: "0.9",
+            defaults: &["any", "macros", "migrate", "json"],
+            implies: &[
+                ("all-databases", &["mysql", "sqlite", "postgres", "any"]),
+                ("sqlite", &["sqlite-bundled"]),
+                ("sqlite-bundled", &["_sqlite"]),
+                ("sqlite-unbundled", &["_sqlite"]),
+                ("mysql-rsa", &["mysql"]),
+                ("_unstable-all-types", &["json", "chrono", "uuid"]),
+                ("_unstable-docs", &["all-databases", "_unstable-all-types"]),
+            ],
+        }
+    }
+
+    fn features(&self, backend: Backend, uses: Uses) -> Vec<Feature> {
+        let mut needed = vec![match backend {
+            Backend::Postgres => Feature::plain("postgres"),
+            // `sqlite`, `sqlite-bundled` or `sqlite-unbundled`.
+            Backend::Sqlite => Feature {
+                add: "sqlite",
+                satisfied_by: "_sqlite",
+            },
+            Backend::Mysql => Feature::plain("mysql"),
+        }];
+        for (on, feature) in [
+            (uses.chrono, "chrono"),
+            (uses.uuid, "uuid"),
+            (uses.json, "json"),
+        ] {
+            if on {
+                needed.push(Feature::plain(feature));
+            }
+        }
+        needed
+    }
+
     fn writes_json_text(&self) -> bool {
         false
     }
@@ -56,6 +96,39 @@ impl Driver for Sqlx {
 
     fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
         generate(code, schema, types);
+    }
+
+    fn timestamp_glue(&self, code: &mut Code, backend: Backend, name: &str) {
+        let (db, _) = paths(backend);
+        let _ = write!(
+            code,
+            r#"
+            impl ::sqlx::Type<{db}> for {name} {{
+                fn type_info() -> <{db} as ::sqlx::Database>::TypeInfo {{
+                    <::chrono::NaiveDateTime as ::sqlx::Type<{db}>>::type_info()
+                }}
+                fn compatible(ty: &<{db} as ::sqlx::Database>::TypeInfo) -> bool {{
+                    <::chrono::NaiveDateTime as ::sqlx::Type<{db}>>::compatible(ty)
+                }}
+            }}
+            impl<'q> ::sqlx::Encode<'q, {db}> for {name} {{
+                fn encode_by_ref(
+                    &self,
+                    buf: &mut <{db} as ::sqlx::Database>::ArgumentBuffer,
+                ) -> ::core::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {{
+                    <::chrono::NaiveDateTime as ::sqlx::Encode<'q, {db}>>::encode_by_ref(&self.0, buf)
+                }}
+            }}
+            impl<'r> ::sqlx::Decode<'r, {db}> for {name} {{
+                fn decode(
+                    value: <{db} as ::sqlx::Database>::ValueRef<'r>,
+                ) -> ::core::result::Result<Self, ::sqlx::error::BoxDynError> {{
+                    let value = <::chrono::NaiveDateTime as ::sqlx::Decode<'r, {db}>>::decode(value)?;
+                    ::core::result::Result::Ok(Self::new(value)?)
+                }}
+            }}
+"#
+        );
     }
 
     fn asynchronous(&self) -> bool {
@@ -189,16 +262,72 @@ fn paths(backend: Backend) -> (&'static str, &'static str) {
 
 fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
     let (db, _) = paths(schema.dialect().backend());
+    if super::binds_timestamps(schema, types) {
+        timestamp_wrapper(code, db);
+    }
+    if super::binds(schema, types, &|b| matches!(b, Binding::Text(_))) {
+        text_wrapper(code, db);
+    }
+    let json = super::binds(schema, types, &|b| b == Binding::Json);
+    if json {
+        let _ = write!(
+            code,
+            r#"
+        /// A JSON value bound by the generated sqlx code, measured when it was made:
+        /// refused, with a message naming its column, when it would not read back.
+        #[doc(hidden)]
+        pub struct __AttestoSqlxJson<T> {{
+            value: ::sqlx::types::Json<T>,
+            refusal: ::core::option::Option<&'static str>,
+        }}
+        impl<T> ::sqlx::Type<{db}> for __AttestoSqlxJson<T>
+        where
+            ::sqlx::types::Json<T>: ::sqlx::Type<{db}>,
+        {{
+            fn type_info() -> <{db} as ::sqlx::Database>::TypeInfo {{
+                <::sqlx::types::Json<T> as ::sqlx::Type<{db}>>::type_info()
+            }}
+            fn compatible(ty: &<{db} as ::sqlx::Database>::TypeInfo) -> bool {{
+                <::sqlx::types::Json<T> as ::sqlx::Type<{db}>>::compatible(ty)
+            }}
+        }}
+        impl<'q, T> ::sqlx::Encode<'q, {db}> for __AttestoSqlxJson<T>
+        where
+            ::sqlx::types::Json<T>: ::sqlx::Encode<'q, {db}>,
+        {{
+            fn encode_by_ref(
+                &self,
+                buf: &mut <{db} as ::sqlx::Database>::ArgumentBuffer,
+            ) -> ::core::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {{
+                match self.refusal {{
+                    ::core::option::Option::Some(refusal) => ::core::result::Result::Err(refusal.into()),
+                    ::core::option::Option::None => self.value.encode_by_ref(buf),
+                }}
+            }}
+        }}
+"#
+        );
+    }
+    for table in schema.tables() {
+        table_glue(code, schema, table, types);
+    }
+}
+
+/// The wrapper through which a host's timestamp type is bound, refused
+/// when it would not read back.
+fn timestamp_wrapper(code: &mut Code, db: &str) {
     let _ = write!(
         code,
         r#"
         /// A timestamp bound by the generated sqlx code: refused, with a message naming its
-        /// column, when it has more precision than the column keeps.
+        /// column, when it has more precision than the column keeps or falls outside years
+        /// 1 to 9999.
         #[doc(hidden)]
         pub struct __AttestoSqlxTimestamp<'a, T> {{
             value: &'a T,
             unit: u32,
             refusal: &'static str,
+            range: &'static str,
         }}
         impl<T: ::sqlx::Type<{db}>> ::sqlx::Type<{db}> for __AttestoSqlxTimestamp<'_, T> {{
             fn type_info() -> <{db} as ::sqlx::Database>::TypeInfo {{
@@ -216,17 +345,58 @@ fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
                 &self,
                 buf: &mut <{db} as ::sqlx::Database>::ArgumentBuffer,
             ) -> ::core::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {{
-                if self.value.attesto_subsec_nanos() % self.unit != 0 {{
-                    return ::core::result::Result::Err(self.refusal.into());
+                match __attesto_timestamp_refusal(self.value, self.unit) {{
+                    ::core::option::Option::None => self.value.encode_by_ref(buf),
+                    ::core::option::Option::Some(__AttestoTimestampRefusal::Precision) => {{
+                        ::core::result::Result::Err(self.refusal.into())
+                    }}
+                    ::core::option::Option::Some(__AttestoTimestampRefusal::Range) => {{
+                        ::core::result::Result::Err(self.range.into())
+                    }}
                 }}
-                self.value.encode_by_ref(buf)
             }}
         }}
 "#
     );
-    for table in schema.tables() {
-        table_glue(code, schema, table, types);
-    }
+}
+
+/// The wrapper through which text is bound where the server would cut a
+/// value longer than its column keeps: refused, measured when it was made.
+fn text_wrapper(code: &mut Code, db: &str) {
+    let _ = write!(
+        code,
+        r#"
+        /// Text bound by the generated sqlx code: refused, with a message naming its
+        /// column, when it is longer than the column keeps.
+        #[doc(hidden)]
+        pub struct __AttestoSqlxText<'a, T: ?::core::marker::Sized> {{
+            value: &'a T,
+            refusal: ::core::option::Option<&'static str>,
+        }}
+        impl<T: ::sqlx::Type<{db}> + ?::core::marker::Sized> ::sqlx::Type<{db}> for __AttestoSqlxText<'_, T> {{
+            fn type_info() -> <{db} as ::sqlx::Database>::TypeInfo {{
+                T::type_info()
+            }}
+            fn compatible(ty: &<{db} as ::sqlx::Database>::TypeInfo) -> bool {{
+                T::compatible(ty)
+            }}
+        }}
+        impl<'q, T> ::sqlx::Encode<'q, {db}> for __AttestoSqlxText<'_, T>
+        where
+            T: ::sqlx::Encode<'q, {db}> + ?::core::marker::Sized,
+        {{
+            fn encode_by_ref(
+                &self,
+                buf: &mut <{db} as ::sqlx::Database>::ArgumentBuffer,
+            ) -> ::core::result::Result<::sqlx::encode::IsNull, ::sqlx::error::BoxDynError> {{
+                match self.refusal {{
+                    ::core::option::Option::Some(refusal) => ::core::result::Result::Err(refusal.into()),
+                    ::core::option::Option::None => self.value.encode_by_ref(buf),
+                }}
+            }}
+        }}
+"#
+    );
 }
 
 fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
@@ -275,7 +445,7 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
                 ::sqlx::query(Self::INSERT_SQL)
 "#
     );
-    for bound in field_values(schema, table, types, value) {
+    for bound in field_values(schema, table, types, |b, s, t, c, _| value(b, s, t, c)) {
         let _ = writeln!(methods, ".bind({bound})");
     }
     methods.push_str("}\n");
@@ -334,19 +504,39 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
 /// names the column in a refusal.
 fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> String {
     match binding {
-        Binding::Json => match source {
-            Source::Field {
-                column,
-                nullable: true,
-            } => format!("self.{column}.as_ref().map(::sqlx::types::Json)"),
-            Source::OptRef(name) => format!("{name}.map(::sqlx::types::Json)"),
-            other => format!("::sqlx::types::Json({})", other.reference()),
-        },
+        Binding::Json => {
+            // Measured where the value's type is known: the wrapper's
+            // `Encode` cannot name serde's trait, which the host's
+            // dependencies may not include.
+            let json = |value: &str| {
+                format!(
+                    "{{ let value = {value}; __AttestoSqlxJson {{ refusal: if {} {{ ::core::option::Option::None }} else {{ ::core::option::Option::Some({}) }}, value: ::sqlx::types::Json(value) }} }}",
+                    super::json_reads_back("value"),
+                    str_literal(&super::json_message(table, column))
+                )
+            };
+            match source {
+                Source::Field {
+                    column,
+                    nullable: true,
+                } => format!("self.{column}.as_ref().map(|value| {})", json("value")),
+                Source::OptRef(name) => format!("{name}.map(|value| {})", json("value")),
+                other => json(&other.reference()),
+            }
+        }
         Binding::Timestamp(precision) => format!(
-            "__AttestoSqlxTimestamp {{ value: {}, unit: {}, refusal: {} }}",
+            "__AttestoSqlxTimestamp {{ value: {}, unit: {}, refusal: {}, range: {} }}",
             source.reference(),
             precision.unit(),
-            str_literal(&precision.message(table, column))
+            str_literal(&precision.message(table, column)),
+            str_literal(&super::range_message(table, column))
+        ),
+        Binding::Text(limit) => format!(
+            // `&str` is what sqlx encodes, not `str`: a reference to the place.
+            "__AttestoSqlxText {{ value: &{}, refusal: if {} {{ ::core::option::Option::Some({}) }} else {{ ::core::option::Option::None }} }}",
+            source.place(),
+            super::too_long(limit, source),
+            str_literal(&super::length_message(limit, table, column))
         ),
         Binding::Plain => match source {
             Source::OptRef(name) | Source::Seconds(name) => name.to_owned(),

@@ -15,9 +15,12 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success (for check: the migration matches)
   1  check found drift: the migration differs from what attesto generates
-  2  usage error: an unknown option, a missing or invalid value
+  2  usage error: an unknown option, a missing or invalid value (an
+     invalid or over-long --table-prefix included)
   3  failure: a file could not be read or written, the configuration is
-     invalid, or the migration already exists";
+     invalid, or the migration already exists
+  4  check found nothing to check: no migrations directory, or no
+     attesto migration in it";
 
 /// The options every command shares: which schema, in which dialect,
 /// with which prefix.

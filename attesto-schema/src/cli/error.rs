@@ -10,7 +10,8 @@ use crate::layout::VersionError;
 use crate::migration::HeaderError;
 use crate::upgrade::UpgradeError;
 
-/// A command that could not do its work (exit code 3).
+/// A command that could not do its work (exit code 3, or as
+/// [`CliError::exit_code`] says).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CliError {
@@ -81,6 +82,29 @@ pub enum CliError {
         /// The path as given.
         path: String,
     },
+    /// `check` found nothing to check (exit code 4).
+    NoMigrations {
+        /// The migrations directory, as given.
+        dir: String,
+        /// Whether the directory exists (and holds no attesto migration).
+        directory: bool,
+    },
+}
+
+impl CliError {
+    /// The command's exit code for this error: 2 for a prefix given on
+    /// the command line that cannot be used (as clap's usage errors), 4
+    /// when `check` finds nothing to check, 3 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Migration {
+                error: UpgradeError::Prefix(_),
+                origin: None,
+            } => super::EXIT_USAGE,
+            CliError::NoMigrations { .. } => super::EXIT_NOTHING_TO_CHECK,
+            _ => super::EXIT_FAILURE,
+        }
+    }
 }
 
 impl fmt::Display for CliError {
@@ -123,6 +147,23 @@ impl fmt::Display for CliError {
                 "{path}: {error}; give the options it was generated with instead"
             ),
             CliError::NotAMigration { path } => write!(f, "{path} is not a migration file"),
+            CliError::NoMigrations {
+                dir,
+                directory: false,
+            } => write!(
+                f,
+                "there is no migrations directory {dir}: write the migration first (attesto \
+                 gen-migration), or name the directory that holds it (--migrations-path DIR), \
+                 or the file (attesto check PATH)"
+            ),
+            CliError::NoMigrations {
+                dir,
+                directory: true,
+            } => write!(
+                f,
+                "{dir} holds no attesto migration: write it first (attesto gen-migration), or \
+                 name the directory that holds it (--migrations-path DIR)"
+            ),
         }
     }
 }

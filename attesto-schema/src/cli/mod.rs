@@ -34,6 +34,8 @@ pub const EXIT_DRIFT: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code: the work failed.
 pub const EXIT_FAILURE: i32 = 3;
+/// Exit code: `check` found no migration to check.
+pub const EXIT_NOTHING_TO_CHECK: i32 = 4;
 
 /// Runs the command line `args` (without the program name) in `cwd` at
 /// time `now`, writing to `out` and `err`; returns the exit code (see
@@ -70,7 +72,7 @@ pub fn run(
         Ok(code) => code,
         Err(e) => {
             let _ = writeln!(err, "error: {e}");
-            EXIT_FAILURE
+            e.exit_code()
         }
     }
 }
@@ -208,6 +210,12 @@ fn check(options: &Options, cwd: &Path, out: &mut dyn Write) -> Result<i32, CliE
         None => {
             let (dir, shown) = migrations_dir(options, cwd);
             let shown_str = shown.display().to_string();
+            if !dir.exists() {
+                return Err(CliError::NoMigrations {
+                    dir: shown_str,
+                    directory: false,
+                });
+            }
             // Without options, the migration found decides: read its header.
             let candidates = if options.chooses_migration() {
                 let migration = migration(options, cwd)?;
@@ -227,6 +235,12 @@ fn check(options: &Options, cwd: &Path, out: &mut dyn Write) -> Result<i32, CliE
                 (found, None, "attesto".to_owned())
             };
             let (mut found, migration, name) = candidates;
+            if found.is_empty() {
+                return Err(CliError::NoMigrations {
+                    dir: shown_str,
+                    directory: true,
+                });
+            }
             if found.len() != 1 {
                 return Err(CliError::Count {
                     name,

@@ -79,6 +79,10 @@ pub(crate) static CODES: &[Operation] = &[
                 "Taken",
                 "The caller won the code (`{:ok, entry}`); the row as consumed.",
             ),
+            expired: Some(with_row(
+                "Expired",
+                "The code was past its expiry (`expires_at` not after `now`): it is spent all the same, as upstream's store spends a code on its first presentation (the protocol layer re-checks expiry); refuse the redemption (`invalid_grant`).",
+            )),
             absent: v(
                 "Missing",
                 "No live code: absent, or consumed by an unsuccessful redemption (`:error`).",
@@ -177,6 +181,7 @@ pub(crate) static REFRESH_TOKENS: &[Operation] = &[
             name: "RefreshInsert",
             doc: "What `insert_in_family` did.",
             won: v("Inserted", "The token was stored (`:ok`)."),
+            expired: None,
             absent: v(
                 "FamilyRevoked",
                 "The family is revoked; nothing was stored (`{:error, :family_revoked}`).",
@@ -211,6 +216,10 @@ pub(crate) static REFRESH_TOKENS: &[Operation] = &[
                 "Consumed",
                 "The caller won the rotation (`{:ok, entry}`); the row as consumed.",
             ),
+            expired: Some(with_row(
+                "Expired",
+                "The token was past its expiry (`expires_at` not after `now`): it is consumed all the same, as upstream's store consumes it; refuse the refresh (`invalid_grant`).",
+            )),
             absent: v("Unknown", "No such token (`:error`)."),
             cases: &[
                 (
@@ -283,6 +292,7 @@ const DEVICE_DECIDE: Outcome = Outcome {
         "Decided",
         "The pending request is now approved or denied (`:ok`).",
     ),
+    expired: None,
     absent: v(
         "NotFound",
         "No request has this user code (`{:error, :not_found}`).",
@@ -307,6 +317,7 @@ pub(crate) static DEVICE_CODES: &[Operation] = &[
             name: "DevicePut",
             doc: "What `put` did.",
             won: v("Stored", "Stored (`:ok`)."),
+            expired: None,
             absent: v(
                 "UserCodeTaken",
                 "Another request holds the user code (`{:error, :user_code_taken}`).",
@@ -383,6 +394,10 @@ pub(crate) static DEVICE_CODES: &[Operation] = &[
                 "Polled",
                 "The poll is accepted (`{:ok, entry}`); the row as updated.",
             ),
+            expired: Some(with_row(
+                "Expired",
+                "The device code was past its expiry (`expires_at` not after `now`): the poll is recorded all the same, as upstream's; answer `expired_token` (RFC 8628 §3.5).",
+            )),
             absent: v("Missing", "No such device code (`:error`)."),
             cases: &[],
             otherwise: v("SlowDown", "Polled too soon (`{:error, :slow_down}`)."),
@@ -404,7 +419,27 @@ pub(crate) static DEVICE_CODES: &[Operation] = &[
                 After("expires_at", NOW),
             ],
         },
-        outcome: None,
+        outcome: Some(Outcome {
+            name: "DeviceConsume",
+            doc: "What `consume` found.",
+            won: with_row(
+                "Consumed",
+                "The caller consumed the approved request (`{:ok, entry}`); the row as consumed.",
+            ),
+            expired: None,
+            absent: v("Missing", "No such device code (`:error`)."),
+            cases: &[(
+                &[Text("status", "approved"), NotAfter("expires_at", NOW)],
+                with_row(
+                    "Expired",
+                    "Approved, but past its expiry (`expires_at` not after `now`): not consumed, as upstream leaves it (`:error`); answer `expired_token`.",
+                ),
+            )],
+            otherwise: with_row(
+                "NotApproved",
+                "Pending, denied, or consumed already (`:error`); answer as its `status` says (`authorization_pending`, `access_denied`, `invalid_grant`; RFC 8628 §3.5).",
+            ),
+        }),
     },
     SWEEP,
 ];
@@ -416,6 +451,7 @@ const CIBA_DECIDE: Outcome = Outcome {
         "Decided",
         "The pending request is now approved or denied (`{:ok, entry}`).",
     ),
+    expired: None,
     absent: v("NotFound", "No such request (`{:error, :not_found}`)."),
     cases: &[(
         &[Text("status", "pending"), NotAfter("expires_at", NOW)],
@@ -522,6 +558,10 @@ pub(crate) static CIBA_REQUESTS: &[Operation] = &[
                 "Polled",
                 "The poll is accepted (`{:ok, entry}`); the row as updated.",
             ),
+            expired: Some(with_row(
+                "Expired",
+                "The request was past its expiry (`expires_at` not after `now`): the poll is recorded all the same, as upstream's; answer `expired_token` (CIBA Core §11).",
+            )),
             absent: v("Missing", "No such request (`:error`)."),
             cases: &[],
             otherwise: v("SlowDown", "Polled too soon (`{:error, :slow_down}`)."),
@@ -543,7 +583,27 @@ pub(crate) static CIBA_REQUESTS: &[Operation] = &[
                 After("expires_at", NOW),
             ],
         },
-        outcome: None,
+        outcome: Some(Outcome {
+            name: "CibaConsume",
+            doc: "What `consume` found.",
+            won: with_row(
+                "Consumed",
+                "The caller consumed the approved request (`{:ok, entry}`); the row as consumed.",
+            ),
+            expired: None,
+            absent: v("Missing", "No such request (`:error`)."),
+            cases: &[(
+                &[Text("status", "approved"), NotAfter("expires_at", NOW)],
+                with_row(
+                    "Expired",
+                    "Approved, but past its expiry (`expires_at` not after `now`): not consumed, as upstream leaves it (`:error`); answer `expired_token`.",
+                ),
+            )],
+            otherwise: with_row(
+                "NotApproved",
+                "Pending, denied, or consumed already (`:error`); answer as its `status` says (`authorization_pending`, `access_denied`, `invalid_grant`; CIBA Core §11).",
+            ),
+        }),
     },
     SWEEP,
 ];
@@ -666,6 +726,7 @@ pub(crate) static DPOP_NONCES: &[Operation] = &[
             name: "NonceAccept",
             doc: "What `accept` found (RFC 9449 §8).",
             won: v("Accepted", "The caller consumed the nonce (`:ok`)."),
+            expired: None,
             absent: v("Unknown", "Never issued here (`{:error, :unknown}`)."),
             cases: &[
                 (
@@ -714,6 +775,7 @@ pub(crate) static DPOP_REPLAYS: &[Operation] = &[
             name: "ReplayCheck",
             doc: "What `check_and_record` found (RFC 9449 §11.1).",
             won: v("Recorded", "First seen, now recorded (`:ok`)."),
+            expired: None,
             absent: v("Replay", "Seen before (`{:error, :replay}`)."),
             cases: &[],
             otherwise: v("Replay", ""),
@@ -764,7 +826,24 @@ pub(crate) static PUSHED_AUTHORIZATION_REQUESTS: &[Operation] = &[
         kind: TakeRow {
             filter: &[Eq("request_uri", "request_uri"), After("expires_at", NOW)],
         },
-        outcome: None,
+        outcome: Some(Outcome {
+            name: "ParTake",
+            doc: "What `take` found.",
+            won: with_row(
+                "Taken",
+                "The caller took the live request (`{:ok, params}`); it is deleted.",
+            ),
+            expired: None,
+            absent: v(
+                "Missing",
+                "No such request (`:error`): never pushed, or taken already.",
+            ),
+            cases: &[],
+            otherwise: with_row(
+                "Expired",
+                "Past its expiry (`expires_at` not after `now`): not taken, as upstream leaves it for the sweeper (`:error`); refuse the authorization request (`invalid_request_uri`).",
+            ),
+        }),
     },
     SWEEP,
 ];
@@ -843,6 +922,7 @@ pub(crate) static CONSENT_GRANTS: &[Operation] = &[
             name: "ConsentConsume",
             doc: "What `consume` found.",
             won: v("Consumed", "The caller consumed the grant (`:ok`)."),
+            expired: None,
             absent: v("NotFound", "No such grant (`{:error, :not_found}`)."),
             cases: &[
                 (

@@ -38,15 +38,19 @@ const DPOP_JKT: Column = col("dpop_jkt", Ident)
     .null()
     .doc("thumbprint of the DPoP key bound at the start (RFC 9449 §10)");
 const STATUS: Column = col("status", Short)
+    .state()
     .default(Text("pending"))
     .doc("`pending`, `approved`, `denied` or `consumed`");
 const GRANTED_SCOPE: Column = col("granted_scope", Strings)
+    .state()
     .null()
     .doc("scope the user granted");
 const GRANTED_CLAIMS: Column = col("granted_claims", Json)
+    .state()
     .null()
     .doc("claims the user granted");
 const LAST_POLLED_AT: Column = col("last_polled_at", Timestamp)
+    .state()
     .null()
     .doc("last accepted token request, for `slow_down`");
 
@@ -79,22 +83,27 @@ pub(crate) static TABLES: &[Table] = &[
                 .doc("token family started by redeeming the code")
                 .since(V0_6_7),
             col("access_token_jti", Ident)
+                .state()
                 .null()
                 .doc("jti of the access token issued for the code")
                 .since(V0_6_7),
             col("access_token_expires_at", Timestamp)
+                .state()
                 .null()
                 .doc("expiry of that access token")
                 .since(V0_6_7),
             col("access_token_revoked_at", Timestamp)
+                .state()
                 .null()
                 .doc("when that access token was revoked after a replay")
                 .since(V0_6_7),
             EXPIRES_AT,
             col("consumed_at", Timestamp)
+                .state()
                 .null()
                 .doc("when the code was redeemed"),
             col("consumed_success", Boolean)
+                .state()
                 .default(Bool(false))
                 .doc("whether the redemption issued tokens")
                 .since(V0_6_7),
@@ -138,15 +147,19 @@ pub(crate) static TABLES: &[Table] = &[
             CNF,
             CLAIMS,
             col("consumed", Boolean)
+                .state()
                 .default(Bool(false))
                 .doc("whether the token was rotated"),
             col("consumed_at", Timestamp)
+                .state()
                 .null()
                 .doc("when the token was rotated"),
             col("successor", Json)
+                .state()
                 .null()
                 .doc("the rotation result, replayed on a benign retry"),
             col("family_revoked", Boolean)
+                .state()
                 .default(Bool(false))
                 .doc("whether reuse revoked the whole family"),
             EXPIRES_AT,
@@ -177,7 +190,10 @@ pub(crate) static TABLES: &[Table] = &[
             RESOURCE,
             DPOP_JKT,
             STATUS,
-            col("subject", Ident).null().doc("end user who approved"),
+            col("subject", Ident)
+                .state()
+                .null()
+                .doc("end user who approved"),
             GRANTED_SCOPE,
             GRANTED_CLAIMS,
             LAST_POLLED_AT,
@@ -217,12 +233,15 @@ pub(crate) static TABLES: &[Table] = &[
             DPOP_JKT,
             STATUS,
             col("subject", Ident)
+                .state()
                 .null()
                 .doc("end user who authenticated"),
             col("acr", Ident)
+                .state()
                 .null()
                 .doc("authentication context class reference achieved"),
             col("auth_time", Timestamp)
+                .state()
                 .null()
                 .doc("time of the end-user authentication"),
             GRANTED_SCOPE,
@@ -287,6 +306,7 @@ pub(crate) static TABLES: &[Table] = &[
             col("issued_at", Timestamp).doc("when the nonce was issued"),
             EXPIRES_AT,
             col("used_at", Timestamp)
+                .state()
                 .null()
                 .doc("when a proof used the nonce"),
         ],
@@ -353,6 +373,7 @@ pub(crate) static TABLES: &[Table] = &[
             col("binding_hash", Hash).doc("digest of the authorization request it is bound to"),
             col("subject", Ident).doc("end user who consented"),
             col("consumed_at", TimestampUsec)
+                .state()
                 .null()
                 .doc("when the grant was used"),
             col("expires_at", TimestampUsec).doc("when the grant stops being valid"),

@@ -8,9 +8,10 @@
 //!   interval arithmetic, a `DO` block guarding a down migration.
 //! - `sqlite`: types, `?n` placeholders, a table rebuilt where SQLite
 //!   cannot alter a column, a `CHECK` constraint guarding a down migration.
-//! - `mysql`: backquotes, types, `?` placeholders, inline indexes, no
-//!   `RETURNING` or `ON CONFLICT`, index hints on locking statements, and
-//!   DDL guarded by the catalog, since MySQL's DDL does not roll back.
+//! - `mysql`: MySQL 8 and MariaDB, one family with a flavor each:
+//!   backquotes, types, `?` placeholders, inline indexes, no `ON CONFLICT`,
+//!   index hints on locking statements, strict writes, and DDL guarded by
+//!   the catalog, since their DDL does not roll back.
 //!
 //! Adding a dialect is a module implementing `Forms` (the compiler lists
 //! the methods without a default) and a variant of [`Dialect`] with its
@@ -40,8 +41,39 @@ pub enum Dialect {
     Postgres,
     /// SQLite 3.
     Sqlite,
-    /// MySQL 8 and MariaDB 10.11 (InnoDB, `utf8mb4`).
+    /// MySQL 8 (InnoDB, `utf8mb4`).
     Mysql,
+    /// MariaDB 10.11 and later (InnoDB, `utf8mb4`): MySQL's schema, with
+    /// statements of its own where MariaDB's SQL differs.
+    Mariadb,
+}
+
+/// How long a text value may be, where a dialect would cut a longer one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LengthLimit {
+    /// At most this many characters (Unicode scalar values): `varchar(n)`.
+    Chars(usize),
+    /// At most this many bytes of UTF-8: MySQL's `text`.
+    Bytes(usize),
+}
+
+impl LengthLimit {
+    /// Whether `value` is longer than the limit.
+    pub fn exceeded_by(self, value: &str) -> bool {
+        match self {
+            LengthLimit::Chars(n) => value.chars().count() > n,
+            LengthLimit::Bytes(n) => value.len() > n,
+        }
+    }
+}
+
+impl fmt::Display for LengthLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LengthLimit::Chars(n) => write!(f, "{n} characters"),
+            LengthLimit::Bytes(n) => write!(f, "{n} bytes"),
+        }
+    }
 }
 
 /// The family of database servers a dialect's statements run on: what a
@@ -60,19 +92,25 @@ pub enum Backend {
 
 impl Dialect {
     /// Every dialect, in the order they are documented.
-    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::Sqlite, Dialect::Mysql];
+    pub const ALL: [Dialect; 4] = [
+        Dialect::Postgres,
+        Dialect::Sqlite,
+        Dialect::Mysql,
+        Dialect::Mariadb,
+    ];
 
     /// How the dialect writes what dialects write differently.
     pub(crate) fn forms(self) -> &'static dyn Forms {
         match self {
             Dialect::Postgres => &postgres::Postgres,
             Dialect::Sqlite => &sqlite::Sqlite,
-            Dialect::Mysql => &mysql::Mysql,
+            Dialect::Mysql => &mysql::MYSQL,
+            Dialect::Mariadb => &mysql::MARIADB,
         }
     }
 
-    /// The name used in arguments and flags: `postgres`, `sqlite` or
-    /// `mysql`.
+    /// The name used in arguments and flags: `postgres`, `sqlite`, `mysql`
+    /// or `mariadb`.
     pub fn name(self) -> &'static str {
         self.forms().name()
     }
@@ -130,6 +168,14 @@ impl Dialect {
     /// and sea-orm store them.
     pub fn sql_type(self, ty: LogicalType) -> &'static str {
         self.forms().sql_type(ty)
+    }
+
+    /// The longest value of `ty` that the bindings let through, where the
+    /// server would cut a longer one without an error (MySQL and MariaDB in
+    /// a session whose `sql_mode` is not strict); `None` where nothing is
+    /// cut.
+    pub fn length_limit(self, ty: LogicalType) -> Option<LengthLimit> {
+        self.forms().length_limit(ty)
     }
 
     /// Whether the dialect stores a list of strings as an array of its own
@@ -417,6 +463,22 @@ pub(crate) trait Forms: Sync {
         name.to_owned()
     }
 
+    /// The longest value of text type `ty` the dialect keeps whatever the
+    /// session, when it would cut a longer one rather than refuse it: the
+    /// bindings refuse such a value before it reaches the server. `None`
+    /// where the server refuses it itself (PostgreSQL) or keeps any length
+    /// (SQLite).
+    fn length_limit(&self, _ty: LogicalType) -> Option<LengthLimit> {
+        None
+    }
+
+    /// The start of a statement that writes values, `INSERT` or `UPDATE`
+    /// (`verb`), run so that a value its column cannot hold is an error
+    /// (the dialect's strict mode, where the session may not be).
+    fn writing(&self, verb: &str) -> String {
+        verb.to_owned()
+    }
+
     /// `DELETE FROM` the table: `name` quoted, `locking` as
     /// [`Forms::locking_table`] wrote it.
     fn delete_from(&self, name: &str, _locking: &str) -> String {
@@ -460,15 +522,14 @@ impl fmt::Display for UnknownDialect {
             }
             write!(f, "\"{}\"", d.name())?;
         }
-        if matches!(
-            self.given.as_str(),
-            "mariadb" | "postgresql" | "pg" | "sqlite3"
-        ) {
-            let meant = match self.given.as_str() {
-                "mariadb" => "mysql",
-                "sqlite3" => "sqlite",
-                _ => "postgres",
-            };
+        let meant = match self.given.to_ascii_lowercase().as_str() {
+            "postgresql" | "pg" | "postgres" => Some("postgres"),
+            "sqlite3" | "sqlite" => Some("sqlite"),
+            "mysql8" | "mysql" => Some("mysql"),
+            "maria" | "mariadb" => Some("mariadb"),
+            _ => None,
+        };
+        if let Some(meant) = meant {
             write!(f, " (did you mean \"{meant}\"?)")?;
         }
         Ok(())

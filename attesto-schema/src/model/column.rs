@@ -19,6 +19,7 @@ pub struct Column {
     default: Option<ColumnDefault>,
     doc: &'static str,
     since: Option<Release>,
+    state: bool,
 }
 
 impl Column {
@@ -32,6 +33,7 @@ impl Column {
             default: None,
             doc: "",
             since: None,
+            state: false,
         }
     }
 
@@ -62,6 +64,15 @@ impl Column {
     /// The same column with a one-line description.
     pub(crate) const fn doc(self, doc: &'static str) -> Self {
         Column { doc, ..self }
+    }
+
+    /// The same column, set by the stores' operations rather than by the
+    /// caller: a new row starts with it NULL or at its default.
+    pub(crate) const fn state(self) -> Self {
+        Column {
+            state: true,
+            ..self
+        }
     }
 
     /// The same column, added to its table in `release`.
@@ -118,6 +129,14 @@ impl Column {
     /// The database default, if any.
     pub const fn default_value(&self) -> Option<ColumnDefault> {
         self.default
+    }
+
+    /// Whether the stores' operations set the column (a consumption mark,
+    /// a status, what an approval grants), so that a new row starts with
+    /// it NULL or at its default ([`Column::default_value`]) whatever the
+    /// caller decides.
+    pub const fn is_state(&self) -> bool {
+        self.state
     }
 
     /// A one-line description of what the column holds (may be empty).

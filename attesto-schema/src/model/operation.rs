@@ -222,6 +222,11 @@ pub struct Outcome {
     pub doc: &'static str,
     /// The variant of the caller that won.
     pub won: Variant,
+    /// The variant of a win whose row had expired: its `expires_at` is not
+    /// after the operation's parameter `now`. The operation did what
+    /// upstream's store does all the same (a code presented once is
+    /// spent); the outcome tells the caller, who must refuse it.
+    pub expired: Option<Variant>,
     /// The variant when no row has the key.
     pub absent: Variant,
     /// The variants of a miss, the first whose conditions all hold first.

@@ -7,11 +7,11 @@
 //! raced from two nodes taken exactly once.
 
 use attesto_test_support::{for_each_table, sample_row};
-use chrono::Timelike;
 use sqlx::{Connection, Executor, MySqlConnection};
 
 mod db {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "gal_", integrations(sqlx));
+    attesto_macros::attesto_migration!(dialect = "mariadb", prefix = "gal_", integrations(sqlx));
+    attesto_test_support::sample_timestamps!();
 }
 attesto_test_support::rows!(db);
 
@@ -236,11 +236,12 @@ async fn a_code_raced_from_two_nodes_is_taken_once() {
             .expect("pool");
         pools.push(pool);
     }
-    let now = chrono::Utc::now()
-        .naive_utc()
-        .with_nanosecond(0)
-        .expect("whole seconds");
-    for round in 0..20 {
+    let now = db::Timestamp::now();
+    let rounds: usize = std::env::var("ATTESTO_GALERA_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(20);
+    for round in 0..rounds {
         let hash = format!("galera-code-{round}");
         rows::code(&hash, "family", now, 600)
             .put(&mut one)
@@ -258,8 +259,14 @@ async fn a_code_raced_from_two_nodes_is_taken_once() {
             }
         }
         let mut won = 0;
+        let mut seen = Vec::new();
         while let Some(done) = callers.join_next().await {
-            match done.expect("caller") {
+            let done = done.expect("caller");
+            seen.push(match &done {
+                Ok(outcome) => format!("{outcome:?}").chars().take(60).collect::<String>(),
+                Err(e) => e.to_string(),
+            });
+            match done {
                 Ok(db::CodeTake::Taken(_)) => won += 1,
                 Ok(db::CodeTake::Missing) => {}
                 Ok(other) => panic!("round {round}: {other:?}"),
@@ -269,6 +276,9 @@ async fn a_code_raced_from_two_nodes_is_taken_once() {
                 Err(e) => panic!("round {round}: {e}"),
             }
         }
-        assert_eq!(won, 1, "round {round}: {won} callers took the code");
+        assert_eq!(
+            won, 1,
+            "round {round}: {won} callers took the code; the callers saw: {seen:#?}"
+        );
     }
 }

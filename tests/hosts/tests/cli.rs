@@ -161,20 +161,37 @@ fn refuses_a_bad_prefix_and_writes_nothing() {
         "waytoolongprefix_",
     ] {
         let (code, out, err) = attesto(&dir, &["gen-migration", "--table-prefix", prefix]);
-        // The grammar is checked as the flag is read (usage); the length
-        // once the dialect is known (failure).
-        let expected = if prefix.starts_with("waytoolong") {
-            cli::EXIT_FAILURE
-        } else {
-            cli::EXIT_USAGE
-        };
-        assert_eq!(code, expected, "{prefix}: {err}");
+        // The grammar is checked as the flag is read, the length once the
+        // dialect is known: both are a value that cannot be used (usage).
+        assert_eq!(code, cli::EXIT_USAGE, "{prefix}: {err}");
         assert_eq!(out, "");
         assert!(err.starts_with("error: "), "{err}");
         assert!(err.contains("table prefix"), "{err}");
     }
     assert!(files(&dir).is_empty());
     assert!(!dir.join("migrations").exists());
+}
+
+#[test]
+fn check_with_nothing_to_check_says_so_and_exits_4() {
+    let dir = project("check_nothing");
+    let (code, out, err) = attesto(&dir, &["check"]);
+    assert_eq!(code, cli::EXIT_NOTHING_TO_CHECK, "{err}");
+    assert_eq!(out, "");
+    assert!(
+        err.contains("there is no migrations directory migrations"),
+        "{err}"
+    );
+    assert!(err.contains("attesto gen-migration"), "{err}");
+    std::fs::create_dir_all(dir.join("empty")).expect("dir");
+    let (code, _, err) = attesto(&dir, &["check", "--migrations-path", "empty"]);
+    assert_eq!(code, cli::EXIT_NOTHING_TO_CHECK, "{err}");
+    assert!(err.contains("empty holds no attesto migration"), "{err}");
+    let (code, _, err) = attesto(
+        &dir,
+        &["check", "--migrations-path", "empty", "--version", "2.13.0"],
+    );
+    assert_eq!(code, cli::EXIT_NOTHING_TO_CHECK, "{err}");
 }
 
 #[test]

@@ -14,31 +14,37 @@
 /// diesel on PostgreSQL.
 pub mod diesel_pg {
     attesto_macros::attesto_migration!(prefix = "orm_", integrations(diesel));
+    attesto_test_support::sample_timestamps!();
 }
 
 /// diesel on SQLite.
 pub mod diesel_lite {
     attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "orm_", integrations(diesel));
+    attesto_test_support::sample_timestamps!();
 }
 
-/// diesel on MySQL (MariaDB in the tests).
+/// diesel on MariaDB.
 pub mod diesel_my {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "orm_", integrations(diesel));
+    attesto_macros::attesto_migration!(dialect = "mariadb", prefix = "orm_", integrations(diesel));
+    attesto_test_support::sample_timestamps!();
 }
 
 /// sea-orm on PostgreSQL.
 pub mod sea_pg {
     attesto_macros::attesto_migration!(prefix = "orm_", integrations(sea_orm));
+    attesto_test_support::sample_timestamps!();
 }
 
 /// sea-orm on SQLite.
 pub mod sea_lite {
     attesto_macros::attesto_migration!(dialect = "sqlite", prefix = "orm_", integrations(sea_orm));
+    attesto_test_support::sample_timestamps!();
 }
 
-/// sea-orm on MySQL (MariaDB in the tests).
+/// sea-orm on MariaDB.
 pub mod sea_my {
-    attesto_macros::attesto_migration!(dialect = "mysql", prefix = "orm_", integrations(sea_orm));
+    attesto_macros::attesto_migration!(dialect = "mariadb", prefix = "orm_", integrations(sea_orm));
+    attesto_test_support::sample_timestamps!();
 }
 
 /// A JSON column typed by the host (`types(columns(params = ...))`), a
@@ -48,7 +54,10 @@ pub mod host_types {
     pub mod diesel_pg {
         attesto_macros::attesto_migration!(
             prefix = "host_",
-            types(columns(params = std::collections::BTreeMap<String, String>)),
+            types(
+                timestamp = chrono::NaiveDateTime,
+                columns(params = std::collections::BTreeMap<String, String>)
+            ),
             integrations(diesel),
         );
     }
@@ -58,7 +67,10 @@ pub mod host_types {
         attesto_macros::attesto_migration!(
             dialect = "sqlite",
             prefix = "host_",
-            types(columns(params = std::collections::BTreeMap<String, String>)),
+            types(
+                timestamp = chrono::NaiveDateTime,
+                columns(params = std::collections::BTreeMap<String, String>)
+            ),
             integrations(diesel),
         );
     }
@@ -68,7 +80,10 @@ pub mod host_types {
         attesto_macros::attesto_migration!(
             dialect = "sqlite",
             prefix = "host_",
-            types(columns(params = std::collections::BTreeMap<String, String>)),
+            types(
+                timestamp = chrono::NaiveDateTime,
+                columns(params = std::collections::BTreeMap<String, String>)
+            ),
             integrations(sea_orm),
         );
     }

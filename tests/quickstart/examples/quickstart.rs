@@ -7,7 +7,7 @@
 //! works in a temporary file that it removes at the end; with one, it
 //! leaves the (emptied) database there.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::TimeDelta;
 use rusqlite::Connection;
 use uuid::Uuid;
 
@@ -73,12 +73,11 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         count_tables(&conn)?
     );
 
-    // Whole seconds, as the timestamp(0) columns keep them: the generated
-    // binding refuses a fraction of a second rather than lose it.
-    let now: NaiveDateTime = DateTime::<Utc>::from_timestamp(Utc::now().timestamp(), 0)
-        .ok_or("clock out of range")?
-        .naive_utc();
-    let later = now + Duration::minutes(10);
+    // Whole seconds, as the timestamp(0) columns keep them: the type holds
+    // nothing else (and `db::TimestampUsec`, microseconds, for the columns
+    // that keep them).
+    let now = db::Timestamp::now();
+    let later = now.checked_add_seconds(600).ok_or("clock out of range")?;
     let id = |n: u128| Uuid::from_u128(0x6f0f_2a3e_6f43_4a47_9b1a_0cbb_5b6d_2f00 + n);
 
     store_and_load!(
@@ -118,14 +117,16 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
             scope: r#"["openid","offline_access"]"#.into(),
             resource: "[]".into(),
             acr: Some("urn:mace:incommon:iap:silver".into()),
-            auth_time: Some(now.and_utc().timestamp()),
+            auth_time: Some(now.unix()),
             cnf: None,
             claims: "{}".into(),
             consumed: false,
             consumed_at: None,
             successor: None,
             family_revoked: false,
-            expires_at: now + Duration::days(30),
+            expires_at: now
+                .checked_add_seconds(30 * 86_400)
+                .ok_or("clock out of range")?,
             parent_hash: None,
             inserted_at: now,
         },
@@ -210,8 +211,10 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         db::DpopReplayRow {
             jti: "e1j3V_bKic8-LAEB".into(),
             // Microseconds: dpop_replays keeps them.
-            expires_at: later + Duration::microseconds(250),
-            inserted_at: now,
+            expires_at: db::TimestampUsec::from(later)
+                .checked_add(TimeDelta::microseconds(250))
+                .ok_or("clock out of range")?,
+            inserted_at: now.into(),
         },
         DpopReplayRow[jti]
     );
@@ -242,34 +245,33 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
             binding_hash: "b1nd".repeat(16),
             subject: "user-1".into(),
             consumed_at: None,
-            expires_at: later,
-            inserted_at: now,
-            updated_at: now,
+            expires_at: later.into(),
+            inserted_at: now.into(),
+            updated_at: now.into(),
         },
         ConsentGrantRow[token]
     );
 
     // The sweeper: a replay that expired an hour ago goes, the live one stays.
+    let now_usec = db::TimestampUsec::from(now);
     let stale = db::DpopReplayRow {
         jti: "stale".into(),
-        expires_at: now - Duration::hours(1),
-        inserted_at: now - Duration::hours(2),
+        expires_at: now_usec
+            .checked_add(TimeDelta::hours(-1))
+            .ok_or("clock out of range")?,
+        inserted_at: now_usec
+            .checked_add(TimeDelta::hours(-2))
+            .ok_or("clock out of range")?,
     };
     conn.execute(db::DpopReplayRow::INSERT_SQL, stale.params())?;
-    let swept = conn.execute(db::DpopReplayRow::DELETE_EXPIRED_SQL, [now])?;
+    let swept = conn.execute(db::DpopReplayRow::DELETE_EXPIRED_SQL, [now_usec])?;
     println!("swept {swept} expired row of {}", db::DpopReplayRow::TABLE);
 
-    // A fraction of a second where the column keeps whole seconds is refused.
-    let fractional = db::DpopNonceRow {
-        id: id(6),
-        nonce: "fractional".into(),
-        issued_at: now + Duration::milliseconds(700),
-        expires_at: later,
-        used_at: None,
-    };
-    match conn.execute(db::DpopNonceRow::INSERT_SQL, fractional.params()) {
+    // A fraction of a second where the column keeps whole seconds cannot
+    // even be a value of its type.
+    match db::Timestamp::new(now.naive() + TimeDelta::milliseconds(700)) {
         Err(e) => println!("refused, as it should be: {e}"),
-        Ok(_) => return Err("a fractional timestamp was written".into()),
+        Ok(_) => return Err("a fractional timestamp was accepted".into()),
     }
 
     let tx = conn.transaction()?;

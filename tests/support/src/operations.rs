@@ -4,183 +4,155 @@
 //! writes the rows they use, [`scenarios!`](crate::scenarios) runs them.
 //!
 //! The macros name the expansion's module and, through this crate,
-//! chrono, serde_json and uuid.
+//! serde_json and uuid; the timestamps are the expansion's own.
 
-use chrono::{NaiveDateTime, Timelike};
-
-/// Now, in whole seconds, as the `timestamp(0)` columns keep it.
-pub fn now() -> NaiveDateTime {
-    chrono::Utc::now()
-        .naive_utc()
-        .with_nanosecond(0)
-        .expect("valid")
-}
-
-/// The rows the scenarios write, for the module `$db`.
+/// The rows the scenarios write, for the module `$db`, each built by its
+/// constructor: the fields the caller gives, and the others set where the
+/// scenario needs them.
 #[macro_export]
 macro_rules! rows {
     ($db:ident) => {
         #[allow(dead_code)]
         mod rows {
             use super::$db as db;
-            use $crate::chrono::{Duration, NaiveDateTime};
             use $crate::serde_json::json;
             use $crate::uuid::Uuid;
 
-            pub fn code(hash: &str, family: &str, now: NaiveDateTime, ttl: i64) -> db::AuthorizationCodeRow {
+            /// `now` moved by `seconds`.
+            pub fn later(now: db::Timestamp, seconds: i64) -> db::Timestamp {
+                now.checked_add_seconds(seconds).expect("within years 1 to 9999")
+            }
+
+            pub fn code(hash: &str, family: &str, now: db::Timestamp, ttl: i64) -> db::AuthorizationCodeRow {
                 db::AuthorizationCodeRow {
-                    code_hash: hash.to_owned(),
-                    client_id: "client-1".to_owned(),
-                    subject: "alice".to_owned(),
                     scope: vec!["openid".to_owned()],
-                    resource: vec![],
-                    redirect_uri: "https://rp.example/cb".to_owned(),
                     code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".to_owned()),
                     code_challenge_method: Some("S256".to_owned()),
-                    cnf: None,
-                    nonce: None,
-                    claims: json!({}),
                     family_id: Some(family.to_owned()),
-                    access_token_jti: None,
-                    access_token_expires_at: None,
-                    access_token_revoked_at: None,
-                    expires_at: now + Duration::seconds(ttl),
-                    consumed_at: None,
-                    consumed_success: false,
-                    inserted_at: now,
+                    ..db::AuthorizationCodeRow::new(db::NewAuthorizationCode {
+                        code_hash: hash.to_owned(),
+                        client_id: "client-1".to_owned(),
+                        subject: "alice".to_owned(),
+                        redirect_uri: "https://rp.example/cb".to_owned(),
+                        expires_at: later(now, ttl),
+                        inserted_at: now,
+                    })
                 }
             }
 
-            pub fn token(hash: &str, family: &str, now: NaiveDateTime) -> db::RefreshTokenRow {
+            pub fn token(hash: &str, family: &str, now: db::Timestamp) -> db::RefreshTokenRow {
+                token_for(hash, family, now, 30 * 24 * 3600)
+            }
+
+            pub fn token_for(hash: &str, family: &str, now: db::Timestamp, ttl: i64) -> db::RefreshTokenRow {
                 db::RefreshTokenRow {
-                    id: Uuid::new_v4(),
-                    token_hash: hash.to_owned(),
-                    family_id: family.to_owned(),
-                    generation: 0,
                     client_id: Some("client-1".to_owned()),
-                    subject: "alice".to_owned(),
                     scope: vec!["openid".to_owned()],
-                    resource: vec![],
-                    acr: None,
-                    auth_time: None,
-                    cnf: None,
-                    claims: json!({}),
-                    consumed: false,
-                    consumed_at: None,
-                    successor: None,
-                    family_revoked: false,
-                    expires_at: now + Duration::days(30),
-                    parent_hash: None,
-                    inserted_at: now,
+                    ..db::RefreshTokenRow::new(db::NewRefreshToken {
+                        id: Uuid::new_v4(),
+                        token_hash: hash.to_owned(),
+                        family_id: family.to_owned(),
+                        subject: "alice".to_owned(),
+                        expires_at: later(now, ttl),
+                        inserted_at: now,
+                    })
                 }
             }
 
-            pub fn device(hash: &str, user_code: &str, now: NaiveDateTime) -> db::DeviceCodeRow {
+            pub fn device(hash: &str, user_code: &str, now: db::Timestamp) -> db::DeviceCodeRow {
+                device_for(hash, user_code, now, 600)
+            }
+
+            pub fn device_for(hash: &str, user_code: &str, now: db::Timestamp, ttl: i64) -> db::DeviceCodeRow {
                 db::DeviceCodeRow {
-                    id: Uuid::new_v4(),
-                    device_code_hash: hash.to_owned(),
-                    user_code: user_code.to_owned(),
-                    client_id: "tv".to_owned(),
                     scope: vec!["openid".to_owned()],
-                    resource: vec![],
-                    dpop_jkt: None,
-                    status: "pending".to_owned(),
-                    subject: None,
-                    granted_scope: None,
-                    granted_claims: None,
-                    last_polled_at: None,
-                    expires_at: now + Duration::minutes(10),
-                    inserted_at: now,
+                    ..db::DeviceCodeRow::new(db::NewDeviceCode {
+                        id: Uuid::new_v4(),
+                        device_code_hash: hash.to_owned(),
+                        user_code: user_code.to_owned(),
+                        client_id: "tv".to_owned(),
+                        expires_at: later(now, ttl),
+                        inserted_at: now,
+                    })
                 }
             }
 
-            pub fn ciba(hash: &str, now: NaiveDateTime, ttl: i64, interval: i32) -> db::CibaRequestRow {
+            pub fn ciba(hash: &str, now: db::Timestamp, ttl: i64, interval: i32) -> db::CibaRequestRow {
                 db::CibaRequestRow {
-                    id: Uuid::new_v4(),
-                    auth_req_id_hash: hash.to_owned(),
-                    client_id: "bank".to_owned(),
-                    delivery_mode: "poll".to_owned(),
                     scope: vec!["openid".to_owned()],
-                    acr_values: vec![],
                     binding_message: Some("W4SCT".to_owned()),
-                    client_notification_token: None,
-                    hint_subject: "alice".to_owned(),
-                    resource: vec![],
-                    dpop_jkt: None,
-                    status: "pending".to_owned(),
-                    subject: None,
-                    acr: None,
-                    auth_time: None,
-                    granted_scope: None,
-                    granted_claims: None,
                     interval,
-                    last_polled_at: None,
-                    expires_at: now + Duration::seconds(ttl),
-                    inserted_at: now,
+                    ..db::CibaRequestRow::new(db::NewCibaRequest {
+                        id: Uuid::new_v4(),
+                        auth_req_id_hash: hash.to_owned(),
+                        client_id: "bank".to_owned(),
+                        delivery_mode: "poll".to_owned(),
+                        hint_subject: "alice".to_owned(),
+                        expires_at: later(now, ttl),
+                        inserted_at: now,
+                    })
                 }
             }
 
-            pub fn session(sid: &str, subject: &str, client: &str, now: NaiveDateTime, ttl: i64) -> db::LogoutSessionRow {
+            pub fn session(sid: &str, subject: &str, client: &str, now: db::Timestamp, ttl: i64) -> db::LogoutSessionRow {
                 db::LogoutSessionRow {
-                    id: Uuid::new_v4(),
-                    sid: sid.to_owned(),
-                    subject: subject.to_owned(),
-                    client_id: client.to_owned(),
                     backchannel_logout_uri: Some(format!("https://{client}.example/logout")),
                     session_required: true,
-                    frontchannel_logout_uri: None,
-                    frontchannel_session_required: false,
-                    expires_at: now + Duration::seconds(ttl),
-                    inserted_at: now,
+                    ..db::LogoutSessionRow::new(db::NewLogoutSession {
+                        id: Uuid::new_v4(),
+                        sid: sid.to_owned(),
+                        subject: subject.to_owned(),
+                        client_id: client.to_owned(),
+                        expires_at: later(now, ttl),
+                        inserted_at: now,
+                    })
                 }
             }
 
-            pub fn nonce(value: &str, issued_at: NaiveDateTime, ttl: i64) -> db::DpopNonceRow {
-                db::DpopNonceRow {
+            pub fn nonce(value: &str, issued_at: db::Timestamp, ttl: i64) -> db::DpopNonceRow {
+                db::DpopNonceRow::new(db::NewDpopNonce {
                     id: Uuid::new_v4(),
                     nonce: value.to_owned(),
                     issued_at,
-                    expires_at: issued_at + Duration::seconds(ttl),
-                    used_at: None,
-                }
+                    expires_at: later(issued_at, ttl),
+                })
             }
 
-            pub fn replay(jti: &str, now: NaiveDateTime, ttl: i64) -> db::DpopReplayRow {
-                db::DpopReplayRow {
+            pub fn replay(jti: &str, now: db::Timestamp, ttl: i64) -> db::DpopReplayRow {
+                db::DpopReplayRow::new(db::NewDpopReplay {
                     jti: jti.to_owned(),
-                    expires_at: now + Duration::seconds(ttl),
-                    inserted_at: now,
-                }
+                    expires_at: later(now, ttl).into(),
+                    inserted_at: now.into(),
+                })
             }
 
-            pub fn par(uri: &str, now: NaiveDateTime, ttl: i64) -> db::PushedAuthorizationRequestRow {
-                db::PushedAuthorizationRequestRow {
+            pub fn par(uri: &str, now: db::Timestamp, ttl: i64) -> db::PushedAuthorizationRequestRow {
+                db::PushedAuthorizationRequestRow::new(db::NewPushedAuthorizationRequest {
                     request_uri: uri.to_owned(),
                     params: json!({ "client_id": "client-1", "scope": "openid" }),
-                    expires_at: now + Duration::seconds(ttl),
+                    expires_at: later(now, ttl),
                     inserted_at: now,
-                }
+                })
             }
 
-            pub fn metadata(url: &str, name: &str, now: NaiveDateTime, ttl: i64) -> db::ClientIdMetadataRow {
-                db::ClientIdMetadataRow {
+            pub fn metadata(url: &str, name: &str, now: db::Timestamp, ttl: i64) -> db::ClientIdMetadataRow {
+                db::ClientIdMetadataRow::new(db::NewClientIdMetadata {
                     url: url.to_owned(),
                     metadata: json!({ "client_name": name }),
-                    expires_at: now + Duration::seconds(ttl),
+                    expires_at: later(now, ttl),
                     inserted_at: now,
-                }
+                })
             }
 
-            pub fn grant(token: &str, binding: &str, now: NaiveDateTime, ttl: i64) -> db::ConsentGrantRow {
-                db::ConsentGrantRow {
+            pub fn grant(token: &str, binding: &str, now: db::Timestamp, ttl: i64) -> db::ConsentGrantRow {
+                db::ConsentGrantRow::new(db::NewConsentGrant {
                     token: token.to_owned(),
                     binding_hash: binding.to_owned(),
                     subject: "alice".to_owned(),
-                    consumed_at: None,
-                    expires_at: now + Duration::seconds(ttl),
-                    inserted_at: now,
-                    updated_at: now,
-                }
+                    expires_at: later(now, ttl).into(),
+                    inserted_at: now.into(),
+                    updated_at: now.into(),
+                })
             }
         }
     };
@@ -192,7 +164,8 @@ macro_rules! rows {
 macro_rules! scenarios {
     ($db:ident, $c:expr, $($aw:tt)*) => {{
         use $db::*;
-        let now = $crate::operations::now();
+        let now = Timestamp::now();
+        let now_us: TimestampUsec = now.into();
 
         // EctoCodeStore.
         let code = rows::code("h1", "fam-1", now, 600);
@@ -208,14 +181,18 @@ macro_rules! scenarios {
         assert_eq!(AuthorizationCodeRow::mark_consumed($c, "h1")$($aw)*.expect("mark"), 1);
         assert!(matches!(AuthorizationCodeRow::take($c, "h1", &now)$($aw)*.expect("take"), CodeTake::Consumed(row) if row.consumed_success));
         assert_eq!(AuthorizationCodeRow::take($c, "absent", &now)$($aw)*.expect("take"), CodeTake::Missing);
+        // Expiry: told apart, and the code spent all the same (upstream's effect).
         rows::code("expired", "fam-x", now, -60).put($c)$($aw)*.expect("put");
-        assert!(matches!(AuthorizationCodeRow::take($c, "expired", &now)$($aw)*.expect("take"), CodeTake::Taken(_)), "consumed regardless of expiry");
-        let at_expiry = now + $crate::chrono::Duration::minutes(5);
+        assert!(matches!(AuthorizationCodeRow::take($c, "expired", &now)$($aw)*.expect("take"), CodeTake::Expired(row) if row.consumed_at == Some(now)), "an expired code is refused");
+        assert_eq!(AuthorizationCodeRow::take($c, "expired", &now)$($aw)*.expect("take"), CodeTake::Missing, "and spent regardless of expiry");
+        rows::code("at-expiry", "fam-x", now, 0).put($c)$($aw)*.expect("put");
+        assert!(matches!(AuthorizationCodeRow::take($c, "at-expiry", &now)$($aw)*.expect("take"), CodeTake::Expired(_)), "expiring at now is expired");
+        let at_expiry = rows::later(now, 300);
         assert_eq!(AuthorizationCodeRow::record_access_token($c, "fam-1", "at-1", &at_expiry)$($aw)*.expect("record"), 1);
         assert!(!AuthorizationCodeRow::access_token_revoked($c, "at-1", &now)$($aw)*.expect("revoked?"));
         assert_eq!(AuthorizationCodeRow::revoke_family_access_tokens($c, "fam-1", &now)$($aw)*.expect("revoke"), 1);
         assert!(AuthorizationCodeRow::access_token_revoked($c, "at-1", &now)$($aw)*.expect("revoked?"));
-        assert!(!AuthorizationCodeRow::access_token_revoked($c, "at-1", &(at_expiry + $crate::chrono::Duration::seconds(1)))$($aw)*.expect("revoked?"), "an expired revoked token is ignored");
+        assert!(!AuthorizationCodeRow::access_token_revoked($c, "at-1", &(rows::later(at_expiry, 1)))$($aw)*.expect("revoked?"), "an expired revoked token is ignored");
 
         // EctoRefreshStore.
         let first = rows::token("t1", "fam-r", now);
@@ -234,6 +211,10 @@ macro_rules! scenarios {
             other => panic!("reuse: {other:?}"),
         }
         assert_eq!(RefreshTokenRow::consume($c, "unknown", &now)$($aw)*.expect("consume"), RefreshConsume::Unknown);
+        // Expiry: told apart, and the token consumed all the same.
+        assert_eq!(rows::token_for("t-old", "fam-old", now, -1).insert_in_family($c)$($aw)*.expect("insert"), RefreshInsert::Inserted);
+        assert!(matches!(RefreshTokenRow::consume($c, "t-old", &now)$($aw)*.expect("consume"), RefreshConsume::Expired(row) if row.consumed));
+        assert!(matches!(RefreshTokenRow::consume($c, "t-old", &now)$($aw)*.expect("consume"), RefreshConsume::Reused(_)), "consumed regardless of expiry");
         assert_eq!(rows::token("other", "fam-o", now).insert_in_family($c)$($aw)*.expect("insert"), RefreshInsert::Inserted);
         assert_eq!(RefreshTokenRow::revoke_family($c, "fam-r")$($aw)*.expect("revoke"), 1);
         assert_eq!(RefreshTokenRow::revoke_family($c, "fam-r")$($aw)*.expect("revoke again"), 1, "idempotent");
@@ -255,15 +236,23 @@ macro_rules! scenarios {
         assert_eq!(DeviceCodeRow::deny($c, "NO-SUCH")$($aw)*.expect("deny"), DeviceDecide::NotFound);
         assert!(matches!(DeviceCodeRow::poll($c, "d1", &now, 5)$($aw)*.expect("poll"),
             DevicePoll::Polled(row) if row.last_polled_at == Some(now) && row.status == "approved" && row.granted_claims == Some(claims.clone())));
-        assert_eq!(DeviceCodeRow::poll($c, "d1", &(now + $crate::chrono::Duration::seconds(4)), 5)$($aw)*.expect("poll"), DevicePoll::SlowDown);
-        assert!(matches!(DeviceCodeRow::poll($c, "d1", &(now + $crate::chrono::Duration::seconds(5)), 5)$($aw)*.expect("poll"), DevicePoll::Polled(_)));
+        assert_eq!(DeviceCodeRow::poll($c, "d1", &(rows::later(now, 4)), 5)$($aw)*.expect("poll"), DevicePoll::SlowDown);
+        assert!(matches!(DeviceCodeRow::poll($c, "d1", &(rows::later(now, 5)), 5)$($aw)*.expect("poll"), DevicePoll::Polled(_)));
         assert_eq!(DeviceCodeRow::poll($c, "unknown", &now, 5)$($aw)*.expect("poll"), DevicePoll::Missing);
-        assert_eq!(DeviceCodeRow::consume($c, "d1", &now)$($aw)*.expect("consume").map(|r| r.status), Some("consumed".to_owned()));
-        assert_eq!(DeviceCodeRow::consume($c, "d1", &now)$($aw)*.expect("consume"), None);
+        assert!(matches!(DeviceCodeRow::consume($c, "d1", &now)$($aw)*.expect("consume"), DeviceConsume::Consumed(row) if row.status == "consumed"));
+        assert!(matches!(DeviceCodeRow::consume($c, "d1", &now)$($aw)*.expect("consume"), DeviceConsume::NotApproved(row) if row.status == "consumed"));
+        assert_eq!(DeviceCodeRow::consume($c, "unknown", &now)$($aw)*.expect("consume"), DeviceConsume::Missing);
         assert_eq!(rows::device("d3", "DENY-ME", now).put($c)$($aw)*.expect("put"), DevicePut::Stored);
-        assert_eq!(DeviceCodeRow::consume($c, "d3", &now)$($aw)*.expect("consume"), None, "a pending code is not consumed");
+        assert!(matches!(DeviceCodeRow::consume($c, "d3", &now)$($aw)*.expect("consume"), DeviceConsume::NotApproved(row) if row.status == "pending"), "a pending code is not consumed");
         assert_eq!(DeviceCodeRow::deny($c, "DENY-ME")$($aw)*.expect("deny"), DeviceDecide::Decided);
-        assert_eq!(DeviceCodeRow::consume($c, "d3", &now)$($aw)*.expect("consume"), None, "a denied code is not consumed");
+        assert!(matches!(DeviceCodeRow::consume($c, "d3", &now)$($aw)*.expect("consume"), DeviceConsume::NotApproved(row) if row.status == "denied"), "a denied code is not consumed");
+        // Expiry: a poll is recorded all the same and told apart; an
+        // approved, expired code is not consumed.
+        assert_eq!(rows::device_for("d-old", "OLD-CODE", now, -1).put($c)$($aw)*.expect("put"), DevicePut::Stored);
+        assert!(matches!(DeviceCodeRow::poll($c, "d-old", &now, 5)$($aw)*.expect("poll"), DevicePoll::Expired(row) if row.last_polled_at == Some(now)));
+        assert_eq!(DeviceCodeRow::approve($c, "OLD-CODE", "alice", &scope, &claims)$($aw)*.expect("approve"), DeviceDecide::Decided);
+        assert!(matches!(DeviceCodeRow::consume($c, "d-old", &now)$($aw)*.expect("consume"), DeviceConsume::Expired(row) if row.status == "approved"));
+        assert_eq!(DeviceCodeRow::lookup_user_code($c, "OLD-CODE")$($aw)*.expect("lookup").map(|r| r.status), Some("approved".to_owned()), "not consumed");
 
         // EctoCIBAStore.
         rows::ciba("c1", now, 600, 5).put($c)$($aw)*.expect("put");
@@ -279,13 +268,22 @@ macro_rules! scenarios {
         assert_eq!(CibaRequestRow::deny($c, "c-expired", &now)$($aw)*.expect("deny"), CibaDecide::Expired);
         rows::ciba("c-deny", now, 600, 5).put($c)$($aw)*.expect("put");
         assert!(matches!(CibaRequestRow::deny($c, "c-deny", &now)$($aw)*.expect("deny"), CibaDecide::Decided(row) if row.status == "denied"));
-        assert_eq!(CibaRequestRow::consume($c, "c-deny", &now)$($aw)*.expect("consume"), None);
-        assert_eq!(CibaRequestRow::consume($c, "c1", &now)$($aw)*.expect("consume").map(|r| r.status), Some("consumed".to_owned()));
-        assert_eq!(CibaRequestRow::consume($c, "c1", &now)$($aw)*.expect("consume"), None);
+        assert!(matches!(CibaRequestRow::consume($c, "c-deny", &now)$($aw)*.expect("consume"), CibaConsume::NotApproved(row) if row.status == "denied"));
+        assert!(matches!(CibaRequestRow::consume($c, "c1", &now)$($aw)*.expect("consume"), CibaConsume::Consumed(row) if row.status == "consumed"));
+        assert!(matches!(CibaRequestRow::consume($c, "c1", &now)$($aw)*.expect("consume"), CibaConsume::NotApproved(_)));
+        assert_eq!(CibaRequestRow::consume($c, "unknown", &now)$($aw)*.expect("consume"), CibaConsume::Missing);
+        // Expiry: a poll is recorded and told apart; an approved request
+        // that expired is not consumed.
+        rows::ciba("c-late", now, 60, 5).put($c)$($aw)*.expect("put");
+        assert!(matches!(CibaRequestRow::approve($c, "c-late", &now, "alice", None, None, None, &claims)$($aw)*.expect("approve"), CibaDecide::Decided(_)));
+        let after = rows::later(now, 60);
+        assert!(matches!(CibaRequestRow::poll($c, "c-late", &after)$($aw)*.expect("poll"), CibaPoll::Expired(row) if row.last_polled_at == Some(after)));
+        assert!(matches!(CibaRequestRow::consume($c, "c-late", &after)$($aw)*.expect("consume"), CibaConsume::Expired(row) if row.status == "approved"));
+        assert!(matches!(CibaRequestRow::consume($c, "c-late", &now)$($aw)*.expect("consume"), CibaConsume::Consumed(_)), "still consumable before its expiry");
         rows::ciba("c-poll", now, 600, 5).put($c)$($aw)*.expect("put");
         assert!(matches!(CibaRequestRow::poll($c, "c-poll", &now)$($aw)*.expect("poll"), CibaPoll::Polled(row) if row.last_polled_at == Some(now)));
-        assert_eq!(CibaRequestRow::poll($c, "c-poll", &(now + $crate::chrono::Duration::seconds(4)))$($aw)*.expect("poll"), CibaPoll::SlowDown);
-        assert!(matches!(CibaRequestRow::poll($c, "c-poll", &(now + $crate::chrono::Duration::seconds(5)))$($aw)*.expect("poll"), CibaPoll::Polled(_)));
+        assert_eq!(CibaRequestRow::poll($c, "c-poll", &(rows::later(now, 4)))$($aw)*.expect("poll"), CibaPoll::SlowDown);
+        assert!(matches!(CibaRequestRow::poll($c, "c-poll", &(rows::later(now, 5)))$($aw)*.expect("poll"), CibaPoll::Polled(_)));
         assert_eq!(CibaRequestRow::poll($c, "unknown", &now)$($aw)*.expect("poll"), CibaPoll::Missing);
         rows::ciba("c-fast", now, 600, 0).put($c)$($aw)*.expect("put");
         for _ in 0..3 {
@@ -323,14 +321,14 @@ macro_rules! scenarios {
         rows::nonce("n1", now, 300).issue($c)$($aw)*.expect("issue");
         assert!(DpopNonceRow::valid($c, "n1", &now)$($aw)*.expect("valid"));
         assert!(!DpopNonceRow::valid($c, "unknown", &now)$($aw)*.expect("valid"));
-        assert!(!DpopNonceRow::valid($c, "n1", &(now + $crate::chrono::Duration::seconds(300)))$($aw)*.expect("valid"), "past the stored expiry");
+        assert!(!DpopNonceRow::valid($c, "n1", &(rows::later(now, 300)))$($aw)*.expect("valid"), "past the stored expiry");
         assert_eq!(DpopNonceRow::accept($c, "n1", &now, 300)$($aw)*.expect("accept"), NonceAccept::Accepted);
         assert_eq!(DpopNonceRow::accept($c, "n1", &now, 300)$($aw)*.expect("accept"), NonceAccept::Used);
         assert!(!DpopNonceRow::valid($c, "n1", &now)$($aw)*.expect("valid"));
         assert_eq!(DpopNonceRow::accept($c, "unknown", &now, 300)$($aw)*.expect("accept"), NonceAccept::Unknown);
-        rows::nonce("n-old", now - $crate::chrono::Duration::seconds(301), 600).issue($c)$($aw)*.expect("issue");
+        rows::nonce("n-old", rows::later(now, -301), 600).issue($c)$($aw)*.expect("issue");
         assert_eq!(DpopNonceRow::accept($c, "n-old", &now, 300)$($aw)*.expect("accept"), NonceAccept::Expired);
-        rows::nonce("n-edge", now - $crate::chrono::Duration::seconds(300), 600).issue($c)$($aw)*.expect("issue");
+        rows::nonce("n-edge", rows::later(now, -300), 600).issue($c)$($aw)*.expect("issue");
         assert_eq!(DpopNonceRow::accept($c, "n-edge", &now, 300)$($aw)*.expect("accept"), NonceAccept::Accepted, "just inside the window");
 
         // EctoReplayCheck.
@@ -339,7 +337,7 @@ macro_rules! scenarios {
         assert_eq!(rows::replay("j2", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded);
         assert_eq!(rows::replay("j-old", now, -60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded);
         assert_eq!(rows::replay("j-old", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Replay, "an expired, unswept jti still rejects (fail closed)");
-        assert_eq!(DpopReplayRow::sweep($c, &now)$($aw)*.expect("sweep"), 1);
+        assert_eq!(DpopReplayRow::sweep($c, &now_us)$($aw)*.expect("sweep"), 1);
         assert_eq!(rows::replay("j-old", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded, "a swept jti records again");
 
         // EctoPARStore.
@@ -349,18 +347,18 @@ macro_rules! scenarios {
         }
         assert_eq!(PushedAuthorizationRequestRow::fetch($c, "unknown", &now)$($aw)*.expect("fetch"), None);
         assert!(rows::par("urn:1", now, 60).put($c)$($aw)*.is_err(), "a duplicate request_uri is refused");
-        assert!(PushedAuthorizationRequestRow::take($c, "urn:1", &now)$($aw)*.expect("take").is_some());
-        assert_eq!(PushedAuthorizationRequestRow::take($c, "urn:1", &now)$($aw)*.expect("take"), None);
+        assert!(matches!(PushedAuthorizationRequestRow::take($c, "urn:1", &now)$($aw)*.expect("take"), ParTake::Taken(row) if row.request_uri == "urn:1"));
+        assert_eq!(PushedAuthorizationRequestRow::take($c, "urn:1", &now)$($aw)*.expect("take"), ParTake::Missing);
         rows::par("urn:old", now, -1).put($c)$($aw)*.expect("put");
         assert_eq!(PushedAuthorizationRequestRow::fetch($c, "urn:old", &now)$($aw)*.expect("fetch"), None);
-        assert_eq!(PushedAuthorizationRequestRow::take($c, "urn:old", &now)$($aw)*.expect("take"), None);
+        assert!(matches!(PushedAuthorizationRequestRow::take($c, "urn:old", &now)$($aw)*.expect("take"), ParTake::Expired(row) if row.request_uri == "urn:old"), "told apart, and left for the sweeper");
 
         // EctoClientIdMetadataCache.
         rows::metadata("https://c.example/m.json", "old", now, 60).put($c)$($aw)*.expect("put");
         rows::metadata("https://c.example/m.json", "new", now, 120).put($c)$($aw)*.expect("put");
         let cached = ClientIdMetadataRow::get($c, "https://c.example/m.json", &now)$($aw)*.expect("get").expect("cached");
-        assert_eq!((cached.metadata, cached.expires_at), ($crate::serde_json::json!({"client_name": "new"}), now + $crate::chrono::Duration::seconds(120)), "a re-fetch replaces the entry");
-        assert_eq!(ClientIdMetadataRow::get($c, "https://c.example/m.json", &(now + $crate::chrono::Duration::seconds(120)))$($aw)*.expect("get"), None, "an expired entry is a miss");
+        assert_eq!((cached.metadata, cached.expires_at), ($crate::serde_json::json!({"client_name": "new"}), rows::later(now, 120)), "a re-fetch replaces the entry");
+        assert_eq!(ClientIdMetadataRow::get($c, "https://c.example/m.json", &(rows::later(now, 120)))$($aw)*.expect("get"), None, "an expired entry is a miss");
         assert_eq!(ClientIdMetadataRow::get($c, "https://unknown.example", &now)$($aw)*.expect("get"), None);
         rows::metadata("https://d.example/m.json", "d", now, 60).put($c)$($aw)*.expect("put");
         assert_eq!(ClientIdMetadataRow::delete($c, "https://c.example/m.json")$($aw)*.expect("delete"), 1);
@@ -369,19 +367,19 @@ macro_rules! scenarios {
 
         // EctoConsentGrantStore.
         rows::grant("g1", "bind-1", now, 300).mint($c)$($aw)*.expect("mint");
-        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-other", &now)$($aw)*.expect("consume"), ConsentConsume::BindingMismatch);
-        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-1", &now)$($aw)*.expect("consume"), ConsentConsume::Consumed);
-        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-1", &now)$($aw)*.expect("consume"), ConsentConsume::AlreadyConsumed);
-        assert_eq!(ConsentGrantRow::consume($c, "unknown", "bind-1", &now)$($aw)*.expect("consume"), ConsentConsume::NotFound);
-        assert_eq!(ConsentGrantRow::consume($c, "", "bind-1", &now)$($aw)*.expect("consume"), ConsentConsume::NotFound);
+        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-other", &now_us)$($aw)*.expect("consume"), ConsentConsume::BindingMismatch);
+        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-1", &now_us)$($aw)*.expect("consume"), ConsentConsume::Consumed);
+        assert_eq!(ConsentGrantRow::consume($c, "g1", "bind-1", &now_us)$($aw)*.expect("consume"), ConsentConsume::AlreadyConsumed);
+        assert_eq!(ConsentGrantRow::consume($c, "unknown", "bind-1", &now_us)$($aw)*.expect("consume"), ConsentConsume::NotFound);
+        assert_eq!(ConsentGrantRow::consume($c, "", "bind-1", &now_us)$($aw)*.expect("consume"), ConsentConsume::NotFound);
         rows::grant("g-old", "bind-2", now, -1).mint($c)$($aw)*.expect("mint");
-        assert_eq!(ConsentGrantRow::consume($c, "g-old", "bind-2", &now)$($aw)*.expect("consume"), ConsentConsume::Expired);
-        assert_eq!(ConsentGrantRow::consume($c, "g-old", "bind-3", &now)$($aw)*.expect("consume"), ConsentConsume::BindingMismatch, "a mismatch wins over expiry");
+        assert_eq!(ConsentGrantRow::consume($c, "g-old", "bind-2", &now_us)$($aw)*.expect("consume"), ConsentConsume::Expired);
+        assert_eq!(ConsentGrantRow::consume($c, "g-old", "bind-3", &now_us)$($aw)*.expect("consume"), ConsentConsume::BindingMismatch, "a mismatch wins over expiry");
 
         // The sweeper: what expired goes, table by table, strictly before now.
         rows::par("urn:edge", now, 0).put($c)$($aw)*.expect("put");
         assert_eq!(PushedAuthorizationRequestRow::sweep($c, &now)$($aw)*.expect("sweep"), 1, "urn:old goes, urn:edge (expiring now) stays");
-        assert!(PushedAuthorizationRequestRow::fetch($c, "urn:edge", &(now - $crate::chrono::Duration::seconds(1)))$($aw)*.expect("fetch").is_some());
+        assert!(PushedAuthorizationRequestRow::fetch($c, "urn:edge", &(rows::later(now, -1)))$($aw)*.expect("fetch").is_some());
         assert_eq!(CibaRequestRow::sweep($c, &now)$($aw)*.expect("sweep"), 1);
     }};
 }

@@ -51,7 +51,45 @@ macro_rules! for_each_table {
     };
 }
 
-/// The row struct `$Row` of module `$db` with a [`Sample`] in every field.
+/// Calls `$each!` once per table as [`for_each_table!`] does, with the
+/// fields a caller gives the table's constructor (`Row::new(NewRow { .. })`)
+/// and, after `new`, the constructor's argument: every other column starts
+/// as a new row holds it, which the round trip then reads back.
+#[macro_export]
+macro_rules! for_each_new {
+    ($db:ident, $each:ident $(, $ctx:expr)*) => {
+        $each!($($ctx,)* $db, AuthorizationCodeRow authorization_codes [code_hash] {
+            code_hash, client_id, subject, redirect_uri, expires_at, inserted_at
+        } new NewAuthorizationCode);
+        $each!($($ctx,)* $db, RefreshTokenRow refresh_tokens [id] {
+            id, token_hash, family_id, subject, expires_at, inserted_at
+        } new NewRefreshToken);
+        $each!($($ctx,)* $db, DeviceCodeRow device_codes [id] {
+            id, device_code_hash, user_code, client_id, expires_at, inserted_at
+        } new NewDeviceCode);
+        $each!($($ctx,)* $db, CibaRequestRow ciba_requests [id] {
+            id, auth_req_id_hash, client_id, delivery_mode, hint_subject, expires_at, inserted_at
+        } new NewCibaRequest);
+        $each!($($ctx,)* $db, LogoutSessionRow logout_sessions [id] {
+            id, sid, subject, client_id, expires_at, inserted_at
+        } new NewLogoutSession);
+        $each!($($ctx,)* $db, DpopNonceRow dpop_nonces [id] { id, nonce, issued_at, expires_at } new NewDpopNonce);
+        $each!($($ctx,)* $db, DpopReplayRow dpop_replays [jti] { jti, expires_at, inserted_at } new NewDpopReplay);
+        $each!($($ctx,)* $db, PushedAuthorizationRequestRow pushed_authorization_requests [request_uri] {
+            request_uri, params, expires_at, inserted_at
+        } new NewPushedAuthorizationRequest);
+        $each!($($ctx,)* $db, ClientIdMetadataRow client_id_metadata [url] {
+            url, metadata, expires_at, inserted_at
+        } new NewClientIdMetadata);
+        $each!($($ctx,)* $db, ConsentGrantRow consent_grants [token] {
+            token, binding_hash, subject, expires_at, inserted_at, updated_at
+        } new NewConsentGrant);
+    };
+}
+
+/// The row struct `$Row` of module `$db` with a [`Sample`] in every field;
+/// or, after `new`, built by its constructor from a [`Sample`] in each
+/// field of `$New`.
 #[macro_export]
 macro_rules! sample_row {
     ($db:ident, $Row:ident { $($field:ident),* }) => {
@@ -60,6 +98,45 @@ macro_rules! sample_row {
             column: stringify!($field),
         }),)* }
     };
+    ($db:ident, $Row:ident { $($field:ident),* } new $New:ident) => {
+        $db::$Row::new($db::$New { $($field: $crate::samples::Sample::sample(&$crate::samples::Ctx {
+            table: $db::$Row::TABLE,
+            column: stringify!($field),
+        }),)* })
+    };
+}
+
+/// `Sample` for the expansion's timestamp types, in the module that
+/// invokes it (the types are the expansion's own, so the impls must be
+/// written beside them): the sample instant, in the column's precision.
+#[macro_export]
+macro_rules! sample_timestamps {
+    () => {
+        impl $crate::samples::Sample for Timestamp {
+            fn sample(ctx: &$crate::samples::Ctx) -> Self {
+                Self::new($crate::samples::instant(ctx)).expect("a whole second")
+            }
+        }
+        impl $crate::samples::Sample for TimestampUsec {
+            fn sample(ctx: &$crate::samples::Ctx) -> Self {
+                Self::new($crate::samples::instant(ctx)).expect("whole microseconds")
+            }
+        }
+    };
+}
+
+/// The sample instant of a timestamp column: a second of its own, with
+/// microseconds where the column keeps them.
+pub fn instant(ctx: &Ctx) -> NaiveDateTime {
+    let second = u32::try_from(ctx.column.len()).unwrap_or(0) % 60;
+    let whole = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(12, 34, second))
+        .expect("valid date");
+    match ctx.logical_type() {
+        // Microsecond columns keep microseconds.
+        LogicalType::TimestampUsec => whole.with_nanosecond(123_456_000).expect("valid"),
+        _ => whole,
+    }
 }
 
 /// A sample `RefreshTokenRow` of module `$db`: the table the single-row
@@ -147,15 +224,7 @@ impl Sample for bool {
 
 impl Sample for NaiveDateTime {
     fn sample(ctx: &Ctx) -> Self {
-        let second = u32::try_from(ctx.column.len()).unwrap_or(0) % 60;
-        let whole = NaiveDate::from_ymd_opt(2026, 11, 23)
-            .and_then(|d| d.and_hms_opt(12, 34, second))
-            .expect("valid date");
-        match ctx.logical_type() {
-            // Microsecond columns keep microseconds.
-            LogicalType::TimestampUsec => whole.with_nanosecond(123_456_000).expect("valid"),
-            _ => whole,
-        }
+        instant(ctx)
     }
 }
 

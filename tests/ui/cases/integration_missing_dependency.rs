@@ -1,7 +1,7 @@
-// This crate depends on neither sqlx nor chrono, uuid and serde_json: the
-// error says what to add, with the features the generated code needs.
+// This crate does not depend on rusqlite: the error says what to add, with
+// the features the generated code needs.
 mod db {
-    attesto_macros::attesto_migration!(dialect = "sqlite", integrations(sqlx));
+    attesto_macros::attesto_migration!(dialect = "sqlite", integrations(rusqlite));
 }
 
 fn main() {}

@@ -1,5 +1,5 @@
 mod db {
-    attesto_macros::attesto_migration!(dialect = "mariadb");
+    attesto_macros::attesto_migration!(dialect = "MariaDB");
 }
 
 fn main() {}

@@ -10,3 +10,4 @@ mod races;
 mod rows;
 mod schema;
 mod upgrades;
+mod values;

@@ -1,11 +1,11 @@
 //! The stores' operations, with upstream's ExUnit store tests ported as
 //! one set of scenarios (`attesto_test_support::scenarios!`), run through
-//! every integration that runs them here: sqlx on PostgreSQL, SQLite and
-//! MariaDB, postgres and tokio-postgres on PostgreSQL, rusqlite on SQLite.
+//! every integration that runs them here: sqlx on PostgreSQL, SQLite,
+//! MariaDB (and MySQL 8's forms, on MariaDB), postgres and tokio-postgres
+//! on PostgreSQL, rusqlite on SQLite.
 //! diesel's and sea-orm's run in `tests/orm`.
 
-use attesto_driver_tests::{lite, pg_crate, sqlx_lite, sqlx_my, sqlx_pg, tokio_pg};
-pub use attesto_test_support::operations::now;
+use attesto_driver_tests::{lite, pg_crate, sqlx_lite, sqlx_my, sqlx_mysql8, sqlx_pg, tokio_pg};
 use attesto_test_support::scenarios;
 
 mod on_sqlx_pg {
@@ -23,7 +23,7 @@ mod on_sqlx_pg {
         scenarios!(sqlx_pg, &pool, .await);
         // In the caller's transaction, too: `begin` nests as a savepoint.
         let mut tx = pool.begin().await.expect("begin");
-        let row = rows::token("in-tx", "fam-tx", now());
+        let row = rows::token("in-tx", "fam-tx", sqlx_pg::Timestamp::now());
         assert_eq!(
             row.insert_in_family(&mut *tx).await.expect("insert"),
             sqlx_pg::RefreshInsert::Inserted
@@ -73,6 +73,24 @@ mod on_sqlx_mysql {
     }
 }
 
+/// MySQL 8's statements on MariaDB, which reads their `SET_VAR` hint as a
+/// comment: every form but the hint runs on a real server.
+mod on_sqlx_mysql8_forms {
+    use super::*;
+    rows!(sqlx_mysql8);
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn every_operation() {
+        let url = attesto_test_support::fresh_mysql("ops_mysql8");
+        let pool = sqlx::MySqlPool::connect(&url).await.expect("connect");
+        sqlx::raw_sql(sqlx_mysql8::UP_SQL)
+            .execute(&pool)
+            .await
+            .expect("up");
+        scenarios!(sqlx_mysql8, &pool, .await);
+    }
+}
+
 mod on_postgres {
     use super::*;
     rows!(pg_crate);
@@ -113,7 +131,7 @@ mod on_rusqlite {
         // Inside the caller's transaction, the operation is a savepoint.
         let tx = conn.unchecked_transaction().expect("begin");
         assert_eq!(
-            rows::token("in-tx", "fam-tx", now())
+            rows::token("in-tx", "fam-tx", lite::Timestamp::now())
                 .insert_in_family(&tx)
                 .expect("insert"),
             lite::RefreshInsert::Inserted

@@ -7,10 +7,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use chrono::NaiveDateTime;
 use tokio::sync::Barrier;
-
-use crate::operations::now;
 
 const CALLERS: usize = 32;
 const ROUNDS: usize = 20;
@@ -101,7 +98,8 @@ macro_rules! single_use_races {
     ($db:ident, $pool:expr, $server:literal) => {{
         use $db::*;
         let pool = $pool;
-        let now: NaiveDateTime = now();
+        let now = Timestamp::now();
+        let now_us: TimestampUsec = now.into();
 
         one_winner_each_round(
             concat!($server, ": code take"),
@@ -200,8 +198,9 @@ macro_rules! single_use_races {
                     .await
                     .expect("take")
                 {
-                    Some(_) => Got::Won,
-                    None => Got::Missed,
+                    ParTake::Taken(_) => Got::Won,
+                    ParTake::Missing => Got::Missed,
+                    other => panic!("take: {other:?}"),
                 }
             },
         )
@@ -217,7 +216,7 @@ macro_rules! single_use_races {
                     .expect("mint");
             },
             move |p, round| async move {
-                match ConsentGrantRow::consume(&p, &format!("grant-{round}"), "bind", &now)
+                match ConsentGrantRow::consume(&p, &format!("grant-{round}"), "bind", &now_us)
                     .await
                     .expect("consume")
                 {
@@ -252,8 +251,9 @@ macro_rules! single_use_races {
                     .await
                     .expect("consume")
                 {
-                    Some(_) => Got::Won,
-                    None => Got::Missed,
+                    DeviceConsume::Consumed(_) => Got::Won,
+                    DeviceConsume::NotApproved(_) => Got::Missed,
+                    other => panic!("consume: {other:?}"),
                 }
             },
         )
@@ -285,8 +285,9 @@ macro_rules! single_use_races {
                     .await
                     .expect("consume")
                 {
-                    Some(_) => Got::Won,
-                    None => Got::Missed,
+                    CibaConsume::Consumed(_) => Got::Won,
+                    CibaConsume::NotApproved(_) => Got::Missed,
+                    other => panic!("consume: {other:?}"),
                 }
             },
         )
@@ -325,7 +326,7 @@ macro_rules! single_use_races {
 macro_rules! naive_races {
     ($pool:expr, $server:literal, $select:literal, $update:literal, $delete_select:literal, $delete:literal) => {{
         let pool = $pool;
-        let now: NaiveDateTime = now();
+        let now = db::Timestamp::now();
 
         let winners = race_on(
             concat!($server, ": naive code take"),
@@ -493,7 +494,7 @@ mod on_mariadb {
             .await
             .expect("connect");
         sqlx::raw_sql(db::UP_SQL).execute(&pool).await.expect("up");
-        let now = now();
+        let now = db::Timestamp::now();
         for round in 0..30 {
             for sid in 0..SIDS {
                 for client in ["rp1", "rp2", "rp3"] {
@@ -564,7 +565,7 @@ async fn reuse_of_a_rotated_token_revokes_the_whole_family() {
     let url = attesto_test_support::fresh_postgres("reuse");
     let pool = sqlx::PgPool::connect(&url).await.expect("connect");
     sqlx::raw_sql(db::UP_SQL).execute(&pool).await.expect("up");
-    let now = now();
+    let now = Timestamp::now();
     // A rotates to B, B to C.
     rows::token("A", "fam", now)
         .insert_in_family(&pool)

@@ -2,25 +2,25 @@
 //! (every column a value that is not its default), and read back as text,
 //! so that an upgrade can be shown to keep every value.
 
-use attesto_schema::{Column, Dialect, LogicalType, Schema, Table};
+use attesto_schema::{Backend, Column, Dialect, LogicalType, Schema, Table};
 
 /// A literal of `column`'s type in `dialect`, not the column's default.
 fn literal(dialect: Dialect, column: &Column) -> String {
     let name = column.name();
-    match (column.logical_type(), dialect) {
+    match (column.logical_type(), dialect.backend()) {
         (LogicalType::Short, _) => "'v'".to_owned(),
         (LogicalType::Hash | LogicalType::Ident, _) => format!("'v-{name}'"),
         (LogicalType::Text, _) => format!("'text of {name}'"),
-        (LogicalType::Strings, Dialect::Postgres) => "ARRAY['a', 'b']".to_owned(),
+        (LogicalType::Strings, Backend::Postgres) => "ARRAY['a', 'b']".to_owned(),
         (LogicalType::Strings, _) => "'[\"a\",\"b\"]'".to_owned(),
         (LogicalType::Json, _) => format!("'{{\"k\": \"{name}\"}}'"),
         (LogicalType::Timestamp, _) => "'2026-11-24 12:00:00'".to_owned(),
         (LogicalType::TimestampUsec, _) => "'2026-11-24 12:00:00.123456'".to_owned(),
-        (LogicalType::Uuid, Dialect::Postgres) => {
+        (LogicalType::Uuid, Backend::Postgres) => {
             "'6f0f2a3e-6f43-4a47-9b1a-0cbb5b6d2f10'".to_owned()
         }
-        (LogicalType::Uuid, Dialect::Sqlite) => "X'6f0f2a3e6f434a479b1a0cbb5b6d2f10'".to_owned(),
-        (LogicalType::Uuid, Dialect::Mysql) => {
+        (LogicalType::Uuid, Backend::Sqlite) => "X'6f0f2a3e6f434a479b1a0cbb5b6d2f10'".to_owned(),
+        (LogicalType::Uuid, Backend::Mysql) => {
             "UNHEX('6f0f2a3e6f434a479b1a0cbb5b6d2f10')".to_owned()
         }
         (LogicalType::Int, _) => "7".to_owned(),
@@ -61,12 +61,12 @@ pub fn select_text(schema: &Schema, table: &Table, columns: &[Column]) -> String
         .iter()
         .map(|c| {
             let q = schema.quote(c.name());
-            match (dialect, c.logical_type()) {
-                (Dialect::Postgres, _) => format!("{q}::text"),
-                (Dialect::Sqlite, LogicalType::Uuid) => format!("hex({q})"),
-                (Dialect::Sqlite, _) => format!("CAST({q} AS TEXT)"),
-                (Dialect::Mysql, LogicalType::Uuid) => format!("HEX({q})"),
-                (Dialect::Mysql, _) => format!("CAST({q} AS CHAR)"),
+            match (dialect.backend(), c.logical_type()) {
+                (Backend::Postgres, _) => format!("{q}::text"),
+                (Backend::Sqlite, LogicalType::Uuid) => format!("hex({q})"),
+                (Backend::Sqlite, _) => format!("CAST({q} AS TEXT)"),
+                (Backend::Mysql, LogicalType::Uuid) => format!("HEX({q})"),
+                (Backend::Mysql, _) => format!("CAST({q} AS CHAR)"),
             }
         })
         .collect();

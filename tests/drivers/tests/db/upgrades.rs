@@ -5,7 +5,7 @@
 //! catalog, rows kept. And the one change that is not an addition: a column
 //! that lost its `NOT NULL` gets it back only where no row holds NULL.
 
-use attesto_schema::{Dialect, Release, Schema, Upgrade};
+use attesto_schema::{Backend, Dialect, Release, Schema, Upgrade};
 use sqlx::Connection as _;
 
 use crate::{catalog, ecto, rows};
@@ -262,10 +262,10 @@ fn logout_change() -> (Release, Release) {
 
 /// A logout session that only front-channel logout can hold.
 fn front_channel_only(schema: &Schema) -> String {
-    let id = match schema.dialect() {
-        Dialect::Postgres => "'00000000-0000-4000-8000-000000000001'",
-        Dialect::Sqlite => "X'00000000000040008000000000000001'",
-        Dialect::Mysql => "UNHEX('00000000000040008000000000000001')",
+    let id = match schema.dialect().backend() {
+        Backend::Postgres => "'00000000-0000-4000-8000-000000000001'",
+        Backend::Sqlite => "X'00000000000040008000000000000001'",
+        Backend::Mysql => "UNHEX('00000000000040008000000000000001')",
     };
     let q = |n: &str| schema.quote(n);
     format!(

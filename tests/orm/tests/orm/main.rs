@@ -4,3 +4,4 @@
 mod migrations;
 mod operations;
 mod round_trips;
+mod values;

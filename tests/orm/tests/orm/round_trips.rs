@@ -1,10 +1,11 @@
 //! Every table, written and read back through diesel and through sea-orm,
 //! equal, with nothing but the expansion: no `table!`, entity, binding or
-//! SQL written here. diesel and sea-orm on
+//! SQL written here. Each row once with a value in every field, once as
+//! its constructor starts it. diesel and sea-orm on
 //! PostgreSQL, SQLite and MariaDB.
 
 use attesto_orm_tests::{diesel_lite, diesel_my, diesel_pg, sea_lite, sea_my, sea_pg};
-use attesto_test_support::{for_each_table, sample_row};
+use attesto_test_support::{for_each_new, for_each_table, sample_row};
 
 /// A key as diesel binds it on PostgreSQL: the value itself.
 fn pg_key<T>(value: &T) -> &T {
@@ -48,9 +49,9 @@ key_binding!(MysqlKey, mysql_key, diesel_my);
 /// Insert, read back whole and by key, delete by key, through diesel;
 /// `$bind` makes a key value bindable.
 macro_rules! diesel_round_trip {
-    ($conn:expr, $bind:expr, $db:ident, $Row:ident $module:ident [$($key:ident),*] { $($field:ident),* }) => {{
+    ($conn:expr, $bind:expr, $db:ident, $Row:ident $module:ident [$($key:ident),*] { $($field:ident),* } $(new $New:ident)?) => {{
         use diesel::prelude::*;
-        let row = sample_row!($db, $Row { $($field),* });
+        let row = sample_row!($db, $Row { $($field),* } $(new $New)?);
         let table = $db::$Row::TABLE;
         diesel::insert_into($db::$module::table)
             .values(&row)
@@ -82,6 +83,7 @@ fn diesel_on_postgres() {
     let mut conn = diesel::PgConnection::establish(&url).expect("connect");
     conn.batch_execute(diesel_pg::UP_SQL).expect("up");
     for_each_table!(diesel_pg, diesel_round_trip, &mut conn, pg_key);
+    for_each_new!(diesel_pg, diesel_round_trip, &mut conn, pg_key);
     conn.batch_execute(diesel_pg::DOWN_SQL).expect("down");
 }
 
@@ -92,6 +94,7 @@ fn diesel_on_sqlite() {
     let mut conn = diesel::SqliteConnection::establish(":memory:").expect("open");
     conn.batch_execute(diesel_lite::UP_SQL).expect("up");
     for_each_table!(diesel_lite, diesel_round_trip, &mut conn, sqlite_key);
+    for_each_new!(diesel_lite, diesel_round_trip, &mut conn, sqlite_key);
     conn.batch_execute(diesel_lite::DOWN_SQL).expect("down");
 }
 
@@ -103,15 +106,16 @@ fn diesel_on_mariadb() {
     let mut conn = diesel::MysqlConnection::establish(&url).expect("connect");
     conn.batch_execute(diesel_my::UP_SQL).expect("up");
     for_each_table!(diesel_my, diesel_round_trip, &mut conn, mysql_key);
+    for_each_new!(diesel_my, diesel_round_trip, &mut conn, mysql_key);
     conn.batch_execute(diesel_my::DOWN_SQL).expect("down");
 }
 
 /// Insert through the `ActiveModel` made from the row, read back by key,
 /// convert back to the row, delete by key, through sea-orm.
 macro_rules! sea_orm_round_trip {
-    ($conn:expr, $db:ident, $Row:ident $module:ident [$($key:ident),*] { $($field:ident),* }) => {{
+    ($conn:expr, $db:ident, $Row:ident $module:ident [$($key:ident),*] { $($field:ident),* } $(new $New:ident)?) => {{
         use sea_orm::EntityTrait;
-        let row = sample_row!($db, $Row { $($field),* });
+        let row = sample_row!($db, $Row { $($field),* } $(new $New)?);
         let table = $db::$Row::TABLE;
         $db::$module::Entity::insert($db::$module::ActiveModel::from(row.clone()))
             .exec($conn)
@@ -144,12 +148,14 @@ async fn sea_orm_on_postgres() {
     let url = attesto_test_support::fresh_postgres("sea_orm");
     let conn = sea_orm_connect(&url, sea_pg::UP_SQL).await;
     for_each_table!(sea_pg, sea_orm_round_trip, &conn);
+    for_each_new!(sea_pg, sea_orm_round_trip, &conn);
 }
 
 #[tokio::test]
 async fn sea_orm_on_sqlite() {
     let conn = sea_orm_connect("sqlite::memory:", sea_lite::UP_SQL).await;
     for_each_table!(sea_lite, sea_orm_round_trip, &conn);
+    for_each_new!(sea_lite, sea_orm_round_trip, &conn);
 }
 
 #[tokio::test]
@@ -157,6 +163,7 @@ async fn sea_orm_on_mariadb() {
     let url = attesto_test_support::fresh_mysql("sea_orm");
     let conn = sea_orm_connect(&url, sea_my::UP_SQL).await;
     for_each_table!(sea_my, sea_orm_round_trip, &conn);
+    for_each_new!(sea_my, sea_orm_round_trip, &conn);
 }
 
 /// A row written through diesel reads back through sea-orm unchanged: the

@@ -251,3 +251,41 @@ impl<T: Sample> Sample for Option<T> {
         Some(T::sample(ctx))
     }
 }
+
+/// A date and time in year `year` (June 1st, 12:00:00), in whole seconds:
+/// the values tests' timestamps at the edges of the range every dialect
+/// keeps.
+pub fn at(year: i32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(year, 6, 1)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .expect("a date chrono has")
+}
+
+/// JSON arrays nested `depth` levels deep.
+pub fn deep(depth: usize) -> serde_json::Value {
+    let mut value = json!(1);
+    for _ in 0..depth {
+        value = json!([value]);
+    }
+    value
+}
+
+/// An authorization code of module `$db` with `claims`, by its
+/// constructor: valid for ten minutes from now.
+#[macro_export]
+macro_rules! code_with_claims {
+    ($db:ident, $hash:expr, $claims:expr) => {{
+        let now = $db::Timestamp::now();
+        $db::AuthorizationCodeRow {
+            claims: $claims,
+            ..$db::AuthorizationCodeRow::new($db::NewAuthorizationCode {
+                code_hash: $hash.to_owned(),
+                client_id: "client-1".to_owned(),
+                subject: "alice".to_owned(),
+                redirect_uri: "https://rp.example/cb".to_owned(),
+                expires_at: now.checked_add_seconds(600).expect("in range"),
+                inserted_at: now,
+            })
+        }
+    }};
+}

@@ -17,42 +17,10 @@ use attesto_driver_tests::{
     host_lite, host_pg, host_sqlx, lite, pg_crate, sqlx_lite, sqlx_my, sqlx_mysql8, sqlx_pg,
     tokio_pg,
 };
+use attesto_test_support::code_with_claims as code;
+use attesto_test_support::samples::{at, deep};
 use chrono::{NaiveDate, NaiveDateTime};
-use serde_json::{Value, json};
-
-/// A date and time, in whole seconds.
-fn at(year: i32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(year, 6, 1)
-        .and_then(|d| d.and_hms_opt(12, 0, 0))
-        .expect("a date chrono has")
-}
-
-/// JSON arrays nested `depth` levels deep.
-fn deep(depth: usize) -> Value {
-    let mut value = json!(1);
-    for _ in 0..depth {
-        value = json!([value]);
-    }
-    value
-}
-
-/// A code of module `$db` with `claims`, by its constructor.
-macro_rules! code {
-    ($db:ident, $hash:expr, $claims:expr) => {{
-        let now = $db::Timestamp::now();
-        $db::AuthorizationCodeRow {
-            claims: $claims,
-            ..$db::AuthorizationCodeRow::new($db::NewAuthorizationCode {
-                code_hash: $hash.to_owned(),
-                client_id: "client-1".to_owned(),
-                subject: "alice".to_owned(),
-                redirect_uri: "https://rp.example/cb".to_owned(),
-                expires_at: now.checked_add_seconds(600).expect("in range"),
-                inserted_at: now,
-            })
-        }
-    }};
-}
+use serde_json::json;
 
 /// The timestamp types of module `$db` hold only what every dialect
 /// stores and reads back.

@@ -7,43 +7,13 @@
 
 use attesto_orm_tests::host_types::{diesel_lite as host_diesel, sea_lite as host_sea};
 use attesto_orm_tests::{diesel_lite, diesel_my, diesel_pg, sea_lite, sea_my, sea_pg};
-use chrono::{NaiveDate, NaiveDateTime};
+use attesto_test_support::code_with_claims as code;
+use attesto_test_support::samples::{at, deep};
+use chrono::NaiveDateTime;
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use sea_orm::ConnectionTrait;
-use serde_json::{Value, json};
-
-fn at(year: i32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(year, 6, 1)
-        .and_then(|d| d.and_hms_opt(12, 0, 0))
-        .expect("a date chrono has")
-}
-
-fn deep(depth: usize) -> Value {
-    let mut value = json!(1);
-    for _ in 0..depth {
-        value = json!([value]);
-    }
-    value
-}
-
-/// A code of module `$db` with `claims`, by its constructor.
-macro_rules! code {
-    ($db:ident, $hash:expr, $claims:expr) => {{
-        let now = $db::Timestamp::now();
-        $db::AuthorizationCodeRow {
-            claims: $claims,
-            ..$db::AuthorizationCodeRow::new($db::NewAuthorizationCode {
-                code_hash: $hash.to_owned(),
-                client_id: "client-1".to_owned(),
-                subject: "alice".to_owned(),
-                redirect_uri: "https://rp.example/cb".to_owned(),
-                expires_at: now.checked_add_seconds(600).expect("in range"),
-                inserted_at: now,
-            })
-        }
-    }};
-}
+use serde_json::json;
 
 /// A nonce of the host-typed module `$db`, issued at `issued_at`.
 macro_rules! host_nonce {

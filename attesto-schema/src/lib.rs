@@ -21,13 +21,48 @@
 //! # Ok::<(), attesto_schema::PrefixError>(())
 //! ```
 //!
+//! # The live database
+//!
+//! [`Dialect::catalog_sql`] reads what a database holds, as rows of one
+//! text column; [`Catalog::from_lines`] builds them into a [`Catalog`];
+//! [`Catalog::compare`] says whether it holds a release exactly
+//! ([`Verdict`]), and [`Catalog::identify`] which release it holds, or the
+//! nearest. [`Target`] is what the macro's generated `verify` and `ensure`
+//! call; `attesto status` prints the same verdict.
+//!
+//! Compared, for every table of the release (prefixed): that it exists;
+//! each column's SQL type, `NOT NULL` and default as the dialect's catalog
+//! prints them; the primary key's columns; each index's name, columns,
+//! uniqueness and (PostgreSQL, SQLite) partial condition; and that no
+//! table, column or index of another release is there. Ignored: tables
+//! that are not attesto's (Ecto's `schema_migrations`, sqlx's
+//! `_sqlx_migrations`, the service's own), the order of tables and columns
+//! (an upgrade appends columns), names of primary-key constraints, index
+//! methods, storage options, grants, and a non-unique index of the host's
+//! own. A column of the host's own in an attesto table is ignored when it
+//! takes NULL or has a default: neither attesto's statements nor Ecto's
+//! name it, so every insert still works and every row still reads; one
+//! that is `NOT NULL` without a default is a difference, since every insert
+//! of the stores would fail. A unique index of the host's own is a
+//! difference too: it can refuse a row the stores must write.
+//!
+//! ```
+//! use attesto_schema::{Catalog, Dialect, Schema, Verdict};
+//!
+//! let schema = Schema::new(Dialect::Postgres, "oauth_")?;
+//! assert_eq!(Catalog::expected(&schema).compare(&schema), Verdict::Match);
+//! assert!(matches!(Catalog::default().compare(&schema), Verdict::Absent { .. }));
+//! # Ok::<(), attesto_schema::PrefixError>(())
+//! ```
+//!
 //! The crate is layered bottom-up, each layer importing only those below:
 //! the vocabulary (`model`), the data (`data`), dialects (one module per
 //! dialect, holding all it writes differently) and prefixes, the bound
-//! schema and its SQL (`schema`, `upgrade`, `ops`), then migrations and
-//! their files.
+//! schema and its SQL (`schema`, `upgrade`, `ops`), the live database
+//! (`catalog`, `verify`, `live`), then migrations and their files.
 
-#[cfg(feature = "cli")]
+mod catalog;
+#[cfg(feature = "commands")]
 #[doc(hidden)]
 pub mod cli;
 #[cfg(feature = "config")]
@@ -41,6 +76,7 @@ mod drift;
 mod files;
 mod layout;
 mod lists;
+mod live;
 mod migration;
 mod model;
 mod ops;
@@ -48,17 +84,22 @@ mod prefix;
 mod schema;
 mod text;
 mod upgrade;
+mod verify;
 mod versions;
 mod watch;
 
+pub use catalog::{Catalog, CatalogColumn, CatalogError, CatalogIndex, CatalogTable};
 pub use describe::{ColumnDescription, Description, IndexDescription, SqlTypes, TableDescription};
-pub use dialect::{Backend, Dialect, FAMILY_LOCK_NAMESPACE, LengthLimit, UnknownDialect};
+pub use dialect::{
+    Backend, Dialect, FAMILY_LOCK_NAMESPACE, INSTALL_LOCK_NAMESPACE, LengthLimit, UnknownDialect,
+};
 pub use drift::{Drift, DriftKind, compare};
 pub use files::{MAX_FILE_BYTES, ReadError, read_text};
 pub use layout::{
     FoundMigration, MigrationFile, MigrationFormat, REFINERY_MAX_VERSION, UtcTime, VersionError,
     find_migrations,
 };
+pub use live::{EnsureStep, Ensured, Mismatch, Target, VerifyError};
 pub use migration::{HeaderError, Migration};
 pub use model::{
     Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param, ParamType,
@@ -69,6 +110,7 @@ pub use prefix::{PREFIX_GRAMMAR, PrefixError, validate_prefix};
 pub use schema::Schema;
 pub use text::{shown, shown_around};
 pub use upgrade::{Upgrade, UpgradeError};
+pub use verify::{Difference, DifferenceKind, Identified, Verdict};
 pub use versions::{UnknownVersion, Version, releases_with_versions};
 pub use watch::{DIGEST_VAR, watch_migrations};
 

@@ -163,6 +163,32 @@ impl Schema {
         (sql, ranges)
     }
 
+    /// The statement that takes the lock `ensure` holds while it reads the
+    /// catalog and installs: PostgreSQL's transaction-level advisory lock
+    /// (namespace [`crate::INSTALL_LOCK_NAMESPACE`], the prefix's
+    /// `hashtext`), MySQL's and MariaDB's `GET_LOCK` (which answers `1`
+    /// when taken); `None` on SQLite, where `BEGIN IMMEDIATE` is the lock.
+    pub fn install_lock_sql(&self) -> Option<String> {
+        self.dialect.forms().install_lock(&self.prefix)
+    }
+
+    /// The statement that releases [`Schema::install_lock_sql`]'s lock
+    /// where a transaction's end does not (MySQL, MariaDB).
+    pub fn install_unlock_sql(&self) -> Option<String> {
+        self.dialect.forms().install_unlock(&self.prefix)
+    }
+
+    /// `DROP TABLE IF EXISTS` of every table, in reverse order: what
+    /// `ensure` runs where DDL is not transactional (MySQL, MariaDB) when
+    /// its install failed part-way, so that no table it created is left.
+    pub fn uninstall_sql(&self) -> String {
+        let mut sql = String::new();
+        for table in self.tables().into_iter().rev() {
+            let _ = writeln!(sql, "DROP TABLE IF EXISTS {};", self.quoted_table(table));
+        }
+        sql
+    }
+
     /// `CREATE TABLE` for `table`, followed by its `CREATE INDEX` statements.
     pub fn create_sql(&self, table: &Table) -> String {
         let mut sql = String::with_capacity(1024);

@@ -267,6 +267,39 @@ impl Driver for Diesel {
             "::diesel::Connection::transaction::<{ty}, ::diesel::result::Error, _>(db, |tx| ::core::result::Result::Ok({{ {body} }}))?"
         )
     }
+
+    fn live_fetch(&self, sql: &str, _tx: bool) -> String {
+        format!(
+            "::diesel::RunQueryDsl::load::<{MODULE}::Line>(::diesel::sql_query({sql}), db)\
+             .map(|rows| rows.into_iter().map(|row| row.line).collect::<::std::vec::Vec<::std::string::String>>())"
+        )
+    }
+
+    fn live_batch(&self, sql: &str, _tx: bool) -> String {
+        format!("::diesel::connection::SimpleConnection::batch_execute(db, {sql})")
+    }
+
+    /// diesel's transaction manager by hand, rather than its closure, so
+    /// that a difference can end the transaction as an error of its own.
+    fn live_begin(&self, immediate: bool, map: &str) -> String {
+        if immediate {
+            format!(
+                "::diesel::connection::AnsiTransactionManager::begin_transaction_sql(db, \"BEGIN IMMEDIATE\").map_err({map})?;"
+            )
+        } else {
+            format!(
+                "<::diesel::connection::AnsiTransactionManager as ::diesel::connection::TransactionManager<_>>::begin_transaction(db).map_err({map})?;"
+            )
+        }
+    }
+
+    fn live_commit(&self) -> String {
+        "<::diesel::connection::AnsiTransactionManager as ::diesel::connection::TransactionManager<_>>::commit_transaction(db)".to_owned()
+    }
+
+    fn live_rollback(&self) -> String {
+        "let _ = <::diesel::connection::AnsiTransactionManager as ::diesel::connection::TransactionManager<_>>::rollback_transaction(db);".to_owned()
+    }
 }
 
 /// The connection of a statement: the method's, or the operation's
@@ -308,6 +341,13 @@ fn support(code: &mut Code, schema: &Schema) {
          /// The count.\n\
          #[diesel(sql_type = ::diesel::sql_types::BigInt)]\n\
          pub {COUNT_COLUMN}: i64,\n\
+         }}\n\
+         /// A line of the catalog `verify` and `ensure` read.\n\
+         #[derive(::diesel::QueryableByName)]\n\
+         pub struct Line {{\n\
+         /// The line.\n\
+         #[diesel(sql_type = ::diesel::sql_types::Text)]\n\
+         pub line: ::std::string::String,\n\
          }}"
     );
     for table in schema.tables() {

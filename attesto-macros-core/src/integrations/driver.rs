@@ -226,6 +226,33 @@ pub trait Driver: Sync {
     /// `body` (statements, then a value of type `ty`) in a transaction, or
     /// a savepoint inside the caller's.
     fn in_transaction(&self, body: &str, ty: &str) -> String;
+
+    // --- `verify` and `ensure` (see `super::live`) ---
+
+    /// The first statements of `verify` and `ensure`, their errors mapped
+    /// with `map` (sqlx's acquiring of one connection).
+    fn live_prologue(&self, _map: &str) -> String {
+        String::new()
+    }
+
+    /// An expression: `Result<Vec<String>, Error>`, the one text column of
+    /// every row of `sql`, on the transaction (`tx`) or the connection.
+    fn live_fetch(&self, sql: &str, tx: bool) -> String;
+
+    /// An expression: `Result<_, Error>` of running `sql`, statements
+    /// without binds, on the transaction (`tx`) or the connection.
+    fn live_batch(&self, sql: &str, tx: bool) -> String;
+
+    /// A statement that opens the transaction `tx`, errors mapped with
+    /// `map`: SQLite's with `BEGIN IMMEDIATE` when `immediate`.
+    fn live_begin(&self, immediate: bool, map: &str) -> String;
+
+    /// An expression: `Result<(), Error>` of committing `tx`.
+    fn live_commit(&self) -> String;
+
+    /// A statement that rolls `tx` back, ignoring a failure (the error
+    /// returned is the one that made it roll back).
+    fn live_rollback(&self) -> String;
 }
 
 /// `body` between `open` and `commit`, as a block whose value is the

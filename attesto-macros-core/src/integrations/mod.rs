@@ -13,6 +13,7 @@
 
 mod diesel;
 mod driver;
+mod live;
 mod ops;
 mod postgres;
 mod rusqlite;
@@ -312,6 +313,15 @@ fn needs(
     let json_glue =
         driver.writes_json_text() && uses(&|c, ty| binding(dialect, c, ty) == Binding::Json);
     let mut needs = vec![(driver.name(), driver.dependency(dialect.backend()))];
+    // `verify` and `ensure` compare the catalog at run time.
+    needs.push((
+        "attesto_schema",
+        format!(
+            "attesto-schema = \"{}.{}\"",
+            env!("CARGO_PKG_VERSION_MAJOR"),
+            env!("CARGO_PKG_VERSION_MINOR")
+        ),
+    ));
     if chrono {
         needs.push(("chrono", "chrono = \"0.4\"".to_owned()));
     }
@@ -855,6 +865,7 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &
         ops::outcomes(code, schema, table);
         ops::methods(code, schema, table, types, driver);
     }
+    live::functions(code, schema, driver, args.from.is_some());
 }
 
 /// The SQL constants of the stores' operations on `table`: in every

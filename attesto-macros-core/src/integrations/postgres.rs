@@ -276,6 +276,34 @@ impl Driver for Postgres {
             ty,
         )
     }
+
+    fn live_fetch(&self, sql: &str, tx: bool) -> String {
+        format!(
+            "{}.query({sql}, &[]){}.and_then(|rows| rows.iter().map(|row| row.try_get::<_, ::std::string::String>(0)).collect::<::core::result::Result<::std::vec::Vec<_>, _>>())",
+            on(tx),
+            self.wait()
+        )
+    }
+
+    fn live_batch(&self, sql: &str, tx: bool) -> String {
+        format!("{}.batch_execute({sql}){}", on(tx), self.wait())
+    }
+
+    /// PostgreSQL only: no `BEGIN IMMEDIATE`.
+    fn live_begin(&self, _immediate: bool, map: &str) -> String {
+        format!(
+            "let mut tx = db.transaction(){}.map_err({map})?;",
+            self.wait()
+        )
+    }
+
+    fn live_commit(&self) -> String {
+        format!("tx.commit(){}", self.wait())
+    }
+
+    fn live_rollback(&self) -> String {
+        format!("let _ = tx.rollback(){};", self.wait())
+    }
 }
 
 fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, krate: &str) {

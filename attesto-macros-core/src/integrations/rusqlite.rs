@@ -167,6 +167,37 @@ impl Driver for Rusqlite {
              ::core::result::Result::Err(e) => {{ let _ = db.execute_batch(\"ROLLBACK TO attesto_operation; RELEASE attesto_operation\"); return ::core::result::Result::Err(e); }} }} }}"
         )
     }
+
+    fn live_fetch(&self, sql: &str, tx: bool) -> String {
+        let on = if tx { "tx" } else { "db" };
+        format!(
+            "(|| -> ::rusqlite::Result<::std::vec::Vec<::std::string::String>> {{ \
+             let mut statement = {on}.prepare({sql})?; \
+             let rows = statement.query_map([], |row| row.get::<_, ::std::string::String>(0))?; \
+             rows.collect() }})()"
+        )
+    }
+
+    fn live_batch(&self, sql: &str, tx: bool) -> String {
+        let on = if tx { "tx" } else { "db" };
+        format!("{on}.execute_batch({sql})")
+    }
+
+    /// `new_unchecked`: the methods take `&Connection`, as every method
+    /// of the integration does; rusqlite refuses a nested `BEGIN` itself.
+    fn live_begin(&self, _immediate: bool, map: &str) -> String {
+        format!(
+            "let tx = ::rusqlite::Transaction::new_unchecked(db, ::rusqlite::TransactionBehavior::Immediate).map_err({map})?;"
+        )
+    }
+
+    fn live_commit(&self) -> String {
+        "tx.commit()".to_owned()
+    }
+
+    fn live_rollback(&self) -> String {
+        "let _ = tx.rollback();".to_owned()
+    }
 }
 
 /// rusqlite's parameters: an array of `__AttestoSqliteParam`, or `()`.

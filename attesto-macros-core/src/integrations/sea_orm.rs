@@ -275,6 +275,43 @@ impl Driver for SeaOrm {
             ty,
         )
     }
+
+    fn live_fetch(&self, sql: &str, tx: bool) -> String {
+        let on = on(tx);
+        format!(
+            "::sea_orm::ConnectionTrait::query_all_raw({on}, ::sea_orm::Statement::from_string(\
+             ::sea_orm::ConnectionTrait::get_database_backend({on}), {sql})).await\
+             .and_then(|rows| rows.iter().map(|row| row.try_get::<::std::string::String>(\"\", \"line\"))\
+             .collect::<::core::result::Result<::std::vec::Vec<_>, ::sea_orm::DbErr>>())"
+        )
+    }
+
+    fn live_batch(&self, sql: &str, tx: bool) -> String {
+        format!(
+            "::sea_orm::ConnectionTrait::execute_unprepared({}, {sql}).await",
+            on(tx)
+        )
+    }
+
+    fn live_begin(&self, immediate: bool, map: &str) -> String {
+        if immediate {
+            format!(
+                "let tx = ::sea_orm::TransactionTrait::begin_with_options(db, ::sea_orm::TransactionOptions {{ \
+                 sqlite_transaction_mode: ::core::option::Option::Some(::sea_orm::SqliteTransactionMode::Immediate), \
+                 ..::core::default::Default::default() }}).await.map_err({map})?;"
+            )
+        } else {
+            format!("let tx = ::sea_orm::TransactionTrait::begin(db).await.map_err({map})?;")
+        }
+    }
+
+    fn live_commit(&self) -> String {
+        "::sea_orm::TransactionSession::commit(tx).await".to_owned()
+    }
+
+    fn live_rollback(&self) -> String {
+        "let _ = ::sea_orm::TransactionSession::rollback(tx).await;".to_owned()
+    }
 }
 
 /// The connection of a statement: the method's, or the operation's

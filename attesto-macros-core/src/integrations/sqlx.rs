@@ -229,6 +229,39 @@ impl Driver for Sqlx {
             ty,
         )
     }
+
+    fn live_prologue(&self, map: &str) -> String {
+        format!("let mut conn = ::sqlx::Acquire::acquire(db).await.map_err({map})?;")
+    }
+
+    fn live_fetch(&self, sql: &str, tx: bool) -> String {
+        format!(
+            "::sqlx::query_scalar::<_, ::std::string::String>({sql}).fetch_all({}).await",
+            on(tx)
+        )
+    }
+
+    fn live_batch(&self, sql: &str, tx: bool) -> String {
+        format!("::sqlx::raw_sql({sql}).execute({}).await", on(tx))
+    }
+
+    fn live_begin(&self, immediate: bool, map: &str) -> String {
+        if immediate {
+            format!(
+                "let mut tx = ::sqlx::Connection::begin_with(&mut *conn, \"BEGIN IMMEDIATE\").await.map_err({map})?;"
+            )
+        } else {
+            format!("let mut tx = ::sqlx::Acquire::begin(&mut *conn).await.map_err({map})?;")
+        }
+    }
+
+    fn live_commit(&self) -> String {
+        "tx.commit().await".to_owned()
+    }
+
+    fn live_rollback(&self) -> String {
+        "let _ = tx.rollback().await;".to_owned()
+    }
 }
 
 /// sqlx's feature of the backend's driver.

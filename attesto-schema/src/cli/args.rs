@@ -13,12 +13,15 @@ use crate::versions::Version;
 /// What the exit codes mean, for every command's help.
 pub const EXIT_CODES: &str = "\
 Exit codes:
-  0  success (for check: the migration matches)
-  1  check found drift: the migration differs from what attesto generates
+  0  success (for check: the migration matches; for status: the database
+     holds the release asked for, or without --version a release exactly)
+  1  check found drift: the migration differs from what attesto generates;
+     status found a mismatch, or no attesto table
   2  usage error: an unknown option, a missing or invalid value (an
      invalid or over-long --table-prefix included)
   3  failure: a file could not be read or written, the configuration is
-     invalid, or the migration already exists
+     invalid, or the migration already exists; status could not connect
+     to the database or read its catalog
   4  check found nothing to check: no migrations directory, or no
      attesto migration in it";
 
@@ -133,6 +136,89 @@ fn layout_options(command: Command) -> Command {
         )
 }
 
+/// What `attesto status` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFormat {
+    /// Sentences, one difference a line.
+    #[default]
+    Text,
+    /// One JSON object, for CI pipelines.
+    Json,
+}
+
+/// `attesto status`'s options: the database, the prefix (resolved as the
+/// other commands resolve it) and the release asked for.
+#[cfg(feature = "cli")]
+fn status_command() -> Command {
+    let command = Command::new("status")
+        .about("Say which schema release a live database holds, or what differs from the one asked for")
+        .long_about(
+            "Connect to a live database (postgres://, mysql://, mariadb:// or sqlite: URL), read its \
+             catalog, and say which attesto schema release its tables (with the prefix) hold exactly, \
+             or the nearest release and each difference: its kind, table, detail, whether it breaks a \
+             guarantee of the stores' operations, and what fixes it. With --version, compare with \
+             that version's release only.",
+        )
+        .arg(
+            Arg::new("database-url")
+                .long("database-url")
+                .value_name("URL")
+                .required(true)
+                .help("The database: postgres://..., mysql://..., mariadb://... or sqlite:PATH"),
+        )
+        .arg(
+            Arg::new("table-prefix")
+                .long("table-prefix")
+                .value_name("P")
+                .value_parser(|s: &str| validate_prefix(s).map(|()| s.to_owned()))
+                .help("Table-name prefix (wins over any configuration; \"\" for none)"),
+        )
+        .arg(
+            Arg::new("version")
+                .long("version")
+                .value_name("V")
+                .value_parser(|s: &str| s.parse::<Version>())
+                .help("attesto_phoenix version whose schema the database must hold [default: any]"),
+        )
+        .arg(
+            Arg::new("status-format")
+                .long("format")
+                .value_name("F")
+                .value_parser(["text", "json"])
+                .help("What to print [default: text]"),
+        )
+        .arg(
+            Arg::new("manifest-path")
+                .long("manifest-path")
+                .value_name("PATH")
+                .value_parser(value_parser!(PathBuf))
+                .help("Cargo.toml whose [package.metadata.<key>] holds table_prefix [default: ./Cargo.toml when present]"),
+        )
+        .arg(
+            Arg::new("config")
+                .long("config")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("TOML file whose [<key>] table holds table_prefix"),
+        )
+        .arg(
+            Arg::new("config-key")
+                .long("config-key")
+                .value_name("KEY")
+                .help("The config table's key [default: attesto]"),
+        );
+    command.after_help(EXIT_CODES)
+}
+
+/// Without the `cli` feature there are no drivers: `status` says what it
+/// needs instead.
+#[cfg(not(feature = "cli"))]
+fn status_command() -> Command {
+    Command::new("status")
+        .hide(true)
+        .about("Needs the `cli` feature, which brings its database drivers")
+}
+
 /// The whole command line.
 pub fn command() -> Command {
     Command::new("attesto")
@@ -186,6 +272,9 @@ pub fn command() -> Command {
                 .after_help(EXIT_CODES),
         )
         .subcommand(
+            status_command()
+        )
+        .subcommand(
             layout_options(migration_options(Command::new("check")))
                 .about("Compare a migration on disk with what attesto generates")
                 .long_about(
@@ -236,6 +325,10 @@ pub struct Options {
     pub config_key: Option<String>,
     pub path: Option<PathBuf>,
     pub schema_format: Option<SchemaFormat>,
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    pub database_url: Option<String>,
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    pub status_format: Option<StatusFormat>,
 }
 
 impl Options {
@@ -244,9 +337,21 @@ impl Options {
         // Each command has its own options: an option it lacks is absent.
         let path = |id: &str| matches.try_get_one::<PathBuf>(id).ok().flatten().cloned();
         Options {
-            table_prefix: matches.get_one::<String>("table-prefix").cloned(),
-            dialect: matches.get_one::<Dialect>("dialect").copied(),
-            version: matches.get_one::<Version>("version").copied(),
+            table_prefix: matches
+                .try_get_one::<String>("table-prefix")
+                .ok()
+                .flatten()
+                .cloned(),
+            dialect: matches
+                .try_get_one::<Dialect>("dialect")
+                .ok()
+                .flatten()
+                .copied(),
+            version: matches
+                .try_get_one::<Version>("version")
+                .ok()
+                .flatten()
+                .copied(),
             from: matches
                 .try_get_one::<Version>("from")
                 .ok()
@@ -260,13 +365,33 @@ impl Options {
                 .copied(),
             manifest_path: path("manifest-path"),
             config: path("config"),
-            config_key: matches.get_one::<String>("config-key").cloned(),
+            config_key: matches
+                .try_get_one::<String>("config-key")
+                .ok()
+                .flatten()
+                .cloned(),
             path: path("path"),
             schema_format: matches
                 .try_get_one::<SchemaFormat>("schema-format")
                 .ok()
                 .flatten()
                 .copied(),
+            database_url: matches
+                .try_get_one::<String>("database-url")
+                .ok()
+                .flatten()
+                .cloned(),
+            status_format: matches
+                .try_get_one::<String>("status-format")
+                .ok()
+                .flatten()
+                .map(|f| {
+                    if f == "json" {
+                        StatusFormat::Json
+                    } else {
+                        StatusFormat::Text
+                    }
+                }),
         }
     }
 

@@ -1,12 +1,15 @@
 //! The `attesto` command: `gen-migration` writes a migration into a
 //! migrations directory, `check` compares one on disk with what attesto
-//! generates, `schema` prints the schema as SQL, JSON or a diagram. Prefix resolution, validation and SQL are the macro's own.
+//! generates, `schema` prints the schema as SQL, JSON or a diagram,
+//! `status` says which release a live database holds. Prefix resolution, validation and SQL are the macro's own.
 //!
 //! Semver-exempt: this module exists for the `attesto` binary and its
 //! tests.
 
 mod args;
 mod error;
+#[cfg(feature = "cli")]
+mod status;
 mod write;
 
 use std::io::Write;
@@ -65,6 +68,31 @@ pub fn run(
         Some(("gen-migration", sub)) => generate(&Options::from_matches(sub), cwd, now, out),
         Some(("check", sub)) => check(&Options::from_matches(sub), cwd, out),
         Some(("schema", sub)) => schema(&Options::from_matches(sub), cwd, out),
+        #[cfg(feature = "cli")]
+        Some(("status", sub)) => {
+            let options = Options::from_matches(sub);
+            match status_prefix(&options, cwd) {
+                Ok(prefix) => {
+                    return status::run(
+                        options.database_url.as_deref().unwrap_or_default(),
+                        &prefix,
+                        options.version.map(Version::release),
+                        options.status_format.unwrap_or_default(),
+                        out,
+                        err,
+                    );
+                }
+                Err(e) => Err(e),
+            }
+        }
+        #[cfg(not(feature = "cli"))]
+        Some(("status", _)) => {
+            let _ = writeln!(
+                err,
+                "error: this build of attesto has no database drivers: build it with the `cli` feature"
+            );
+            return EXIT_USAGE;
+        }
         // clap requires a subcommand and knows no other.
         _ => Ok(EXIT_USAGE),
     };
@@ -104,6 +132,25 @@ fn migration(options: &Options, cwd: &Path) -> Result<Migration, CliError> {
         error,
         origin: resolved.origin,
     })
+}
+
+/// The prefix `status` compares with, resolved as the macro resolves it.
+#[cfg(feature = "cli")]
+fn status_prefix(options: &Options, cwd: &Path) -> Result<String, CliError> {
+    let manifest = match &options.manifest_path {
+        Some(path) => Some(cwd.join(path)),
+        None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
+    };
+    let sources = PrefixSources {
+        prefix: options.table_prefix.as_deref(),
+        config: options
+            .config
+            .as_ref()
+            .map(|p| (cwd.join(p), p.display().to_string())),
+        config_key: options.config_key.as_deref(),
+        manifest,
+    };
+    Ok(resolve_prefix(&sources)?.prefix)
 }
 
 /// The migrations directory: where it is, and how to show it.

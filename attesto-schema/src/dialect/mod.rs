@@ -25,7 +25,7 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
-pub use postgres::FAMILY_LOCK_NAMESPACE;
+pub use postgres::{FAMILY_LOCK_NAMESPACE, INSTALL_LOCK_NAMESPACE};
 
 use std::fmt;
 use std::str::FromStr;
@@ -215,6 +215,15 @@ impl Dialect {
     /// SQLite); MySQL commits each DDL statement on its own.
     pub fn transactional_ddl(self) -> bool {
         self.forms().transactional_ddl()
+    }
+
+    /// The statement that reads what a database of the dialect holds: one
+    /// text column (`line`) per row, a table, a column, a key or an index
+    /// each, which [`crate::Catalog::from_lines`] reads. It lists the
+    /// current schema (PostgreSQL), database (MySQL, MariaDB) or file
+    /// (SQLite), every table in it.
+    pub fn catalog_sql(self) -> &'static str {
+        self.forms().catalog_sql()
     }
 }
 
@@ -483,6 +492,25 @@ pub(crate) trait Forms: Sync {
     /// [`Forms::locking_table`] wrote it.
     fn delete_from(&self, name: &str, _locking: &str) -> String {
         format!("DELETE FROM {name}")
+    }
+
+    // --- The live database ---
+
+    /// The statement that lists the database's tables, columns, keys and
+    /// indexes, one text column per row (see `crate::catalog`).
+    fn catalog_sql(&self) -> &'static str;
+
+    /// The statement that takes the lock `ensure` holds while it looks and
+    /// installs, for tables of `prefix`; `None` where the transaction's own
+    /// write lock is it (SQLite's `BEGIN IMMEDIATE`).
+    fn install_lock(&self, _prefix: &str) -> Option<String> {
+        None
+    }
+
+    /// The statement that releases a lock [`Forms::install_lock`] took
+    /// outside a transaction; `None` where the transaction's end does.
+    fn install_unlock(&self, _prefix: &str) -> Option<String> {
+        None
     }
 
     /// The time `seconds` (a placeholder or a quoted column) before `at` (a

@@ -61,6 +61,47 @@ pub(super) const MARIADB: Mysql = Mysql {
     flavor: Flavor::Mariadb,
 };
 
+/// The catalog of the current database, MySQL 8's and MariaDB's alike:
+/// base tables, columns with their full type, `EXTRA` (MySQL 8 marks an
+/// expression default there) and default, and every index, `PRIMARY`
+/// marked.
+const CATALOG_SQL: &str = "SELECT CAST(CONCAT('table', '\t', TABLE_NAME) AS CHAR) AS line \
+FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' \
+UNION ALL \
+SELECT CAST(CONCAT_WS('\t', 'column', TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IF(IS_NULLABLE = 'NO', '1', '0'), \
+EXTRA, IF(COLUMN_DEFAULT IS NULL, '0', '1'), COALESCE(COLUMN_DEFAULT, '')) AS CHAR) \
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+UNION ALL \
+SELECT CAST(CONCAT_WS('\t', IF(INDEX_NAME = 'PRIMARY', 'primary', 'index'), TABLE_NAME, INDEX_NAME, \
+IF(MIN(NON_UNIQUE) = 0, '1', '0'), GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ','), '0', '') AS CHAR) \
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME, INDEX_NAME";
+
+/// MariaDB's catalog: MySQL's, and the checks that make a `longtext`
+/// column MariaDB's `json` (MySQL 8's `CHECK_CONSTRAINTS` has no
+/// `TABLE_NAME`, and its `json` is a type of its own).
+const MARIADB_CATALOG_SQL: &str = "SELECT CAST(CONCAT('table', '\t', TABLE_NAME) AS CHAR) AS line \
+FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' \
+UNION ALL \
+SELECT CAST(CONCAT_WS('\t', 'column', TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IF(IS_NULLABLE = 'NO', '1', '0'), \
+EXTRA, IF(COLUMN_DEFAULT IS NULL, '0', '1'), COALESCE(COLUMN_DEFAULT, '')) AS CHAR) \
+FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
+UNION ALL \
+SELECT CAST(CONCAT_WS('\t', IF(INDEX_NAME = 'PRIMARY', 'primary', 'index'), TABLE_NAME, INDEX_NAME, \
+IF(MIN(NON_UNIQUE) = 0, '1', '0'), GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ','), '0', '') AS CHAR) \
+FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME, INDEX_NAME \
+UNION ALL \
+SELECT CAST(CONCAT_WS('\t', 'check', TABLE_NAME, CHECK_CLAUSE) AS CHAR) \
+FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()";
+
+/// How long `ensure` waits for another's install lock, in seconds.
+const INSTALL_LOCK_WAIT: u32 = 60;
+
+/// The name of the install lock of `prefix`'s tables in the current
+/// database (`GET_LOCK` names are server-wide, at most 64 characters).
+fn install_lock_name(prefix: &str) -> String {
+    format!("LEFT(CONCAT('attesto install ', DATABASE(), ' {prefix}'), 64)")
+}
+
 /// The `sql_mode` of every statement that writes a value on MySQL 8: strict, so that
 /// a value a column cannot hold is an error rather than truncated, and no
 /// zero date is stored. The modes that change how SQL parses are not
@@ -298,6 +339,28 @@ impl Forms for Mysql {
         } else {
             format!("DELETE {name} FROM {locking}")
         }
+    }
+
+    fn catalog_sql(&self) -> &'static str {
+        match self.flavor {
+            Flavor::Mysql8 => CATALOG_SQL,
+            Flavor::Mariadb => MARIADB_CATALOG_SQL,
+        }
+    }
+
+    /// A named lock of the session (DDL commits any transaction, so no
+    /// transaction can hold it); it answers `1` when taken, `0` when
+    /// another session held it for the whole wait. A Galera cluster does
+    /// not share named locks between nodes.
+    fn install_lock(&self, prefix: &str) -> Option<String> {
+        Some(format!(
+            "SELECT CAST(GET_LOCK({}, {INSTALL_LOCK_WAIT}) AS CHAR) AS line",
+            install_lock_name(prefix)
+        ))
+    }
+
+    fn install_unlock(&self, prefix: &str) -> Option<String> {
+        Some(format!("DO RELEASE_LOCK({})", install_lock_name(prefix)))
     }
 
     fn minus_seconds(&self, at: &str, seconds: &str) -> String {

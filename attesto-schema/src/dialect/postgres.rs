@@ -7,6 +7,34 @@ use crate::model::{ColumnDefault, LogicalType};
 /// (`0x4154_5246`, "ATRF"): Rust and Elixir nodes must take the same lock.
 pub const FAMILY_LOCK_NAMESPACE: i32 = 0x4154_5246;
 
+/// The namespace of the advisory lock `ensure` takes while it looks and
+/// installs (`0x4154_494E`, "ATIN"), keyed by the prefix's `hashtext`.
+pub const INSTALL_LOCK_NAMESPACE: i32 = 0x4154_494E;
+
+/// The catalog of the current schema: ordinary and partitioned tables,
+/// their live columns with `format_type`'s type and `pg_get_expr`'s
+/// default, and every index, the primary key's marked.
+const CATALOG_SQL: &str = "SELECT 'table' || '\t' || c.relname AS line \
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+UNION ALL \
+SELECT concat_ws('\t', 'column', c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), \
+CASE WHEN a.attnotnull THEN '1' ELSE '0' END, '', CASE WHEN d.adbin IS NULL THEN '0' ELSE '1' END, \
+COALESCE(pg_catalog.pg_get_expr(d.adbin, d.adrelid), '')) \
+FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped \
+UNION ALL \
+SELECT concat_ws('\t', CASE WHEN x.indisprimary THEN 'primary' ELSE 'index' END, t.relname, i.relname, \
+CASE WHEN x.indisunique THEN '1' ELSE '0' END, \
+(SELECT string_agg(pg_catalog.pg_get_indexdef(x.indexrelid, k, true), ',' ORDER BY k) \
+FROM generate_series(1, x.indnkeyatts) k), \
+CASE WHEN x.indpred IS NULL THEN '0' ELSE '1' END, COALESCE(pg_catalog.pg_get_expr(x.indpred, x.indrelid), '')) \
+FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
+JOIN pg_catalog.pg_class t ON t.oid = x.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
+WHERE n.nspname = current_schema()";
+
 /// PostgreSQL's forms.
 pub(super) struct Postgres;
 
@@ -82,6 +110,18 @@ impl Forms for Postgres {
     fn family_lock(&self, family: &str) -> Option<String> {
         Some(format!(
             "SELECT pg_advisory_xact_lock({FAMILY_LOCK_NAMESPACE}, hashtext({family}))"
+        ))
+    }
+
+    fn catalog_sql(&self) -> &'static str {
+        CATALOG_SQL
+    }
+
+    /// A transaction-level advisory lock: the transaction's end releases
+    /// it, whatever happens to the caller.
+    fn install_lock(&self, prefix: &str) -> Option<String> {
+        Some(format!(
+            "SELECT pg_advisory_xact_lock({INSTALL_LOCK_NAMESPACE}, hashtext('{prefix}'))"
         ))
     }
 

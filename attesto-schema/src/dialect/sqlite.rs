@@ -4,6 +4,32 @@
 use super::{Backend, Forms};
 use crate::model::LogicalType;
 
+/// The catalog of the file's main schema: its tables (not SQLite's own),
+/// `pragma_table_info`'s columns and primary key, and `pragma_index_list`'s
+/// indexes (not the primary key's own) with the condition of a partial one
+/// cut from its `CREATE INDEX`.
+const CATALOG_SQL: &str = "SELECT 'table' || '\t' || m.name AS line FROM sqlite_master m \
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+UNION ALL \
+SELECT 'column' || '\t' || m.name || '\t' || c.name || '\t' || c.type || '\t' || c.\"notnull\" || '\t' || '' \
+|| '\t' || (c.dflt_value IS NOT NULL) || '\t' || COALESCE(c.dflt_value, '') \
+FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+UNION ALL \
+SELECT 'primary' || '\t' || m.name || '\t' || '' || '\t' || '1' || '\t' \
+|| (SELECT group_concat(p.name, ',') FROM (SELECT c.name AS name FROM pragma_table_info(m.name) c \
+WHERE c.pk > 0 ORDER BY c.pk) p) || '\t' || '0' || '\t' \
+FROM sqlite_master m WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) c WHERE c.pk > 0) \
+UNION ALL \
+SELECT 'index' || '\t' || m.name || '\t' || l.name || '\t' || l.\"unique\" || '\t' \
+|| COALESCE((SELECT group_concat(x.name, ',') FROM (SELECT name FROM pragma_index_info(l.name) ORDER BY seqno) x), '') \
+|| '\t' || l.partial || '\t' \
+|| CASE WHEN l.partial THEN substr(i.sql, instr(upper(i.sql), ' WHERE ') + 7) ELSE '' END \
+FROM sqlite_master m JOIN pragma_index_list(m.name) l \
+LEFT JOIN sqlite_master i ON i.type = 'index' AND i.name = l.name \
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND l.origin <> 'pk'";
+
 /// SQLite's forms.
 pub(super) struct Sqlite;
 
@@ -54,6 +80,10 @@ impl Forms for Sqlite {
              DROP TABLE temp.{guard};\n",
             self.quote(&message.replace('"', "'"))
         ));
+    }
+
+    fn catalog_sql(&self) -> &'static str {
+        CATALOG_SQL
     }
 
     fn minus_seconds(&self, at: &str, seconds: &str) -> String {

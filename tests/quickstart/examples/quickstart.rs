@@ -1,7 +1,8 @@
-//! The main job: expand `attesto_migration!` for SQLite, apply `UP_SQL` to a
-//! database file, write one row of every table through the generated
-//! binding and read it back by its key through the generated mapping, sweep
-//! what expired, apply `DOWN_SQL`, and say what happened.
+//! The main job: expand `attesto_migration!` for SQLite, `ensure` the
+//! schema in a database file (installing `UP_SQL`) and `verify` it, write
+//! one row of every table through the generated binding and read it back
+//! by its key through the generated mapping, sweep what expired, apply
+//! `DOWN_SQL`, and say what happened.
 //!
 //! Run it with `cargo run --example quickstart [PATH]`. Without PATH it
 //! works in a temporary file that it removes at the end; with one, it
@@ -64,13 +65,25 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
         db::TABLE_PREFIX
     );
 
-    let tx = conn.transaction()?;
-    tx.execute_batch(db::UP_SQL)?;
-    tx.commit()?;
+    // What a service runs at startup: installs UP_SQL when none of the
+    // tables exists, and only verifies them when they do.
+    let ensured = db::ensure(&conn)?;
     println!(
-        "applied UP_SQL to {}: {} tables",
+        "ensure on {}: {ensured:?}, {} tables",
         path.display(),
         count_tables(&conn)?
+    );
+    // A second start finds the tables and changes nothing.
+    let again = db::ensure(&conn)?;
+    if again != attesto_schema::Ensured::Verified {
+        return Err(format!("a second ensure did {again:?}").into());
+    }
+    // verify: the file holds the release exactly (its Display would list
+    // each difference and its fix).
+    db::verify(&conn)?;
+    println!(
+        "verify: the file holds schema release {} exactly",
+        db::SCHEMA_RELEASE
     );
 
     // Whole seconds, as the timestamp(0) columns keep them: the type holds

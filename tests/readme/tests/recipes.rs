@@ -28,6 +28,9 @@ fn repository() -> PathBuf {
 struct Recipe {
     name: String,
     database: String,
+    /// How many times it runs against the same database (a service
+    /// started twice).
+    runs: usize,
     dependencies: String,
     main: String,
 }
@@ -55,6 +58,14 @@ fn recipes(readme: &str) -> Vec<Recipe> {
                     &readme[start..end]
                 )
             });
+        let (database, runs) = match database.split_once(", runs: ") {
+            Some((database, runs)) => (
+                database,
+                runs.parse()
+                    .unwrap_or_else(|_| panic!("recipe {name}: runs: {runs:?} is not a number")),
+            ),
+            None => (database, 1),
+        };
         let (dependencies, after) =
             block(readme, end, "toml").unwrap_or_else(|| panic!("recipe {name}: no ```toml block"));
         // `rs`, which GitHub highlights as Rust and rustdoc does not take
@@ -71,6 +82,7 @@ fn recipes(readme: &str) -> Vec<Recipe> {
         recipes.push(Recipe {
             name: name.to_owned(),
             database: database.to_owned(),
+            runs,
             dependencies,
             main,
         });
@@ -101,20 +113,23 @@ fn run(recipe: &Recipe, work: &Path, target: &Path) {
         other => panic!("recipe {}: unknown database {other:?}", recipe.name),
     };
     let started = std::time::Instant::now();
-    let output = Command::new(env!("CARGO"))
-        .args(["run", "--quiet"])
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", target)
-        .env("DATABASE_URL", &url)
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "recipe {}: cargo run failed\n--- stdout\n{}\n--- stderr\n{}",
-        recipe.name,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    for run in 1..=recipe.runs {
+        let output = Command::new(env!("CARGO"))
+            .args(["run", "--quiet"])
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", target)
+            .env("DATABASE_URL", &url)
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "recipe {} (run {run} of {}): cargo run failed\n--- stdout\n{}\n--- stderr\n{}",
+            recipe.name,
+            recipe.runs,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     eprintln!(
         "recipe {}: built and ran in {:.0?}",
         recipe.name,

@@ -4,6 +4,7 @@
 mod catalog;
 mod ecto;
 mod integrations;
+mod live;
 mod migrator;
 mod operations;
 mod races;

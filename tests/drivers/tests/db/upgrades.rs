@@ -8,6 +8,7 @@
 use attesto_schema::{Backend, Dialect, Release, Schema, Upgrade};
 use sqlx::Connection as _;
 
+use crate::live::{assert_holds, mysql_lines, pg_lines, sqlite_lines};
 use crate::{catalog, ecto, rows};
 
 const PREFIX: &str = "up_";
@@ -60,6 +61,13 @@ fn postgres_upgrades_every_pair_keeping_every_row() {
             catalog::unordered(&ecto::postgres(to.version(), PREFIX)),
             "{from} -> {to}"
         );
+        assert_holds(
+            Dialect::Postgres,
+            PREFIX,
+            &pg_lines(&mut tx),
+            to,
+            &format!("{from} -> {to}"),
+        );
         assert_eq!(
             pg_values(&mut tx, &old),
             before,
@@ -71,6 +79,13 @@ fn postgres_upgrades_every_pair_keeping_every_row() {
             catalog::postgres(&mut tx),
             ecto::postgres(from.version(), PREFIX),
             "{to} -> {from}"
+        );
+        assert_holds(
+            Dialect::Postgres,
+            PREFIX,
+            &pg_lines(&mut tx),
+            from,
+            &format!("{to} -> {from}"),
         );
         assert_eq!(
             pg_values(&mut tx, &old),
@@ -147,6 +162,13 @@ fn sqlite_upgrades_every_pair_keeping_every_row() {
             catalog::unordered(&ecto::sqlite(to.version(), PREFIX)),
             "{from} -> {to}"
         );
+        assert_holds(
+            Dialect::Sqlite,
+            PREFIX,
+            &sqlite_lines(&conn),
+            to,
+            &format!("{from} -> {to}"),
+        );
         assert_eq!(values(&conn, &old), before, "{from} -> {to}: rows changed");
         let tx = conn.transaction().expect("begin");
         tx.execute_batch(&upgrade.down_sql())
@@ -156,6 +178,13 @@ fn sqlite_upgrades_every_pair_keeping_every_row() {
             catalog::tables_sorted(&catalog::sqlite(&conn)),
             catalog::tables_sorted(&ecto::sqlite(from.version(), PREFIX)),
             "{to} -> {from}"
+        );
+        assert_holds(
+            Dialect::Sqlite,
+            PREFIX,
+            &sqlite_lines(&conn),
+            from,
+            &format!("{to} -> {from}"),
         );
         assert_eq!(values(&conn, &old), before, "{to} -> {from}: rows changed");
     }
@@ -210,6 +239,14 @@ async fn mysql_pair(from: Release, to: Release) {
         fresh,
         "{from} -> {to} again"
     );
+    let lines = mysql_lines(&mut conn).await;
+    assert_holds(
+        Dialect::Mariadb,
+        PREFIX,
+        &lines,
+        to,
+        &format!("{from} -> {to}"),
+    );
     assert_eq!(
         mysql_values(&mut conn, &old).await,
         before,
@@ -226,6 +263,14 @@ async fn mysql_pair(from: Release, to: Release) {
             "{to} -> {from} ({pass})"
         );
     }
+    let lines = mysql_lines(&mut conn).await;
+    assert_holds(
+        Dialect::Mariadb,
+        PREFIX,
+        &lines,
+        from,
+        &format!("{to} -> {from}"),
+    );
     assert_eq!(
         mysql_values(&mut conn, &old).await,
         before,

@@ -1,0 +1,242 @@
+//! `verify` and `ensure`: the functions that check the live database at
+//! startup, written once for every driver from its primitives (fetch the
+//! catalog's lines, run statements, open and end a transaction).
+//!
+//! The comparison itself runs in `attesto_schema` (`Target`), which the
+//! host depends on at run time: the expansion holds the invocation's
+//! target and the statements, nothing that compares.
+
+use std::fmt::Write as _;
+
+use attesto_schema::{Backend, Schema};
+
+use super::driver::Driver;
+use crate::code::{Code, str_literal};
+
+/// The error type of `verify` and `ensure` for the driver's error `error`.
+fn error_type(error: &str) -> String {
+    format!("::attesto_schema::VerifyError<{error}>")
+}
+
+/// How a driver's error becomes a `VerifyError`.
+const DATABASE: &str = "::attesto_schema::VerifyError::Database";
+
+/// The target, the statements, `verify` and `ensure`, for `driver`. In
+/// an upgrade's invocation (`upgrade`), `UP_SQL` upgrades, so `ensure`
+/// installs from a constant of its own, `INSTALL_SQL`.
+pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade: bool) {
+    let dialect = schema.dialect();
+    let backend = dialect.backend();
+    let variant = match dialect {
+        attesto_schema::Dialect::Postgres => "Postgres",
+        attesto_schema::Dialect::Sqlite => "Sqlite",
+        attesto_schema::Dialect::Mysql => "Mysql",
+        attesto_schema::Dialect::Mariadb => "Mariadb",
+    };
+    let release = schema.release();
+    let _ = writeln!(
+        code,
+        "/// The schema this invocation was built for, which `verify` and `ensure` compare the \
+         live database with: release {release}, {}, prefix {:?}.\n\
+         pub const TARGET: ::attesto_schema::Target = ::attesto_schema::Target::new(\
+         ::attesto_schema::Dialect::{variant}, {}, {});",
+        dialect.product(),
+        schema.prefix(),
+        str_literal(schema.prefix()),
+        str_literal(release.version())
+    );
+    let _ = writeln!(
+        code,
+        "/// The statement that reads the database's catalog: one text column per row, which \
+         `TARGET.verify` compares with release {release}.\n\
+         pub const CATALOG_SQL: &str = {};",
+        str_literal(dialect.catalog_sql())
+    );
+    let lock = schema.install_lock_sql();
+    let unlock = schema.install_unlock_sql();
+    if let Some(lock) = &lock {
+        let _ = writeln!(
+            code,
+            "/// The lock `ensure` takes before it reads the catalog, so that two replicas \
+             starting at once do not both install.\n\
+             pub const INSTALL_LOCK_SQL: &str = {};",
+            str_literal(lock)
+        );
+    }
+    if let Some(unlock) = &unlock {
+        let _ = writeln!(
+            code,
+            "/// Releases `INSTALL_LOCK_SQL`'s lock.\n\
+             pub const INSTALL_UNLOCK_SQL: &str = {};",
+            str_literal(unlock)
+        );
+    }
+    let install_sql = if upgrade {
+        let _ = writeln!(
+            code,
+            "/// What `ensure` applies to a database that has none of the tables: the whole of \
+             release {release} (`UP_SQL` upgrades from an older one).\n\
+             pub const INSTALL_SQL: &str = {};",
+            str_literal(&schema.up_sql())
+        );
+        "INSTALL_SQL"
+    } else {
+        "UP_SQL"
+    };
+    let transactional = dialect.transactional_ddl();
+    if !transactional {
+        let _ = writeln!(
+            code,
+            "/// What `ensure` runs when its install failed part-way ({} commits each DDL \
+             statement on its own): every table of `UP_SQL` dropped, none having existed before.\n\
+             pub const UNINSTALL_SQL: &str = {};",
+            dialect.product(),
+            str_literal(&schema.uninstall_sql())
+        );
+    }
+
+    let sig = driver.signature(backend);
+    let asyncness = if driver.asynchronous() { "async " } else { "" };
+    let (open, close) = if driver.asynchronous() {
+        ("async", ".await")
+    } else {
+        ("(||", ")()")
+    };
+    // A closure states its return type; an async block takes it from the
+    // binding.
+    let block = |ty: &str, body: &str| {
+        if driver.asynchronous() {
+            format!("{open} {{ {body} }}{close}")
+        } else {
+            format!("{open} -> {ty} {{ {body} }}{close}")
+        }
+    };
+    let error = error_type(&sig.error);
+    let prologue = driver.live_prologue(DATABASE);
+    let fetch =
+        |sql: &str, tx: bool| format!("{}.map_err({DATABASE})?", driver.live_fetch(sql, tx));
+    let batch =
+        |sql: &str, tx: bool| format!("{}.map_err({DATABASE})?", driver.live_batch(sql, tx));
+
+    let _ = writeln!(
+        code,
+        "/// Checks that the database holds schema release {release} exactly ({}, prefix {:?}): \
+         every table, column type, `NOT NULL`, default, primary key and index that `UP_SQL` \
+         creates, no table of another release. Reads the catalog with one statement \
+         (`CATALOG_SQL`) and changes nothing.\n\
+         ///\n\
+         /// # Errors\n\
+         ///\n\
+         /// `VerifyError::Mismatch` when it does not hold the release: its `Display` lists each \n\
+         /// difference (and whether it breaks a guarantee of the stores' operations) with what \n\
+         /// fixes it, and, for a database at an older release, the `attesto gen-migration --from` \n\
+         /// command of the upgrade; `VerifyError::Database` when the driver fails.\n\
+         pub {asyncness}fn verify{}({}) -> ::core::result::Result<(), {error}> {{\n\
+         {prologue}\n\
+         let lines = {};\n\
+         TARGET.verify(&lines)\n\
+         }}",
+        dialect.product(),
+        schema.prefix(),
+        sig.generics,
+        sig.connection,
+        fetch("CATALOG_SQL", false),
+    );
+
+    let lock_step = match (backend, &lock) {
+        (Backend::Mysql, Some(_)) => format!(
+            "let locked = {}; TARGET.locked(&locked)?;",
+            fetch("INSTALL_LOCK_SQL", true)
+        ),
+        (_, Some(_)) => format!("{};", batch("INSTALL_LOCK_SQL", true)),
+        (_, None) => String::new(),
+    };
+    let cleanup = if transactional {
+        String::new()
+    } else {
+        format!("let _ = {};", driver.live_batch("UNINSTALL_SQL", true))
+    };
+    let release_lock = if unlock.is_some() {
+        format!("let _ = {};", driver.live_batch("INSTALL_UNLOCK_SQL", true))
+    } else {
+        String::new()
+    };
+    let result_ty = format!("::core::result::Result<::attesto_schema::Ensured, {error}>");
+    let installed_ty = format!("::core::result::Result<(), {error}>");
+    let install = block(
+        &installed_ty,
+        &format!(
+            "{}; let lines = {}; TARGET.verify(&lines)",
+            batch(install_sql, true),
+            fetch("CATALOG_SQL", true)
+        ),
+    );
+    let body = block(
+        &result_ty,
+        &format!(
+            "{lock_step}\n\
+             let lines = {};\n\
+             match TARGET.ensure_step(&lines)? {{\n\
+             ::attesto_schema::EnsureStep::Verified => ::core::result::Result::Ok(::attesto_schema::Ensured::Verified),\n\
+             ::attesto_schema::EnsureStep::Install => {{\n\
+             let installed: {installed_ty} = {install};\n\
+             if let ::core::result::Result::Err(e) = installed {{ {cleanup} return ::core::result::Result::Err(e); }}\n\
+             ::core::result::Result::Ok(::attesto_schema::Ensured::Installed)\n\
+             }}\n\
+             }}",
+            fetch("CATALOG_SQL", true)
+        ),
+    );
+    let lock_doc = match backend {
+        Backend::Postgres => {
+            "a transaction-level advisory lock (`INSTALL_LOCK_SQL`), in the transaction that installs"
+        }
+        Backend::Sqlite => "`BEGIN IMMEDIATE`: the file's write lock, for the whole transaction",
+        Backend::Mysql => {
+            "`GET_LOCK` (`INSTALL_LOCK_SQL`, released after, as DDL commits any transaction)"
+        }
+    };
+    let galera = if backend == Backend::Mysql {
+        " A Galera cluster does not share named locks between nodes: start one node first there."
+    } else {
+        ""
+    };
+    let all_or_nothing = if transactional {
+        "in the same transaction, all or nothing"
+    } else {
+        "and, should a statement fail, drops every table it created (`UNINSTALL_SQL`)"
+    };
+    let _ = writeln!(
+        code,
+        "/// Makes sure the database holds schema release {release}: when none of this \
+         invocation's tables exists, applies `{install_sql}` {all_or_nothing}, then verifies; when they \
+         exist, only verifies (as `verify`). It never alters an existing table. Run it at startup: \
+         a second start, or a replica starting at the same time, finds the tables and verifies \
+         them, because it holds {lock_doc} while it looks and installs.{galera}\n\
+         ///\n\
+         /// Call it outside a transaction. `Ok(Ensured::Installed)` when it installed, \n\
+         /// `Ok(Ensured::Verified)` when the release was there.\n\
+         ///\n\
+         /// # Errors\n\
+         ///\n\
+         /// As `verify`, and without changing anything, for a database at another release (with \n\
+         /// the upgrade's command for an older one) or with damaged tables; \n\
+         /// `VerifyError::Locked` when another session held the lock for the whole wait (MySQL, \n\
+         /// MariaDB: 60 seconds).\n\
+         pub {asyncness}fn ensure{}({}) -> {result_ty} {{\n\
+         {prologue}\n\
+         {}\n\
+         let result: {result_ty} = {body};\n\
+         {release_lock}\n\
+         match result {{\n\
+         ::core::result::Result::Ok(value) => {{ {}.map_err({DATABASE})?; ::core::result::Result::Ok(value) }}\n\
+         ::core::result::Result::Err(e) => {{ {} ::core::result::Result::Err(e) }}\n\
+         }}\n\
+         }}",
+        sig.generics,
+        sig.connection,
+        driver.live_begin(backend == Backend::Sqlite, DATABASE),
+        driver.live_commit(),
+        driver.live_rollback(),
+    );
+}

@@ -1,0 +1,263 @@
+//! `attesto status`: connects to a live database, reads its catalog with
+//! the dialect's statement, and says which release it holds, or what
+//! differs from the one asked for.
+//!
+//! The drivers are sqlx's (PostgreSQL, MySQL/MariaDB, SQLite), on a
+//! current-thread tokio runtime: the command makes one connection and one
+//! query, so nothing more is needed. They are dependencies of the `cli`
+//! feature only, never of the library's defaults nor of the macro.
+
+use std::io::Write;
+use std::str::FromStr;
+
+use sqlx::Connection as _;
+
+use crate::catalog::{Catalog, CatalogError};
+use crate::dialect::Dialect;
+use crate::model::Release;
+use crate::schema::Schema;
+use crate::verify::{Difference, Identified, Verdict};
+
+use super::args::StatusFormat;
+use super::{EXIT_DRIFT, EXIT_OK, EXIT_USAGE};
+
+/// Exit code: the database could not be reached or read.
+pub const EXIT_UNREACHABLE: i32 = 3;
+
+/// The dialect a database URL's scheme names, or why none.
+pub fn dialect_of(url: &str) -> Result<Dialect, String> {
+    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+    match scheme {
+        "postgres" | "postgresql" => Ok(Dialect::Postgres),
+        "mysql" => Ok(Dialect::Mysql),
+        "mariadb" => Ok(Dialect::Mariadb),
+        "sqlite" => Ok(Dialect::Sqlite),
+        _ => Err(format!(
+            "--database-url must start with postgres://, mysql://, mariadb:// or sqlite: (found {})",
+            crate::text::shown(scheme)
+        )),
+    }
+}
+
+/// The rows of the dialect's catalog statement, read from `url`.
+fn read_catalog(dialect: Dialect, url: &str) -> Result<Vec<String>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async {
+        let sql = dialect.catalog_sql();
+        let lines = match dialect {
+            Dialect::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(url)
+                    .await
+                    .map_err(|e| format!("cannot connect: {e}"))?;
+                let lines = sqlx::query_scalar::<_, String>(sql)
+                    .fetch_all(&mut conn)
+                    .await;
+                let _ = conn.close().await;
+                lines
+            }
+            Dialect::Mysql | Dialect::Mariadb => {
+                let options = sqlx::mysql::MySqlConnectOptions::from_str(url)
+                    .map_err(|e| format!("cannot read the URL: {e}"))?;
+                let mut conn = sqlx::MySqlConnection::connect_with(&options)
+                    .await
+                    .map_err(|e| format!("cannot connect: {e}"))?;
+                let lines = sqlx::query_scalar::<_, String>(sql)
+                    .fetch_all(&mut conn)
+                    .await;
+                let _ = conn.close().await;
+                lines
+            }
+            Dialect::Sqlite => {
+                // Never creates a file: a missing database is an error.
+                let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                    .map_err(|e| format!("cannot read the URL: {e}"))?
+                    .read_only(true);
+                let mut conn = sqlx::SqliteConnection::connect_with(&options)
+                    .await
+                    .map_err(|e| format!("cannot open: {e}"))?;
+                let lines = sqlx::query_scalar::<_, String>(sql)
+                    .fetch_all(&mut conn)
+                    .await;
+                let _ = conn.close().await;
+                lines
+            }
+        };
+        lines.map_err(|e| format!("cannot read the catalog: {e}"))
+    })
+}
+
+/// What `status` found.
+struct Report {
+    dialect: Dialect,
+    prefix: String,
+    /// The release asked for (`--version`), if any.
+    asked: Option<Release>,
+    /// The release matched or nearest; `None` when no table is there.
+    release: Option<Release>,
+    verdict: Verdict,
+}
+
+impl Report {
+    fn status(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Match => "match",
+            Verdict::Absent { .. } => "absent",
+            Verdict::Mismatch(_) => "mismatch",
+        }
+    }
+
+    fn differences(&self) -> &[Difference] {
+        match &self.verdict {
+            Verdict::Mismatch(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+/// Runs `attesto status` on `url` for `prefix` and, if given, `asked`.
+pub fn run(
+    url: &str,
+    prefix: &str,
+    asked: Option<Release>,
+    format: StatusFormat,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let dialect = match dialect_of(url) {
+        Ok(dialect) => dialect,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let lines = match read_catalog(dialect, url) {
+        Ok(lines) => lines,
+        Err(message) => {
+            let _ = writeln!(
+                err,
+                "error: {} database at {url}: {message}",
+                dialect.product()
+            );
+            return EXIT_UNREACHABLE;
+        }
+    };
+    let report = match report(dialect, prefix, asked, &lines) {
+        Ok(report) => report,
+        Err(message) => {
+            let _ = writeln!(err, "error: {message}");
+            return EXIT_UNREACHABLE;
+        }
+    };
+    let written = match format {
+        StatusFormat::Text => write_text(&report, out),
+        StatusFormat::Json => write_json(&report, out),
+    };
+    if written.is_err() {
+        return EXIT_UNREACHABLE;
+    }
+    if report.verdict == Verdict::Match {
+        EXIT_OK
+    } else {
+        EXIT_DRIFT
+    }
+}
+
+fn report(
+    dialect: Dialect,
+    prefix: &str,
+    asked: Option<Release>,
+    lines: &[String],
+) -> Result<Report, String> {
+    let catalog = Catalog::from_lines(dialect, lines).map_err(|e: CatalogError| e.to_string())?;
+    let identified: Identified = catalog
+        .identify(dialect, prefix)
+        .map_err(|e| e.to_string())?;
+    let (release, verdict) = match asked {
+        Some(release) => {
+            let schema = Schema::at_release(dialect, prefix, release).map_err(|e| e.to_string())?;
+            let verdict = catalog.compare(&schema);
+            let release = match verdict {
+                Verdict::Absent { .. } => None,
+                _ => Some(release),
+            };
+            (release, verdict)
+        }
+        None => {
+            let release = match identified.verdict {
+                Verdict::Absent { .. } => None,
+                _ => Some(identified.release),
+            };
+            (release, identified.verdict.clone())
+        }
+    };
+    Ok(Report {
+        dialect,
+        prefix: prefix.to_owned(),
+        asked,
+        release,
+        verdict,
+    })
+}
+
+fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let product = report.dialect.product();
+    let prefix = &report.prefix;
+    match (&report.verdict, report.release) {
+        (Verdict::Match, Some(release)) => writeln!(
+            out,
+            "{product} database, prefix {prefix:?}: holds schema release {release} exactly (attesto_phoenix {})",
+            release.versions().join(", ")
+        ),
+        (Verdict::Absent { other_prefixes }, _) => {
+            writeln!(
+                out,
+                "{product} database, prefix {prefix:?}: no attesto table"
+            )?;
+            if !other_prefixes.is_empty() {
+                let shown: Vec<String> = other_prefixes.iter().map(|p| format!("{p:?}")).collect();
+                writeln!(
+                    out,
+                    "attesto tables with prefix {} exist: pass --table-prefix",
+                    shown.join(", ")
+                )?;
+            }
+            Ok(())
+        }
+        (_, release) => {
+            let asked = report
+                .asked
+                .map_or_else(|| "any release".to_owned(), |r| format!("release {r}"));
+            let nearest = release.map_or_else(String::new, |r| format!("; the nearest is {r}"));
+            writeln!(
+                out,
+                "{product} database, prefix {prefix:?}: does not hold {asked}{nearest}"
+            )?;
+            for difference in report.differences() {
+                writeln!(out, "  - {difference}")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let other_prefixes = match &report.verdict {
+        Verdict::Absent { other_prefixes } => other_prefixes.clone(),
+        _ => Vec::new(),
+    };
+    let value = serde_json::json!({
+        "status": report.status(),
+        "release": report.release.map(Release::version),
+        "versions": report.release.map_or(&[][..], Release::versions),
+        "dialect": report.dialect.name(),
+        "prefix": report.prefix,
+        "expected": report.asked.map(Release::version),
+        "other_prefixes": other_prefixes,
+        "differences": report.differences(),
+    });
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)
+}

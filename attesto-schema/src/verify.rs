@@ -1,0 +1,490 @@
+//! A live database compared with a release: whether it holds that release
+//! exactly, no attesto table at all, or which differences stand between
+//! them, each typed, with whether it silently breaks a guarantee of an
+//! operation and what fixes it; and which release a database holds.
+//!
+//! What is compared and what is ignored: the crate's docs, "The live
+//! database".
+
+use std::fmt;
+
+use crate::catalog::{Catalog, CatalogIndex, CatalogTable};
+use crate::data::TABLES;
+use crate::dialect::Dialect;
+use crate::model::{Release, Table};
+use crate::prefix::validate_prefix;
+use crate::schema::Schema;
+
+/// What kind of difference stands between a database and a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DifferenceKind {
+    /// A table of the release is missing.
+    MissingTable,
+    /// A table of another release is present.
+    ExtraTable,
+    /// A column of the release is missing.
+    MissingColumn,
+    /// A column the release does not have: one of another release, or the
+    /// host's own that is `NOT NULL` without a default.
+    ExtraColumn,
+    /// A column has another SQL type.
+    ColumnType,
+    /// A column takes NULL where the release refuses it, or the reverse.
+    ColumnNullability,
+    /// A column has another default, or none, or one the release lacks.
+    ColumnDefault,
+    /// The primary key is missing.
+    MissingPrimaryKey,
+    /// The primary key is on other columns, or present where the release
+    /// has none.
+    PrimaryKey,
+    /// An index of the release is missing.
+    MissingIndex,
+    /// An index of the release has other columns, uniqueness or condition.
+    Index,
+    /// An index the release does not have: one of another release, or a
+    /// unique index of the host's own.
+    ExtraIndex,
+}
+
+impl DifferenceKind {
+    /// The kind's name in JSON (`"missing_index"`, ...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            DifferenceKind::MissingTable => "missing_table",
+            DifferenceKind::ExtraTable => "extra_table",
+            DifferenceKind::MissingColumn => "missing_column",
+            DifferenceKind::ExtraColumn => "extra_column",
+            DifferenceKind::ColumnType => "column_type",
+            DifferenceKind::ColumnNullability => "column_nullability",
+            DifferenceKind::ColumnDefault => "column_default",
+            DifferenceKind::MissingPrimaryKey => "missing_primary_key",
+            DifferenceKind::PrimaryKey => "primary_key",
+            DifferenceKind::MissingIndex => "missing_index",
+            DifferenceKind::Index => "index",
+            DifferenceKind::ExtraIndex => "extra_index",
+        }
+    }
+}
+
+impl fmt::Display for DifferenceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One difference between a database and a release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Difference {
+    /// What kind of difference.
+    #[cfg_attr(feature = "serde", serde(serialize_with = "kind_name"))]
+    pub kind: DifferenceKind,
+    /// The table, prefixed, as stored.
+    pub table: String,
+    /// What differs, in words (`"code_hash: unique index
+    /// attesto_authorization_codes_code_hash_index is missing"`).
+    pub detail: String,
+    /// Whether the stores' operations still run against the table as it is
+    /// while one of their guarantees silently stops holding (single use,
+    /// one winner, one row per key, replay detection): a unique index or
+    /// a primary key that is missing or not the release's. A difference
+    /// that makes an operation fail loudly (a missing table or column,
+    /// another type) does not.
+    pub breaks_guarantee: bool,
+    /// What fixes it: the statement, or the command that writes it.
+    pub fix: String,
+}
+
+#[cfg(feature = "serde")]
+fn kind_name<S: serde::Serializer>(kind: &DifferenceKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.name())
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.kind, self.table, self.detail)?;
+        if self.breaks_guarantee {
+            f.write_str(" (breaks a guarantee of the stores' operations)")?;
+        }
+        write!(f, "; fix: {}", self.fix)
+    }
+}
+
+/// A database compared with one release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// It holds the release exactly.
+    Match,
+    /// It holds no table of the release with the prefix, nor of any other
+    /// release.
+    Absent {
+        /// The prefixes of attesto tables that are present, if any.
+        other_prefixes: Vec<String>,
+    },
+    /// What differs, table by table in the release's order.
+    Mismatch(Vec<Difference>),
+}
+
+/// The release a database holds, or the nearest and what differs from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identified {
+    /// The release matched exactly, or the nearest: the fewest
+    /// differences, the later release on a tie.
+    pub release: Release,
+    /// The comparison with it.
+    pub verdict: Verdict,
+}
+
+impl Catalog {
+    /// This catalog compared with `schema`'s release, dialect and prefix.
+    ///
+    /// ```
+    /// use attesto_schema::{Catalog, Dialect, Schema, Verdict};
+    ///
+    /// let schema = Schema::new(Dialect::Sqlite, "")?;
+    /// let catalog = Catalog::expected(&schema);
+    /// assert_eq!(catalog.compare(&schema), Verdict::Match);
+    /// let damaged = catalog.without("dpop_replays");
+    /// let Verdict::Mismatch(differences) = damaged.compare(&schema) else { panic!() };
+    /// assert_eq!(differences[0].kind.name(), "missing_table");
+    /// # Ok::<(), attesto_schema::PrefixError>(())
+    /// ```
+    pub fn compare(&self, schema: &Schema) -> Verdict {
+        let prefix = schema.prefix();
+        let ours = |name: &str| {
+            TABLES
+                .iter()
+                .any(|t| name.strip_prefix(prefix) == Some(t.name()))
+        };
+        if !self.tables().iter().any(|t| ours(&t.name)) {
+            let mut other_prefixes: Vec<String> = Vec::new();
+            for table in self.tables() {
+                for model in TABLES {
+                    if let Some(other) = table.name.strip_suffix(model.name()) {
+                        if validate_prefix(other).is_ok()
+                            && !other_prefixes.iter().any(|p| p == other)
+                        {
+                            other_prefixes.push(other.to_owned());
+                        }
+                    }
+                }
+            }
+            return Verdict::Absent { other_prefixes };
+        }
+        let mut differences = Vec::new();
+        let expected = Catalog::expected(schema);
+        for (table, want) in schema.tables().into_iter().zip(expected.tables()) {
+            match self.table(&want.name) {
+                None => differences.push(Difference {
+                    kind: DifferenceKind::MissingTable,
+                    table: want.name.clone(),
+                    detail: format!("the table of release {} is missing", schema.release()),
+                    breaks_guarantee: false,
+                    fix: format!("create it as {}", schema_command(schema)),
+                }),
+                Some(found) => compare_table(schema, table, want, found, &mut differences),
+            }
+        }
+        for model in TABLES {
+            let name = model.prefixed_name(prefix);
+            if schema.table(model.name()).is_none() && self.table(&name).is_some() {
+                differences.push(Difference {
+                    kind: DifferenceKind::ExtraTable,
+                    table: name,
+                    detail: format!(
+                        "release {} added this table, and release {} does not have it",
+                        model.added_in(),
+                        schema.release()
+                    ),
+                    breaks_guarantee: false,
+                    fix: "the database is at a later release: build against it, or drop the table if nothing uses it"
+                        .to_owned(),
+                });
+            }
+        }
+        if differences.is_empty() {
+            Verdict::Match
+        } else {
+            Verdict::Mismatch(differences)
+        }
+    }
+
+    /// The release of `dialect` and `prefix` this catalog holds exactly, or
+    /// the nearest one and what differs from it (a half-applied upgrade
+    /// shows as the nearer of its two ends and what is missing or extra).
+    pub fn identify(
+        &self,
+        dialect: Dialect,
+        prefix: &str,
+    ) -> Result<Identified, crate::PrefixError> {
+        let mut best: Option<(usize, Identified)> = None;
+        for release in Release::all() {
+            let schema = Schema::at_release(dialect, prefix, release)?;
+            let verdict = self.compare(&schema);
+            let count = match &verdict {
+                Verdict::Match => 0,
+                Verdict::Absent { .. } => usize::MAX,
+                Verdict::Mismatch(d) => d.len(),
+            };
+            if count == 0 {
+                return Ok(Identified { release, verdict });
+            }
+            if best.as_ref().is_none_or(|(c, _)| count <= *c) {
+                best = Some((count, Identified { release, verdict }));
+            }
+        }
+        match best {
+            Some((_, identified)) => Ok(identified),
+            None => Ok(Identified {
+                release: Release::latest(),
+                verdict: Verdict::Absent {
+                    other_prefixes: Vec::new(),
+                },
+            }),
+        }
+    }
+}
+
+fn compare_table(
+    schema: &Schema,
+    table: &Table,
+    want: &CatalogTable,
+    found: &CatalogTable,
+    out: &mut Vec<Difference>,
+) {
+    let name = &want.name;
+    let quoted = schema.quote(name);
+    let mut push = |kind, detail: String, breaks_guarantee, fix: String| {
+        out.push(Difference {
+            kind,
+            table: name.clone(),
+            detail,
+            breaks_guarantee,
+            fix,
+        });
+    };
+    let columns = schema.columns(table);
+    for (column, want_column) in columns.iter().zip(&want.columns) {
+        let c = &want_column.name;
+        let definition = schema.column_sql(table, column);
+        let Some(got) = found.column(c) else {
+            push(
+                DifferenceKind::MissingColumn,
+                format!("column {c} ({}) is missing", want_column.sql_type),
+                false,
+                format!("ALTER TABLE {quoted} ADD COLUMN {definition}"),
+            );
+            continue;
+        };
+        if got.sql_type != want_column.sql_type {
+            push(
+                DifferenceKind::ColumnType,
+                format!(
+                    "column {c} is {}, not {}",
+                    got.sql_type, want_column.sql_type
+                ),
+                false,
+                format!(
+                    "change {c} to {}",
+                    schema.dialect().sql_type(column.logical_type())
+                ),
+            );
+        }
+        if got.not_null != want_column.not_null {
+            let (is, fix) = if want_column.not_null {
+                (
+                    "takes NULL, and the release refuses it",
+                    "restore its NOT NULL",
+                )
+            } else {
+                (
+                    "refuses NULL, and the release takes it",
+                    "drop its NOT NULL",
+                )
+            };
+            push(
+                DifferenceKind::ColumnNullability,
+                format!("column {c} {is}"),
+                false,
+                format!("{fix} ({definition})"),
+            );
+        }
+        if got.default != want_column.default {
+            let shown = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".to_owned());
+            push(
+                DifferenceKind::ColumnDefault,
+                format!(
+                    "column {c} has default {}, not {}",
+                    shown(&got.default),
+                    shown(&want_column.default)
+                ),
+                false,
+                format!("set its default as the release does ({definition})"),
+            );
+        }
+    }
+    for got in &found.columns {
+        if want.column(&got.name).is_some() {
+            continue;
+        }
+        if let Some(model) = table.column(&got.name) {
+            let added = model
+                .added_in()
+                .map_or_else(|| table.added_in().to_string(), |r| r.to_string());
+            push(
+                DifferenceKind::ExtraColumn,
+                format!(
+                    "column {} belongs to release {added}, not {}",
+                    got.name,
+                    schema.release()
+                ),
+                false,
+                "the database is at another release: build against it".to_owned(),
+            );
+        } else if got.not_null && got.default.is_none() {
+            push(
+                DifferenceKind::ExtraColumn,
+                format!(
+                    "column {} is not attesto's and is NOT NULL without a default: every insert of the stores fails",
+                    got.name
+                ),
+                false,
+                format!("give {} a default, let it take NULL, or drop it", got.name),
+            );
+        }
+    }
+    if want.primary_key != found.primary_key {
+        let columns = want.primary_key.join(", ");
+        if found.primary_key.is_empty() {
+            push(
+                DifferenceKind::MissingPrimaryKey,
+                format!("the primary key ({columns}) is missing: one row per key no longer holds"),
+                true,
+                format!("restore PRIMARY KEY ({columns})"),
+            );
+        } else {
+            let detail = if want.primary_key.is_empty() {
+                format!(
+                    "has a primary key ({}) the release does not",
+                    found.primary_key.join(", ")
+                )
+            } else {
+                format!(
+                    "the primary key is ({}), not ({columns})",
+                    found.primary_key.join(", ")
+                )
+            };
+            push(
+                DifferenceKind::PrimaryKey,
+                detail,
+                true,
+                format!("make the primary key ({columns}) as the release has it"),
+            );
+        }
+    }
+    let indexes = schema.indexes(table);
+    for (index, want_index) in indexes.iter().zip(&want.indexes) {
+        let create = schema.create_index_sql(table, index);
+        let what = if want_index.unique {
+            "unique index"
+        } else {
+            "index"
+        };
+        match found.index(&want_index.name) {
+            None => push(
+                DifferenceKind::MissingIndex,
+                format!(
+                    "{what} {} on ({}) is missing{}",
+                    want_index.name,
+                    want_index.columns.join(", "),
+                    if want_index.unique {
+                        ": single use and one row per key no longer hold"
+                    } else {
+                        ""
+                    }
+                ),
+                want_index.unique,
+                create,
+            ),
+            Some(got) if !same_index(got, want_index) => push(
+                DifferenceKind::Index,
+                format!(
+                    "{} is {}, not {}",
+                    want_index.name,
+                    describe(got),
+                    describe(want_index)
+                ),
+                want_index.unique && !got.unique,
+                format!("drop it and {create}"),
+            ),
+            Some(_) => {}
+        }
+    }
+    for got in &found.indexes {
+        if want.index(&got.name).is_some() {
+            continue;
+        }
+        let of_model = table.indexes().iter().find(|i| i.name(name) == got.name);
+        if let Some(model) = of_model {
+            let added = model.added_in().unwrap_or_else(|| table.added_in());
+            push(
+                DifferenceKind::ExtraIndex,
+                format!(
+                    "index {} belongs to release {added}, not {}",
+                    got.name,
+                    schema.release()
+                ),
+                false,
+                "the database is at another release: build against it".to_owned(),
+            );
+        } else if got.unique {
+            push(
+                DifferenceKind::ExtraIndex,
+                format!(
+                    "unique index {} on ({}) is not attesto's: it can refuse a row the stores must write",
+                    got.name,
+                    got.columns.join(", ")
+                ),
+                false,
+                format!("DROP INDEX {}", schema.quote(&got.name)),
+            );
+        }
+    }
+}
+
+fn same_index(a: &CatalogIndex, b: &CatalogIndex) -> bool {
+    a.columns == b.columns && a.unique == b.unique && a.predicate == b.predicate
+}
+
+fn describe(index: &CatalogIndex) -> String {
+    let unique = if index.unique { "unique " } else { "" };
+    let mut text = format!("{unique}on ({})", index.columns.join(", "));
+    if let Some(predicate) = &index.predicate {
+        text.push_str(&format!(" where {predicate}"));
+    }
+    text
+}
+
+/// The command that prints `schema`'s SQL.
+fn schema_command(schema: &Schema) -> String {
+    format!(
+        "`attesto schema --dialect {} --table-prefix '{}' --version {}` prints it",
+        schema.dialect().name(),
+        schema.prefix(),
+        schema.release()
+    )
+}
+
+/// The command that writes the upgrade of `schema`'s tables from `from`.
+pub(crate) fn upgrade_command(schema: &Schema, from: Release) -> String {
+    format!(
+        "attesto gen-migration --dialect {} --table-prefix '{}' --from {from} --version {}",
+        schema.dialect().name(),
+        schema.prefix(),
+        schema.release()
+    )
+}

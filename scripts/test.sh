@@ -37,7 +37,7 @@ else
     # Two test crates have scripts of their own: the Galera tests need a
     # cluster (./scripts/test-galera.sh), the README's recipes build fresh
     # crates for minutes (./scripts/test-recipes.sh).
-    excluded=(--exclude attesto-galera-tests --exclude attesto-readme-tests)
+    excluded=(--exclude attesto-galera-tests --exclude attesto-readme-tests --exclude attesto-bench-operations)
     # Every target in one build (the benchmarks too): one feature
     # resolution, each dependency built once.
     phase "building every target of the workspace, without the Galera tests and the README's recipes"

@@ -229,12 +229,12 @@ impl Catalog {
                             name: column.name().to_owned(),
                             sql_type: catalog_type(dialect, column.logical_type()).to_owned(),
                             not_null: !column.is_nullable()
-                                || table.primary_key().contains(&column.name()),
+                                || schema.primary_key(table).contains(&column.name()),
                             default: column.default_value().map(|d| catalog_default(dialect, d)),
                         })
                         .collect(),
-                    primary_key: table
-                        .primary_key()
+                    primary_key: schema
+                        .primary_key(table)
                         .iter()
                         .map(|c| (*c).to_owned())
                         .collect(),

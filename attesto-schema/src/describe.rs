@@ -181,7 +181,7 @@ fn describe_table(schema: &Schema, table: &Table) -> TableDescription {
         row: table.row_name(),
         description: table.description(),
         added_in: table.added_in().version(),
-        primary_key: table.primary_key(),
+        primary_key: schema.primary_key(table),
         key: table.key(),
         columns: schema
             .columns(table)
@@ -239,7 +239,11 @@ mod tests {
         assert_eq!(description.tables.len(), schema.tables().len());
         let codes = &description.tables[0];
         assert_eq!(codes.name, "oauth_attesto_authorization_codes");
-        assert!(codes.primary_key.is_empty());
+        assert_eq!(
+            codes.primary_key,
+            ["code_hash"],
+            "attesto's own key on MySQL"
+        );
         assert_eq!(codes.key, ["code_hash"]);
         let scope = codes
             .columns

@@ -30,6 +30,9 @@ pub enum Role {
     Check,
     /// Reads the row back after an `UPDATE` (MySQL).
     Read,
+    /// Deletes the row the operation inserted, in its transaction, when
+    /// the check after the insert refuses it (MySQL).
+    Undo,
     /// Tells a miss apart: the row by its key, and the outcome variant.
     Miss,
 }
@@ -42,6 +45,7 @@ impl Role {
             Role::Lock => "LOCK",
             Role::Check => "CHECK",
             Role::Read => "READ",
+            Role::Undo => "UNDO",
             Role::Miss => "MISS",
         }
     }
@@ -156,22 +160,55 @@ impl Schema {
                     lock.answer = Answer::Rows;
                     out.push(lock.done());
                 }
-                let mut check = Sql::new(self, Role::Check);
-                let family = check.bind(Bind::Field("family_id"));
-                let on_family = [Cond::Eq("family_id", "family_id")];
-                check.text = format!(
-                    "SELECT COUNT(*) AS {} FROM {} WHERE {} = {family} AND {} = TRUE",
-                    self.quote(COUNT_COLUMN),
-                    shared.locking(self, &on_family),
-                    self.quote("family_id"),
-                    self.quote("family_revoked")
-                );
-                if forms.family_check_locks_rows() {
-                    check.text.push_str(" FOR UPDATE");
+                let revoked = |sql: &mut Sql<'_>| {
+                    // A placeholder of its own: PostgreSQL deduces a
+                    // parameter's type from each use, and a comparison
+                    // (`text`) and the insert's column (`varchar`) differ.
+                    let family = sql.bind_again(Bind::Field("family_id"));
+                    format!(
+                        "FROM {name} WHERE {} = {family} AND {} = TRUE",
+                        self.quote("family_id"),
+                        self.quote("family_revoked")
+                    )
+                };
+                if forms.family_check_after_insert() {
+                    out.push(self.insert_statement(shared, "", Answer::Count));
+                    let mut check = Sql::new(self, Role::Check);
+                    let from = revoked(&mut check);
+                    check.text = format!("SELECT COUNT(*) AS {} {from}", self.quote(COUNT_COLUMN));
+                    check.answer = Answer::Rows;
+                    out.push(check.done());
+                    let mut undo = Sql::new(self, Role::Undo);
+                    let key: Vec<Cond> = table.key().iter().map(|k| Cond::Eq(k, k)).collect();
+                    let key_text = table
+                        .key()
+                        .iter()
+                        .map(|column| {
+                            let value = undo.bind(Bind::Field(column));
+                            format!("{} = {value}", self.quote(column))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" AND ");
+                    undo.text = format!("{} WHERE {key_text}", shared.delete_from(self, &key));
+                    out.push(undo.done());
+                } else {
+                    // One statement inserts unless the family holds a
+                    // revoked row: under the lock on PostgreSQL, whose
+                    // snapshot starts after the lock is held; atomic by
+                    // itself on SQLite, which writes one at a time.
+                    let mut insert = Sql::new(self, Role::Main);
+                    insert.binds = columns.iter().map(|c| Bind::Field(c.name())).collect();
+                    let from = revoked(&mut insert);
+                    insert.text = format!(
+                        "{} INTO {name} ({list}) SELECT {} WHERE NOT EXISTS (SELECT 1 {from})",
+                        forms.writing("INSERT"),
+                        Placeholders {
+                            dialect: self.dialect(),
+                            count: columns.len()
+                        }
+                    );
+                    out.push(insert.done());
                 }
-                check.answer = Answer::Rows;
-                out.push(check.done());
-                out.push(self.insert_statement(shared, "", Answer::Count));
             }
             OpKind::Upsert { conflict, replace } => {
                 let replace: Vec<&str> = replace
@@ -236,6 +273,14 @@ impl Schema {
                 if returns {
                     returning(&mut delete);
                 }
+                out.push(delete.done());
+            }
+            OpKind::Sweep { filter } => {
+                let mut delete = Sql::new(self, Role::Main);
+                let condition = delete.cond_list(filter);
+                let limit = delete.bind(Bind::Param("batch"));
+                delete.text =
+                    forms.sweep_batch(name, &condition, &self.quote("expires_at"), &limit);
                 out.push(delete.done());
             }
             OpKind::Delete { filter } => {
@@ -344,25 +389,29 @@ impl<'a> TableSql<'a> {
     /// primary key's, else a unique index's, else any), where the dialect
     /// names the index a locking statement goes through.
     fn locking(&self, schema: &Schema, filter: &[Cond]) -> String {
-        let index = || {
-            let Some(Cond::Eq(column, _)) = filter.first() else {
-                return None;
-            };
-            if self.table.primary_key().first() == Some(column) {
-                return Some(LockingIndex::Primary);
-            }
-            let table_name = schema.table_name(self.table);
-            let mut leading = schema
-                .indexes(self.table)
-                .into_iter()
-                .filter(|index| index.columns().first() == Some(column));
-            leading
-                .clone()
-                .find(|index| index.is_unique())
-                .or_else(|| leading.next())
-                .map(|index| LockingIndex::Named(index.name(&table_name)))
-        };
+        let index = || self.leading_index(schema, filter);
         schema.dialect().forms().locking_table(&self.name, &index)
+    }
+
+    /// The index of the filter's leading equality: the primary key's, else
+    /// a unique index's, else any.
+    fn leading_index(&self, schema: &Schema, filter: &[Cond]) -> Option<LockingIndex> {
+        let Some(Cond::Eq(column, _)) = filter.first() else {
+            return None;
+        };
+        if schema.primary_key(self.table).first() == Some(column) {
+            return Some(LockingIndex::Primary);
+        }
+        let table_name = schema.table_name(self.table);
+        let mut leading = schema
+            .indexes(self.table)
+            .into_iter()
+            .filter(|index| index.columns().first() == Some(column));
+        leading
+            .clone()
+            .find(|index| index.is_unique())
+            .or_else(|| leading.next())
+            .map(|index| LockingIndex::Named(index.name(&table_name)))
     }
 
     /// `DELETE FROM` the table, locking as [`TableSql::locking`] says.
@@ -427,7 +476,7 @@ fn referenced(op: &Operation) -> Vec<&'static str> {
     for param in op.params() {
         match param.ty {
             ParamType::Column(c) | ParamType::Nullable(c) => out.push(c),
-            ParamType::Seconds => {}
+            ParamType::Seconds | ParamType::Batch => {}
         }
     }
     match op.kind() {
@@ -445,6 +494,7 @@ fn referenced(op: &Operation) -> Vec<&'static str> {
         OpKind::TakeRow { filter }
         | OpKind::TakeRows { filter }
         | OpKind::Delete { filter }
+        | OpKind::Sweep { filter }
         | OpKind::Select { filter }
         | OpKind::SelectAll { filter }
         | OpKind::Exists { filter } => conds(&mut out, filter),
@@ -502,6 +552,13 @@ impl<'a> Sql<'a> {
             }
         };
         dialect.placeholder(n)
+    }
+
+    /// The placeholder of `bind`, a new one even where the value is
+    /// bound already.
+    fn bind_again(&mut self, bind: Bind) -> String {
+        self.binds.push(bind);
+        self.schema.dialect().placeholder(self.binds.len())
     }
 
     fn update(&mut self, table: &str, set: &[Set], filter: &[Cond]) {

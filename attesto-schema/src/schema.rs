@@ -91,6 +91,12 @@ impl Schema {
         table.columns_at(self.release)
     }
 
+    /// The primary-key columns of `table` in this dialect (empty when it
+    /// has none): upstream's, or MySQL's own ([`Table::primary_key_on`]).
+    pub fn primary_key(&self, table: &Table) -> &'static [&'static str] {
+        table.primary_key_on(self.dialect.backend())
+    }
+
     /// The secondary indexes of `table` in the release, in creation order.
     pub fn indexes(&self, table: &Table) -> Vec<&'static Index> {
         table.indexes_at(self.release)
@@ -249,22 +255,6 @@ impl Schema {
         )
     }
 
-    /// `DELETE` of every row whose `expires_at` is before the parameter
-    /// (the sweeper's statement); `None` for a table without `expires_at`.
-    pub fn delete_expired_sql(&self, table: &Table) -> Option<String> {
-        self.columns(table)
-            .iter()
-            .any(|c| c.name() == "expires_at")
-            .then(|| {
-                format!(
-                    "DELETE FROM {} WHERE {} < {}",
-                    self.quoted_table(table),
-                    self.quote("expires_at"),
-                    self.dialect.placeholder(1)
-                )
-            })
-    }
-
     /// `"a" = $1 AND "b" = $2` over the table's key.
     fn key_condition(&self, table: &Table) -> String {
         table
@@ -330,8 +320,8 @@ impl Schema {
             .iter()
             .map(|column| self.column_sql(table, column))
             .collect();
-        if !table.primary_key().is_empty() {
-            let columns = self.quoted_list(table.primary_key());
+        if !self.primary_key(table).is_empty() {
+            let columns = self.quoted_list(self.primary_key(table));
             let pkey = table
                 .primary_key_name(&self.table_name(table))
                 .map(|pkey| self.quote(&pkey));
@@ -390,7 +380,7 @@ impl Schema {
             self.dialect.sql_type(column.logical_type())
         );
         // SQLite lets a non-INTEGER primary key hold NULL unless told not to.
-        if !column.is_nullable() || table.primary_key().contains(&column.name()) {
+        if !column.is_nullable() || self.primary_key(table).contains(&column.name()) {
             line.push_str(" NOT NULL");
         }
         if let Some(default) = column.default_value() {

@@ -178,11 +178,37 @@ impl Upgrade {
             if self.is_new(table) {
                 self.create_new(&mut part, table);
             } else {
+                self.add_mysql_primary_key(&mut part, table);
                 self.upgrade_table(&mut part, table);
             }
             append(&mut sql, &part);
         }
         sql
+    }
+
+    /// On MySQL and MariaDB, the primary key attesto gives a table there
+    /// (`attesto_authorization_codes`: `code_hash`), added to a table that
+    /// an earlier attesto created without it. Lossless: the column is
+    /// `NOT NULL` under a unique index, so no row can be refused; and
+    /// guarded by the catalog, so a table that has it is left alone. Down
+    /// migrations keep it: every release has it on MySQL.
+    fn add_mysql_primary_key(&self, sql: &mut String, table: &Table) {
+        if self.dialect().backend() != crate::dialect::Backend::Mysql
+            || table.mysql_primary_key.is_empty()
+        {
+            return;
+        }
+        let ddl = format!(
+            "ALTER TABLE {} ADD PRIMARY KEY ({})",
+            self.to.quoted_table(table),
+            self.to.quoted_list(table.mysql_primary_key)
+        );
+        let table_name = self.to.table_name(table);
+        let exists = Exists::Index {
+            table: &table_name,
+            index: "PRIMARY",
+        };
+        self.dialect().forms().guarded(sql, exists, false, &ddl);
     }
 
     /// Returns a database at the target release to `from`: the reverse of

@@ -364,7 +364,17 @@ fn compare_table(
                 DifferenceKind::MissingPrimaryKey,
                 format!("the primary key ({columns}) is missing: one row per key no longer holds"),
                 true,
-                format!("restore PRIMARY KEY ({columns})"),
+                format!(
+                    "ALTER TABLE {} ADD PRIMARY KEY ({})",
+                    schema.quoted_table(table),
+                    schema.quoted_list(
+                        &want
+                            .primary_key
+                            .iter()
+                            .map(String::as_str)
+                            .collect::<Vec<_>>()
+                    )
+                ),
             );
         } else {
             let detail = if want.primary_key.is_empty() {

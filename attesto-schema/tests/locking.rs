@@ -23,7 +23,7 @@ fn locks(statement: &Statement) -> bool {
 
 /// The index a lock on `column` of `table` goes through, as MySQL names it.
 fn key_index(schema: &Schema, table: &Table, column: &str) -> Option<String> {
-    if table.primary_key().first() == Some(&column) {
+    if schema.primary_key(table).first() == Some(&column) {
         return Some("PRIMARY".to_owned());
     }
     let name = schema.table_name(table);
@@ -94,6 +94,35 @@ fn the_logout_take_locks_only_its_sessions() {
         "DELETE `attesto_logout_sessions` FROM `attesto_logout_sessions` \
          FORCE INDEX (`attesto_logout_sessions_sid_client_id_index`) WHERE `sid` = ? AND `expires_at` > ?"
     );
+}
+
+#[test]
+fn mysql_and_mariadb_take_a_request_by_a_locking_read_then_the_delete() {
+    // MariaDB's `DELETE ... RETURNING` takes no index hint, and diesel's
+    // MySQL connection cannot read its rows: both servers lock, then delete.
+    for dialect in [Dialect::Mysql, Dialect::Mariadb] {
+        let schema = Schema::new(dialect, "").expect("valid");
+        let par = schema
+            .table("attesto_pushed_authorization_requests")
+            .expect("par");
+        let (_, statements) = schema
+            .operations_sql(par)
+            .into_iter()
+            .find(|(op, _)| op.name() == "take")
+            .expect("take");
+        assert!(
+            statements[0].sql.ends_with(" FOR UPDATE"),
+            "{}",
+            statements[0].sql
+        );
+        assert!(
+            statements[1]
+                .sql
+                .starts_with("DELETE `attesto_pushed_authorization_requests` FROM "),
+            "{}",
+            statements[1].sql
+        );
+    }
 }
 
 #[test]

@@ -156,9 +156,29 @@ fn statements_use_the_dialects_placeholders_and_quotes() {
         pg.delete_by_key_sql(codes),
         "DELETE FROM \"attesto_authorization_codes\" WHERE \"code_hash\" = $1"
     );
+    // The sweep, one bounded batch per statement in every dialect.
+    let sweep = |schema: &Schema| {
+        let op = schema
+            .operations(replays)
+            .into_iter()
+            .find(|op| op.name() == "sweep")
+            .expect("sweep");
+        let statements = schema.operation_sql(replays, op);
+        assert_eq!(statements.len(), 1);
+        statements[0].sql.clone()
+    };
     assert_eq!(
-        my.delete_expired_sql(replays).as_deref(),
-        Some("DELETE FROM `dpop_replays` WHERE `expires_at` < ?")
+        sweep(&my),
+        "DELETE FROM `dpop_replays` WHERE `expires_at` < ? ORDER BY `expires_at` LIMIT ?"
+    );
+    assert_eq!(
+        sweep(&pg),
+        "DELETE FROM \"dpop_replays\" WHERE ctid = ANY (ARRAY(SELECT ctid FROM \"dpop_replays\" WHERE \"expires_at\" < $1 LIMIT $2 FOR UPDATE SKIP LOCKED))"
+    );
+    let lite = Schema::new(Dialect::Sqlite, "").expect("valid");
+    assert_eq!(
+        sweep(&lite),
+        "DELETE FROM \"dpop_replays\" WHERE rowid IN (SELECT rowid FROM \"dpop_replays\" WHERE \"expires_at\" < ?1 LIMIT ?2)"
     );
 }
 

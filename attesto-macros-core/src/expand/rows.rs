@@ -109,7 +109,7 @@ pub fn row_struct(
     code.group(Delimiter::Brace, fields);
 
     let column_names = str_list(columns.iter().map(|c| c.name()));
-    let primary_key = str_list(table.primary_key().iter().copied());
+    let primary_key = str_list(schema.primary_key(table).iter().copied());
     let (create, drop) = match slices {
         Some((create, drop)) => (sql_slice("UP_SQL", create), sql_slice("DOWN_SQL", drop)),
         None => (

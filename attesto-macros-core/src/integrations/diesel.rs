@@ -166,6 +166,10 @@ impl Driver for Diesel {
         support(code, schema);
     }
 
+    fn reborrow(&self) -> &'static str {
+        "&mut *db"
+    }
+
     fn signature(&self, backend: Backend) -> Signature {
         let connection = match backend {
             Backend::Postgres => "::diesel::pg::PgConnection",
@@ -583,7 +587,7 @@ fn table_macro(code: &mut Code, schema: &Schema, table: &Table, types: &RustType
         " `{}`: {}{}",
         schema.table_name(table),
         table.description(),
-        if table.primary_key().is_empty() {
+        if schema.primary_key(table).is_empty() {
             format!(
                 "\n\n The table has no primary key; diesel's is `{}`, its unique key.",
                 key.join("`, `")

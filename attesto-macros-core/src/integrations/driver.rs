@@ -190,6 +190,12 @@ pub trait Driver: Sync {
     /// Generics, connection parameter and error type of a method.
     fn signature(&self, backend: Backend) -> Signature;
 
+    /// The connection, passed on from a function's body to a method of
+    /// the rows (`sweep_all` to each `sweep`).
+    fn reborrow(&self) -> &'static str {
+        "db"
+    }
+
     /// The first statement of every method's body.
     fn prologue(&self) -> &'static str {
         ""

@@ -19,6 +19,7 @@ mod postgres;
 mod rusqlite;
 mod sea_orm;
 mod sqlx;
+mod sweep;
 mod timestamps;
 mod value;
 
@@ -685,7 +686,7 @@ pub fn key_doc(table: &Table) -> String {
 }
 
 /// The constants every integration's methods use: the statements of one
-/// row by key, and of the sweeper.
+/// row by key.
 pub fn statements(code: &mut Code, schema: &Schema, table: &Table) {
     let key = key_doc(table);
     let _ = write!(
@@ -701,14 +702,6 @@ pub fn statements(code: &mut Code, schema: &Schema, table: &Table) {
         select = str_literal(&schema.select_by_key_sql(table)),
         delete = str_literal(&schema.delete_by_key_sql(table)),
     );
-    if let Some(sql) = schema.delete_expired_sql(table) {
-        let _ = write!(
-            code,
-            "/// `DELETE` of every row whose `expires_at` is before the parameter: the sweeper.\n\
-             pub const DELETE_EXPIRED_SQL: &'static str = {};\n",
-            str_literal(&sql)
-        );
-    }
     code.push_str("}\n");
 }
 
@@ -866,6 +859,7 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &
         ops::methods(code, schema, table, types, driver);
     }
     live::functions(code, schema, driver, args.from.is_some());
+    sweep::functions(code, schema, types, driver);
 }
 
 /// The SQL constants of the stores' operations on `table`: in every

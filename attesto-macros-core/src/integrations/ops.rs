@@ -66,11 +66,12 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
             let role = match statement.role {
                 Role::Main => "The statement",
                 Role::Lock => "The lock it takes first",
-                Role::Check => "The check it makes under the lock",
+                Role::Check => "The check it makes under the lock, or after its insert",
                 Role::Read => {
                     "The read of the row it updated (MySQL has no `UPDATE ... RETURNING`)"
                 }
                 Role::Miss => "The read that tells a miss apart",
+                Role::Undo => "The delete of the inserted row when the check refuses it",
             };
             // The operation's description is on its method; here, what
             // the statement is and what it binds (every constant's doc is
@@ -211,7 +212,7 @@ impl Method<'_> {
         let param = self.op.params().iter().find(|p| p.name == name)?;
         let column = match param.ty {
             ParamType::Column(c) | ParamType::Nullable(c) => c,
-            ParamType::Seconds => return None,
+            ParamType::Seconds | ParamType::Batch => return None,
         };
         let sets: &[Set] = match self.op.kind() {
             OpKind::ClaimRow { set, .. }
@@ -255,7 +256,7 @@ impl Method<'_> {
                 let ty = self.op.params().iter().find(|x| x.name == p).map(|x| x.ty);
                 let source = match ty {
                     Some(ParamType::Nullable(_)) => Source::OptRef(p),
-                    Some(ParamType::Seconds) | None => Source::Seconds(p),
+                    Some(ParamType::Seconds | ParamType::Batch) | None => Source::Seconds(p),
                     Some(ParamType::Column(_)) => Source::Ref(p),
                 };
                 let stands_for = self.param_column(p);
@@ -474,6 +475,7 @@ impl Method<'_> {
             let _ = write!(params, ", {}: ", param.name);
             match param.ty {
                 ParamType::Seconds => params.push_str("i64"),
+                ParamType::Batch => params.push_str("u32"),
                 ParamType::Column(c) | ParamType::Nullable(c) => {
                     let optional = matches!(param.ty, ParamType::Nullable(_));
                     if optional {
@@ -561,22 +563,40 @@ impl Method<'_> {
             (OpKind::InsertUnlessFamilyRevoked, Some(outcome)) => {
                 let won = self.variant(&outcome, &outcome.won, "");
                 let absent = self.variant(&outcome, &outcome.absent, "");
+                let lock = self.statement(Role::Lock);
+                let check_after = self.statement(Role::Check).zip(self.statement(Role::Undo));
+                let in_tx = lock.is_some() || check_after.is_some();
                 let mut body = String::new();
-                if let Some(lock) = self.statement(Role::Lock) {
+                if let Some(lock) = lock {
                     let _ = write!(body, "{};", self.exec(lock, true));
                 }
-                if let Some(check) = self.statement(Role::Check) {
-                    let _ = write!(
-                        body,
-                        "if {} > 0 {{ return ::core::result::Result::Ok({absent}); }}",
-                        self.count(check, true)
-                    );
+                match check_after {
+                    // The insert, then the family's revoked rows; a
+                    // revoked family deletes the row before the commit.
+                    Some((check, undo)) => {
+                        let _ = write!(
+                            body,
+                            "{}; if {} > 0 {{ {}; {absent} }} else {{ {won} }}",
+                            self.exec(&main, true),
+                            self.count(check, true),
+                            self.exec(undo, true)
+                        );
+                    }
+                    // One statement inserts unless the family is revoked.
+                    None => {
+                        let _ = write!(
+                            body,
+                            "if {} == 1 {{ {won} }} else {{ {absent} }}",
+                            self.exec(&main, in_tx)
+                        );
+                    }
                 }
-                let _ = write!(body, "{}; {won}", self.exec(&main, true));
-                (
-                    outcome.name.to_owned(),
-                    self.in_transaction(&body, outcome.name),
-                )
+                let body = if in_tx {
+                    self.in_transaction(&body, outcome.name)
+                } else {
+                    body
+                };
+                (outcome.name.to_owned(), body)
             }
             (OpKind::ClaimRow { .. }, outcome) => {
                 let fetch = if main.answer == Answer::Rows {
@@ -675,6 +695,19 @@ impl Method<'_> {
                     ),
                     _ => (ty.to_owned(), body),
                 }
+            }
+            (OpKind::Sweep { .. }, _) => {
+                // Each batch its own statement (and, outside a caller's
+                // transaction, its own transaction); the last one deletes
+                // fewer than a batch.
+                let body = format!(
+                    "let limit = ::core::primitive::u64::from(::core::cmp::max(batch, 1)); \
+                     let batch = ::core::primitive::i64::from(::core::cmp::max(batch, 1)); \
+                     let mut swept: u64 = 0; \
+                     loop {{ let deleted: u64 = {}; swept += deleted; if deleted < limit {{ break swept; }} }}",
+                    self.exec(&main, false)
+                );
+                ("u64".to_owned(), body)
             }
             (OpKind::Update { .. } | OpKind::Delete { .. }, _) => {
                 ("u64".to_owned(), self.exec(&main, false))

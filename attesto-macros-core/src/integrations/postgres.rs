@@ -178,6 +178,10 @@ impl Driver for Postgres {
         self.asynchronous
     }
 
+    fn reborrow(&self) -> &'static str {
+        "&mut *db"
+    }
+
     fn signature(&self, _backend: Backend) -> Signature {
         Signature {
             generics: String::new(),

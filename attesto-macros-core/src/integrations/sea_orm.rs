@@ -542,7 +542,7 @@ fn entity(
     let module_doc = format!(
         " The sea-orm entity of `{name}`: {}{}",
         table.description(),
-        if table.primary_key().is_empty() {
+        if schema.primary_key(table).is_empty() {
             format!(
                 "\n\n The table has no primary key; the entity's is `{}`, its unique key.",
                 key.join("`, `")

@@ -15,7 +15,7 @@ use super::value::Source;
 use super::{Binding, binding, field_values, key_params};
 use crate::args::path_segments;
 use crate::code::{Code, str_literal};
-use crate::types::{RustTypes, field_type};
+use crate::types::RustTypes;
 
 /// sqlx.
 pub struct Sqlx;
@@ -133,6 +133,10 @@ impl Driver for Sqlx {
 
     fn asynchronous(&self) -> bool {
         true
+    }
+
+    fn reborrow(&self) -> &'static str {
+        "&mut *conn"
     }
 
     fn signature(&self, backend: Backend) -> Signature {
@@ -515,20 +519,6 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
         let _ = write!(methods, ".bind({name})");
     }
     methods.push_str("\n}\n");
-    if let Some(expires) = columns.iter().find(|c| c.name() == "expires_at") {
-        methods.push_str(
-            "/// [`Self::DELETE_EXPIRED_SQL`] bound to `now`: deletes every row that expired before it.\n\
-             pub fn delete_expired",
-        );
-        let mut params = Code::default();
-        params.push_str("now: ");
-        field_type(&mut params, types.of(table, expires), false);
-        methods.group(Delimiter::Parenthesis, params);
-        let _ = write!(
-            methods,
-            " -> ::sqlx::query::Query<'static, {db}, {args}> {{\n::sqlx::query(Self::DELETE_EXPIRED_SQL).bind(now)\n}}\n"
-        );
-    }
     let _ = write!(code, "impl {row}");
     code.group(Delimiter::Brace, methods);
 }

@@ -10,9 +10,10 @@ use crate::model::Cond::{
 };
 use crate::model::OpKind::{
     ClaimCount, ClaimRow, Delete, Exists, Insert, InsertIfAbsent, InsertUnlessFamilyRevoked,
-    InsertUnlessTaken, Select, SelectAll, TakeRow, TakeRows, Update, UpdateUnderFamilyLock, Upsert,
+    InsertUnlessTaken, Select, SelectAll, Sweep, TakeRow, TakeRows, Update, UpdateUnderFamilyLock,
+    Upsert,
 };
-use crate::model::ParamType::{Column, Nullable, Seconds as Secs};
+use crate::model::ParamType::{Batch, Column, Nullable, Seconds as Secs};
 use crate::model::{Operation, Outcome, Param, Seconds, Set, Time, Variant};
 
 const fn p(name: &'static str, ty: crate::model::ParamType) -> Param {
@@ -43,9 +44,9 @@ const NOW: Time = Time::Param("now");
 const SWEEP: Operation = Operation {
     name: "sweep",
     upstream: "Sweeper.sweep_now/1",
-    doc: "Deletes every row that expired strictly before `now`; the count.",
-    params: &[p("now", Column("expires_at"))],
-    kind: Delete {
+    doc: "Deletes every row that expired strictly before `now`, in batches of at most `batch` rows (`SWEEP_BATCH` is the default `sweep_all` uses), each its own statement, until one deletes fewer; the number deleted.",
+    params: &[p("now", Column("expires_at")), p("batch", Batch)],
+    kind: Sweep {
         filter: &[Before("expires_at", NOW)],
     },
     outcome: None,
@@ -784,9 +785,9 @@ pub(crate) static DPOP_REPLAYS: &[Operation] = &[
     Operation {
         name: "sweep",
         upstream: "EctoReplayCheck.sweep/0",
-        doc: "Deletes every `jti` that expired before `now` (strictly: one expiring at `now` stays).",
-        params: &[p("now", Column("expires_at"))],
-        kind: Delete {
+        doc: "Deletes every `jti` that expired before `now` (strictly: one expiring at `now` stays), in batches of at most `batch` rows, each its own statement, until one deletes fewer; the number deleted.",
+        params: &[p("now", Column("expires_at")), p("batch", Batch)],
+        kind: Sweep {
             filter: &[Before("expires_at", NOW)],
         },
         outcome: None,

@@ -59,7 +59,7 @@ pub(crate) static TABLES: &[Table] = &[
     Table {
         name: "attesto_authorization_codes",
         row: "AuthorizationCodeRow",
-        doc: "Authorization codes of the authorization code grant (RFC 6749 §4.1), with PKCE (RFC 7636) and key binding (RFC 7800). No primary key: keyed by the unique index on `code_hash`.",
+        doc: "Authorization codes of the authorization code grant (RFC 6749 §4.1), with PKCE (RFC 7636) and key binding (RFC 7800). No primary key on PostgreSQL and SQLite, as upstream's table: keyed by the unique index on `code_hash`, which is the primary key on MySQL and MariaDB.",
         columns: &[
             col("code_hash", Hash).doc("digest of the authorization code"),
             col("client_id", Ident).doc("client the code was issued to"),
@@ -110,6 +110,11 @@ pub(crate) static TABLES: &[Table] = &[
             INSERTED_AT,
         ],
         primary_key: &[],
+        // On MySQL and MariaDB, whose schema is attesto's own, the key is a
+        // primary key: a Galera cluster with `wsrep_mode =
+        // REQUIRED_PRIMARY_KEY` refuses a table without one, and certifies
+        // conflicting takes of one code by it.
+        mysql_primary_key: &["code_hash"],
         indexes: &[
             Index::on(&["code_hash"]).unique(),
             Index::on(&["expires_at"]),
@@ -169,6 +174,7 @@ pub(crate) static TABLES: &[Table] = &[
             INSERTED_AT,
         ],
         primary_key: &["id"],
+        mysql_primary_key: &[],
         indexes: &[
             Index::on(&["token_hash"]).unique(),
             Index::on(&["family_id"]),
@@ -201,6 +207,7 @@ pub(crate) static TABLES: &[Table] = &[
             INSERTED_AT,
         ],
         primary_key: &["id"],
+        mysql_primary_key: &[],
         indexes: &[
             Index::on(&["device_code_hash"]).unique(),
             Index::on(&["user_code"]).unique(),
@@ -254,6 +261,7 @@ pub(crate) static TABLES: &[Table] = &[
             INSERTED_AT,
         ],
         primary_key: &["id"],
+        mysql_primary_key: &[],
         indexes: &[
             Index::on(&["auth_req_id_hash"]).unique(),
             Index::on(&["expires_at"]),
@@ -288,6 +296,7 @@ pub(crate) static TABLES: &[Table] = &[
             INSERTED_AT,
         ],
         primary_key: &["id"],
+        mysql_primary_key: &[],
         indexes: &[
             Index::on(&["sid", "client_id"]).unique(),
             Index::on(&["subject"]),
@@ -311,6 +320,7 @@ pub(crate) static TABLES: &[Table] = &[
                 .doc("when a proof used the nonce"),
         ],
         primary_key: &["id"],
+        mysql_primary_key: &[],
         indexes: &[
             Index::on(&["nonce"]).unique(),
             Index::on(&["used_at"])
@@ -330,6 +340,7 @@ pub(crate) static TABLES: &[Table] = &[
             col("inserted_at", TimestampUsec).doc("when the proof was seen"),
         ],
         primary_key: &["jti"],
+        mysql_primary_key: &[],
         indexes: &[Index::on(&["expires_at"])],
         since: V0_6_0,
         ops: operations::DPOP_REPLAYS,
@@ -345,6 +356,7 @@ pub(crate) static TABLES: &[Table] = &[
             INSERTED_AT,
         ],
         primary_key: &["request_uri"],
+        mysql_primary_key: &[],
         indexes: &[Index::on(&["expires_at"])],
         since: V0_8_0,
         ops: operations::PUSHED_AUTHORIZATION_REQUESTS,
@@ -360,6 +372,7 @@ pub(crate) static TABLES: &[Table] = &[
             INSERTED_AT,
         ],
         primary_key: &["url"],
+        mysql_primary_key: &[],
         indexes: &[Index::on(&["expires_at"])],
         since: V0_9_0,
         ops: operations::CLIENT_ID_METADATA,
@@ -381,6 +394,7 @@ pub(crate) static TABLES: &[Table] = &[
             col("updated_at", TimestampUsec).doc("when the grant last changed"),
         ],
         primary_key: &["token"],
+        mysql_primary_key: &[],
         indexes: &[Index::on(&["expires_at"])],
         since: V0_12_0,
         ops: operations::CONSENT_GRANTS,

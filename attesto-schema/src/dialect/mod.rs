@@ -450,9 +450,12 @@ pub(crate) trait Forms: Sync {
         None
     }
 
-    /// Whether the family check locks the family's rows (a locking read),
-    /// where there is no lock by name.
-    fn family_check_locks_rows(&self) -> bool {
+    /// Whether the family check follows the insert, as a plain read in
+    /// the insert's transaction (rolled back by deleting the row when the
+    /// family is revoked), where there is no lock by name; else the
+    /// insert carries the check (`INSERT ... SELECT ... WHERE NOT
+    /// EXISTS`), under the family lock where the dialect has one.
+    fn family_check_after_insert(&self) -> bool {
         false
     }
 
@@ -461,7 +464,8 @@ pub(crate) trait Forms: Sync {
         true
     }
 
-    /// Whether `DELETE` can return the rows it deleted.
+    /// Whether a `DELETE` returns the rows it deleted in the same statement
+    /// (`DELETE ... RETURNING`), rather than after a locking read.
     fn delete_returning(&self) -> bool {
         true
     }
@@ -486,6 +490,16 @@ pub(crate) trait Forms: Sync {
     /// (the dialect's strict mode, where the session may not be).
     fn writing(&self, verb: &str) -> String {
         verb.to_owned()
+    }
+
+    /// One batch of a sweep: a `DELETE` of at most `limit` rows of `name`
+    /// that match `condition`. PostgreSQL's form: the rows picked by a
+    /// locking read that skips rows another transaction holds (a take
+    /// under way), so that a batch never waits, and deleted by `ctid`.
+    fn sweep_batch(&self, name: &str, condition: &str, _expires: &str, limit: &str) -> String {
+        format!(
+            "DELETE FROM {name} WHERE ctid = ANY (ARRAY(SELECT ctid FROM {name} WHERE {condition} LIMIT {limit} FOR UPDATE SKIP LOCKED))"
+        )
     }
 
     /// `DELETE FROM` the table: `name` quoted, `locking` as

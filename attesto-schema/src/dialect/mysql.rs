@@ -23,10 +23,19 @@
 //! - No `UPDATE ... RETURNING` (MariaDB 10.11 neither) and no `DELETE ...
 //!   RETURNING` (MySQL 8): the row is read in the same transaction, under
 //!   the lock the write takes or a `SELECT ... FOR UPDATE` took first.
+//!   MariaDB's `DELETE ... RETURNING` is not used ([`Forms::delete_returning`]
+//!   says why).
 //! - No `ON CONFLICT`: the duplicate-key error is the conflict, and an
 //!   upsert is `ON DUPLICATE KEY UPDATE`.
-//! - No advisory lock by name in a transaction: the family check is a
-//!   locking read, which takes InnoDB's next-key locks on the family.
+//! - No advisory lock by name in a transaction: a family's insert comes
+//!   before its check, which is a plain read, and takes no gap lock
+//!   ([`Forms::family_check_after_insert`] says why a revocation cannot
+//!   be missed and rotations cannot deadlock).
+//! - A sweep walks the `expires_at` index in bounded batches
+//!   ([`Forms::sweep_batch`]).
+//! - The schema is attesto's own: `attesto_authorization_codes` has a
+//!   primary key (`code_hash`) here, which a Galera cluster under
+//!   `REQUIRED_PRIMARY_KEY` needs.
 //! - No transactional DDL: every statement of an upgrade is guarded by the
 //!   catalog (`information_schema`) or idempotent, so that an upgrade that
 //!   failed part-way can be run again to completion; a table comes with its
@@ -299,9 +308,24 @@ impl Forms for Mysql {
         format!(" ON DUPLICATE KEY UPDATE {}", sets.join(", "))
     }
 
-    /// A locking read takes next-key locks on the family's range of the
-    /// index, which a revoking `UPDATE` needs too.
-    fn family_check_locks_rows(&self) -> bool {
+    /// No lock by name in a transaction, and a locking read of the
+    /// family (what this dialect did before) takes next-key locks on the
+    /// gaps of the `family_id` index at either end of the family, which
+    /// the insert of a neighbouring family needs: two rotations of
+    /// families adjacent in that index deadlocked (InnoDB error 1213, 6 of
+    /// 8 connections' rotations in one measured run). So the insert comes
+    /// first, which takes only the new row's lock, then a plain read of
+    /// the family's revoked rows, whose snapshot starts there; a revoked
+    /// family deletes the row again before the commit.
+    ///
+    /// Why a revocation cannot be missed: `revoke_family` is one `UPDATE`
+    /// under `REPEATABLE READ`, which locks every entry of the family in
+    /// the index and the gaps between them. If it committed before the
+    /// check's read began, the read sees it. If it is running, either it
+    /// reaches the new row and waits for the insert's commit, then revokes
+    /// it too, or it has passed that place, and its gap lock made the
+    /// insert wait for its commit, after which the read sees it.
+    fn family_check_after_insert(&self) -> bool {
         true
     }
 
@@ -309,6 +333,15 @@ impl Forms for Mysql {
         false
     }
 
+    /// MySQL 8 has no `DELETE ... RETURNING`. MariaDB has it (10.5 and
+    /// later), but not usably here: only in the single-table `DELETE`,
+    /// which takes no index hint (without one MariaDB may pick the
+    /// `expires_at` index and lock live rows; see
+    /// [`Forms::locking_table`]), and diesel's MySQL connection cannot read
+    /// its rows (a prepared `DELETE ... RETURNING` reports no result
+    /// metadata: diesel fails with "No metadata exists", measured with
+    /// PAR's `take` by its primary key). So a locking read, then the
+    /// hinted `DELETE`, in one transaction, on both servers.
     fn delete_returning(&self) -> bool {
         false
     }
@@ -330,6 +363,20 @@ impl Forms for Mysql {
             }
             None => name.to_owned(),
         }
+    }
+
+    /// `ORDER BY expires_at LIMIT n`: InnoDB walks the `expires_at`
+    /// index from its oldest entry and stops after `n` rows, so a batch
+    /// locks the expired rows it deletes and, in the last batch only, the
+    /// index entry where the expired ones end (a next-key lock on the
+    /// `expires_at` index, which no take, consume or accept writes: they
+    /// change no indexed `expires_at`). Without the order, MariaDB scanned
+    /// the whole table and, under `REPEATABLE READ`, kept a lock on every
+    /// row it read, live ones included, until the sweep's end. (MySQL has
+    /// no `LIMIT` in an `IN` subquery, and no index hint in a `DELETE`
+    /// with `ORDER BY`.)
+    fn sweep_batch(&self, name: &str, condition: &str, expires: &str, limit: &str) -> String {
+        format!("DELETE FROM {name} WHERE {condition} ORDER BY {expires} LIMIT {limit}")
     }
 
     /// An index hint needs the multiple-table form of `DELETE`.

@@ -34,6 +34,15 @@ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND l.origin
 pub(super) struct Sqlite;
 
 impl Forms for Sqlite {
+    /// SQLite has one writer at a time: a batch keeps the write lock for
+    /// its own rows only, and other writers run between batches. By
+    /// `rowid`, which every attesto table has.
+    fn sweep_batch(&self, name: &str, condition: &str, _expires: &str, limit: &str) -> String {
+        format!(
+            "DELETE FROM {name} WHERE rowid IN (SELECT rowid FROM {name} WHERE {condition} LIMIT {limit})"
+        )
+    }
+
     fn name(&self) -> &'static str {
         "sqlite"
     }

@@ -66,6 +66,9 @@ pub enum ParamType {
     Nullable(&'static str),
     /// A number of seconds (`i64`).
     Seconds,
+    /// The most rows one statement of a batched operation deletes (`u32`;
+    /// `0` counts as `1`).
+    Batch,
 }
 
 /// What an operation does to its table.
@@ -136,6 +139,16 @@ pub enum OpKind {
     },
     /// A `DELETE` of every row matching `filter`; the count.
     Delete {
+        /// Which rows.
+        filter: &'static [Cond],
+    },
+    /// A `DELETE` of every row matching `filter` (what expired), in
+    /// batches of at most the parameter `batch` rows, each its own
+    /// statement and transaction, until a batch deletes fewer; the count.
+    /// Bounded, so that no statement holds more locks, or writes more log,
+    /// than one batch; each batch goes through the `expires_at` index
+    /// where the table has one.
+    Sweep {
         /// Which rows.
         filter: &'static [Cond],
     },

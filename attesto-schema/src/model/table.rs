@@ -13,6 +13,9 @@ pub struct Table {
     pub(crate) doc: &'static str,
     pub(crate) columns: &'static [Column],
     pub(crate) primary_key: &'static [&'static str],
+    /// The primary key on MySQL and MariaDB where it differs from
+    /// upstream's (empty: the same).
+    pub(crate) mysql_primary_key: &'static [&'static str],
     pub(crate) indexes: &'static [Index],
     pub(crate) since: Release,
     pub(crate) ops: &'static [Operation],
@@ -79,6 +82,18 @@ impl Table {
     /// The primary-key columns (empty when the table has none).
     pub const fn primary_key(&self) -> &'static [&'static str] {
         self.primary_key
+    }
+
+    /// The primary-key columns on `backend`: upstream's, except where
+    /// MySQL's schema, attesto's own, has one of its own
+    /// (`attesto_authorization_codes` is keyed by `code_hash` there).
+    pub fn primary_key_on(&self, backend: crate::dialect::Backend) -> &'static [&'static str] {
+        match backend {
+            crate::dialect::Backend::Mysql if !self.mysql_primary_key.is_empty() => {
+                self.mysql_primary_key
+            }
+            _ => self.primary_key,
+        }
     }
 
     /// The columns that identify one row: the primary key, or, for a table

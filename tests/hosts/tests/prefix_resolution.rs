@@ -87,7 +87,7 @@ macro_rules! assert_same_output {
             assert_eq!(name, schema.table_name(table));
             let model_columns: Vec<&str> = schema.columns(table).iter().map(|c| c.name()).collect();
             assert_eq!(columns, model_columns);
-            assert_eq!(pkey, table.primary_key());
+            assert_eq!(pkey, schema.primary_key(table));
             assert_eq!(create, schema.create_sql(table));
             assert_eq!(drop, schema.drop_sql(table));
             assert_eq!(insert, schema.insert_sql(table));

@@ -277,7 +277,7 @@ fn run(path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("clock out of range")?,
     };
     conn.execute(db::DpopReplayRow::INSERT_SQL, stale.params())?;
-    let swept = conn.execute(db::DpopReplayRow::DELETE_EXPIRED_SQL, [now_usec])?;
+    let swept = db::DpopReplayRow::sweep(&conn, &now_usec, db::SWEEP_BATCH)?;
     println!("swept {swept} expired row of {}", db::DpopReplayRow::TABLE);
 
     // A fraction of a second where the column keeps whole seconds cannot

@@ -337,7 +337,7 @@ macro_rules! scenarios {
         assert_eq!(rows::replay("j2", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded);
         assert_eq!(rows::replay("j-old", now, -60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded);
         assert_eq!(rows::replay("j-old", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Replay, "an expired, unswept jti still rejects (fail closed)");
-        assert_eq!(DpopReplayRow::sweep($c, &now_us)$($aw)*.expect("sweep"), 1);
+        assert_eq!(DpopReplayRow::sweep($c, &now_us, SWEEP_BATCH)$($aw)*.expect("sweep"), 1);
         assert_eq!(rows::replay("j-old", now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Recorded, "a swept jti records again");
 
         // EctoPARStore.
@@ -378,8 +378,37 @@ macro_rules! scenarios {
 
         // The sweeper: what expired goes, table by table, strictly before now.
         rows::par("urn:edge", now, 0).put($c)$($aw)*.expect("put");
-        assert_eq!(PushedAuthorizationRequestRow::sweep($c, &now)$($aw)*.expect("sweep"), 1, "urn:old goes, urn:edge (expiring now) stays");
+        assert_eq!(PushedAuthorizationRequestRow::sweep($c, &now, SWEEP_BATCH)$($aw)*.expect("sweep"), 1, "urn:old goes, urn:edge (expiring now) stays");
         assert!(PushedAuthorizationRequestRow::fetch($c, "urn:edge", &(rows::later(now, -1)))$($aw)*.expect("fetch").is_some());
-        assert_eq!(CibaRequestRow::sweep($c, &now)$($aw)*.expect("sweep"), 1);
+        assert_eq!(CibaRequestRow::sweep($c, &now, SWEEP_BATCH)$($aw)*.expect("sweep"), 1);
+
+        // In batches: seven expired jti and two live ones, two at a time:
+        // every expired one goes (the last batch deletes fewer than two),
+        // no live one; a batch of 0 counts as 1.
+        for i in 0..7 {
+            rows::replay(&format!("b-old-{i}"), now, -60).check_and_record($c)$($aw)*.expect("check");
+        }
+        for i in 0..2 {
+            rows::replay(&format!("b-live-{i}"), now, 60).check_and_record($c)$($aw)*.expect("check");
+        }
+        assert_eq!(DpopReplayRow::sweep($c, &now_us, 2)$($aw)*.expect("sweep"), 7);
+        assert_eq!(DpopReplayRow::sweep($c, &now_us, 2)$($aw)*.expect("sweep"), 0);
+        rows::replay("b-old-z", now, -60).check_and_record($c)$($aw)*.expect("check");
+        assert_eq!(DpopReplayRow::sweep($c, &now_us, 0)$($aw)*.expect("sweep"), 1);
+        for i in 0..2 {
+            assert_eq!(rows::replay(&format!("b-live-{i}"), now, 60).check_and_record($c)$($aw)*.expect("check"), ReplayCheck::Replay, "a live jti stays");
+        }
+
+        // `sweep_all`: every table at once, what each deleted.
+        sweep_all($c, &now)$($aw)*.expect("sweep all");
+        for i in 0..3 {
+            rows::replay(&format!("a-old-{i}"), now, -60).check_and_record($c)$($aw)*.expect("check");
+        }
+        rows::par("urn:all-old", now, -60).put($c)$($aw)*.expect("put");
+        rows::par("urn:all-live", now, 60).put($c)$($aw)*.expect("put");
+        let swept = sweep_all($c, &now)$($aw)*.expect("sweep all");
+        assert_eq!((swept.dpop_replays, swept.pushed_authorization_requests, swept.total()), (3, 1, 4), "{swept:?}");
+        assert_eq!(sweep_all($c, &now)$($aw)*.expect("sweep all"), Swept::default());
+        assert!(PushedAuthorizationRequestRow::fetch($c, "urn:all-live", &now)$($aw)*.expect("fetch").is_some());
     }};
 }

@@ -459,6 +459,11 @@ pub fn mysql(release: &str, prefix: &str) -> String {
         }
         if let Some(pk) = table.columns.iter().find(|c| c.primary_key) {
             out.push_str(&format!("  PRIMARY KEY ({})\n", pk.name));
+        } else if let Some(key) = table.indexes.iter().find(|i| i.unique) {
+            // MySQL's schema is attesto's own: a table that upstream keys
+            // by a unique index only (the authorization codes) has that
+            // key as its primary key there.
+            out.push_str(&format!("  PRIMARY KEY ({})\n", key.columns.join(", ")));
         }
         for index in &table.indexes {
             let unique = if index.unique { "UNIQUE " } else { "" };

@@ -3,7 +3,7 @@
 //! `get`: sqlx on PostgreSQL, SQLite and MariaDB, postgres and
 //! tokio-postgres, rusqlite; each row once with a value in every field,
 //! once as its constructor starts it. Then `select_by_key`,
-//! `delete_by_key` and `delete_expired`.
+//! `delete_by_key` and the batched `sweep`.
 
 use attesto_driver_tests::{host_lite, lite, pg_crate, sqlx_lite, sqlx_my, sqlx_pg, tokio_pg};
 use attesto_test_support::{for_each_new, for_each_table, sample_refresh_token, sample_row};
@@ -63,11 +63,10 @@ macro_rules! sqlx_suite {
         let (now, expired, live) = replays!($db);
         expired.insert().execute(pool).await.expect("insert");
         live.insert().execute(pool).await.expect("insert");
-        let swept = $db::DpopReplayRow::delete_expired(now)
-            .execute(pool)
+        let swept = $db::DpopReplayRow::sweep(pool, &now, $db::SWEEP_BATCH)
             .await
             .expect("sweep");
-        assert_eq!(swept.rows_affected(), 1);
+        assert_eq!(swept, 1);
         assert!(
             $db::DpopReplayRow::select_by_key("expired")
                 .fetch_optional(pool)
@@ -146,9 +145,8 @@ fn postgres_crate_binds_and_maps_by_name() {
     client
         .execute(pg_crate::DpopReplayRow::INSERT_SQL, &live.params())
         .expect("insert");
-    let swept = client
-        .execute(pg_crate::DpopReplayRow::DELETE_EXPIRED_SQL, &[&now])
-        .expect("sweep");
+    let swept =
+        pg_crate::DpopReplayRow::sweep(&mut client, &now, pg_crate::SWEEP_BATCH).expect("sweep");
     assert_eq!(swept, 1);
     client.batch_execute(pg_crate::DOWN_SQL).expect("down");
 }
@@ -203,9 +201,7 @@ fn rusqlite_binds_and_maps_by_name() {
         .expect("insert");
     conn.execute(lite::DpopReplayRow::INSERT_SQL, live.params())
         .expect("insert");
-    let swept = conn
-        .execute(lite::DpopReplayRow::DELETE_EXPIRED_SQL, [now])
-        .expect("sweep");
+    let swept = lite::DpopReplayRow::sweep(&conn, &now, lite::SWEEP_BATCH).expect("sweep");
     assert_eq!(swept, 1);
     // SQLite stores UUIDs as 16-byte blobs and lists as JSON text.
     let row = sample_refresh_token!(lite);

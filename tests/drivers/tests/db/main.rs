@@ -3,6 +3,7 @@
 
 mod catalog;
 mod ecto;
+mod families;
 mod integrations;
 mod live;
 mod migrator;

@@ -207,13 +207,24 @@ async fn mysql_values(conn: &mut sqlx::MySqlConnection, from: &Schema) -> Vec<Ve
     values
 }
 
-async fn mysql_pair(from: Release, to: Release) {
+/// `from` to `to` on MySQL; with `without_primary_key`, from a database
+/// whose authorization codes have no primary key, as attesto before
+/// 2026-12-03 created them there.
+async fn mysql_pair(from: Release, to: Release, without_primary_key: bool) {
     let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
     let url = attesto_test_support::fresh_mysql("pair");
     let mut conn = sqlx::MySqlConnection::connect(&url).await.expect("connect");
     let old = schema(Dialect::Mysql, from);
     let upgrade = Upgrade::new(Dialect::Mysql, PREFIX, from, to).expect("upgrade");
     run(old.up_sql()).execute(&mut conn).await.expect("install");
+    if without_primary_key {
+        run(format!(
+            "ALTER TABLE {PREFIX}attesto_authorization_codes DROP PRIMARY KEY"
+        ))
+        .execute(&mut conn)
+        .await
+        .expect("drop the primary key");
+    }
     run(rows::insert_all(&old))
         .execute(&mut conn)
         .await
@@ -282,7 +293,7 @@ async fn mysql_pair(from: Release, to: Release) {
 async fn mysql_upgrades_every_pair_keeping_every_row_and_runs_again() {
     let mut tasks = tokio::task::JoinSet::new();
     for (from, to) in pairs() {
-        tasks.spawn(mysql_pair(from, to));
+        tasks.spawn(mysql_pair(from, to, false));
         // A few at a time: DDL is the server's slowest work.
         while tasks.len() >= 4 {
             if let Some(Err(e)) = tasks.join_next().await {
@@ -294,6 +305,19 @@ async fn mysql_upgrades_every_pair_keeping_every_row_and_runs_again() {
         if let Err(e) = done {
             std::panic::resume_unwind(e.into_panic());
         }
+    }
+}
+
+/// A database an earlier attesto made on MySQL, whose authorization codes
+/// have no primary key: the upgrade to a later release adds it (a guarded
+/// `ADD PRIMARY KEY (code_hash)`), keeping every row, and runs again; the
+/// down migration keeps it, since every release has it now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mysql_upgrade_gives_earlier_codes_their_primary_key() {
+    let all: Vec<Release> = Release::all().collect();
+    let latest = *all.last().expect("releases");
+    for from in [all[0], all[all.len() / 2]] {
+        mysql_pair(from, latest, true).await;
     }
 }
 

@@ -1,0 +1,130 @@
+//! `sweep_all`: the sweeper's work on every table of the invocation, as
+//! upstream's `Sweeper.sweep_now/1` does it, through each table's own
+//! batched `sweep`, on one connection.
+
+use std::fmt::Write as _;
+
+use attesto_schema::Schema;
+
+use super::driver::Driver;
+use crate::code::Code;
+use crate::types::{RustType, RustTypes, type_key};
+
+/// The batch size `sweep_all` uses, and the one the docs recommend: small
+/// enough that a batch holds its locks for milliseconds, large enough
+/// that a million expired rows take a thousand statements.
+pub const SWEEP_BATCH: u32 = 1000;
+
+/// `SWEEP_BATCH`, `Swept` and `sweep_all`, for `driver`.
+pub fn functions(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, driver: &dyn Driver) {
+    let _ = writeln!(
+        code,
+        "/// The batch size `sweep_all` passes to every table's `sweep`: each batch deletes at \
+         most this many rows in one statement, so that it holds its locks for milliseconds \
+         whatever expired.\n\
+         pub const SWEEP_BATCH: u32 = {SWEEP_BATCH};"
+    );
+    // Every table that has a sweep in this release, with its `expires_at`'s type.
+    let tables: Vec<_> = schema
+        .tables()
+        .into_iter()
+        .filter(|table| {
+            schema
+                .operations(table)
+                .iter()
+                .any(|op| op.name() == "sweep")
+        })
+        .filter_map(|table| {
+            let expires = schema
+                .columns(table)
+                .into_iter()
+                .find(|c| c.name() == "expires_at")?;
+            Some((table, types.of(table, &expires)))
+        })
+        .collect();
+    if tables.is_empty() {
+        return;
+    }
+    // One `now` for every table: their timestamp type when they share one;
+    // else the expansion's `Timestamp`, which converts to `TimestampUsec`
+    // (a sweep to the whole second leaves what expired in the last second
+    // for the next one).
+    let keys: Vec<String> = tables.iter().map(|(_, ty)| type_key(*ty)).collect();
+    let same = keys.iter().all(|k| *k == keys[0]);
+    let newtypes = keys
+        .iter()
+        .all(|k| k == "Timestamp" || k == "TimestampUsec");
+    let now_type = if same {
+        tables[0].1
+    } else if newtypes {
+        RustType::Default("Timestamp")
+    } else {
+        // Tables with timestamp types of the host's that differ: no one
+        // `now` converts to all of them; each table's `sweep` remains.
+        return;
+    };
+    let mut fields = String::new();
+    let mut total = Vec::new();
+    for (table, _) in &tables {
+        let _ = writeln!(
+            fields,
+            "/// Rows deleted from `{}`.\npub {}: u64,",
+            schema.table_name(table),
+            table.short_name()
+        );
+        total.push(format!("self.{}", table.short_name()));
+    }
+    let _ = write!(
+        code,
+        "/// What [`sweep_all`] deleted, table by table.\n\
+         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]\n\
+         pub struct Swept {{\n{fields}}}\n\
+         impl Swept {{\n\
+         /// Rows deleted from every table.\n\
+         pub fn total(&self) -> u64 {{ {} }}\n\
+         }}\n",
+        total.join(" + ")
+    );
+    let signature = driver.signature(schema.dialect().backend());
+    let asynchronous = driver.asynchronous();
+    let wait = if asynchronous { ".await" } else { "" };
+    let reborrow = driver.reborrow();
+    let mut body = String::new();
+    let mut inits = Vec::new();
+    for (table, ty) in &tables {
+        let argument = if type_key(*ty) == type_key(now_type) {
+            "now".to_owned()
+        } else {
+            format!("&{}::from(*now)", type_key(*ty))
+        };
+        let _ = writeln!(
+            body,
+            "let {name} = {row}::sweep({reborrow}, {argument}, SWEEP_BATCH){wait}?;",
+            name = table.short_name(),
+            row = table.row_name(),
+        );
+        inits.push(table.short_name());
+    }
+    let _ = write!(
+        code,
+        "/// The sweeper (upstream's `Sweeper.sweep_now/1`): every table's `sweep` of what \
+         expired strictly before `now`, in batches of [`SWEEP_BATCH`] rows, one table after \
+         the other on one connection; what each deleted. Run it outside a transaction, so that \
+         each batch commits on its own.\n\
+         pub {}fn sweep_all{}",
+        if asynchronous { "async " } else { "" },
+        signature.generics,
+    );
+    // A group: a host's type may stand in the parameter list.
+    let mut params = Code::default();
+    let _ = write!(params, "{}, now: &", signature.connection);
+    crate::types::field_type(&mut params, now_type, false);
+    code.group(proc_macro2::Delimiter::Parenthesis, params);
+    let _ = write!(
+        code,
+        " -> ::core::result::Result<Swept, {}> {{\n{}\n{body}::core::result::Result::Ok(Swept {{ {} }})\n}}\n",
+        signature.error,
+        driver.prologue(),
+        inits.join(", ")
+    );
+}

@@ -1,0 +1,500 @@
+//! PostgreSQL: the load, the workloads (generated and hand-written), the
+//! sweep under load and the rotations' errors.
+
+use std::time::{Duration, Instant};
+
+use sqlx::{Executor, PgPool, Row};
+
+use crate::pg::*;
+use crate::{CONNECTIONS, Extra, Line, Options, is_deadlock, key, volume};
+
+/// The load, by the server's own `generate_series`: what is loaded is not
+/// what is measured.
+async fn load(pool: &PgPool, scale: f64, now: chrono::NaiveDateTime) -> Result<(), sqlx::Error> {
+    let codes = volume(scale, 1_000_000) as i64;
+    let tokens = volume(scale, 1_000_000) as i64;
+    let replays = volume(scale, 1_000_000) as i64;
+    let sessions = volume(scale, 200_000) as i64;
+    let sids = volume(scale, 50_000) as i64;
+    let nonces = volume(scale, 100_000) as i64;
+    let statements: [(&str, i64); 5] = [
+        (
+            "INSERT INTO b_attesto_authorization_codes (code_hash, client_id, subject, redirect_uri, expires_at, inserted_at) \
+             SELECT 'load-' || i, 'client-1', 'alice', 'https://rp.example/cb', \
+             CASE WHEN i % 2 = 0 THEN $1 - interval '1 day' ELSE $1 + interval '1 day' END, $1 - interval '2 days' \
+             FROM generate_series(1, $2) AS i",
+            codes,
+        ),
+        (
+            "INSERT INTO b_attesto_refresh_tokens (id, token_hash, family_id, generation, subject, expires_at, inserted_at) \
+             SELECT gen_random_uuid(), 'load-' || i, 'lf-' || (i / 5), i % 5, 'alice', $1 + interval '30 days', $1 \
+             FROM generate_series(1, $2) AS i",
+            tokens,
+        ),
+        (
+            "INSERT INTO b_dpop_replays (jti, expires_at, inserted_at) \
+             SELECT 'load-' || i, CASE WHEN i % 5 = 0 THEN $1 + interval '1 day' ELSE $1 - interval '1 day' END, $1 \
+             FROM generate_series(1, $2) AS i",
+            replays,
+        ),
+        (
+            "INSERT INTO b_dpop_nonces (id, nonce, issued_at, expires_at) \
+             SELECT gen_random_uuid(), 'load-' || i, $1, $1 + interval '5 minutes' FROM generate_series(1, $2) AS i",
+            nonces,
+        ),
+        (
+            "INSERT INTO b_attesto_logout_sessions (id, sid, client_id, subject, expires_at, inserted_at) \
+             SELECT gen_random_uuid(), 'ls-' || (i % $3), 'rp-' || (i / $3), 'alice', $1 + interval '1 day', $1 \
+             FROM generate_series(1, $2) AS i",
+            sessions,
+        ),
+    ];
+    for (sql, count) in statements {
+        let query = sqlx::query(sql).bind(now).bind(count);
+        let query = if sql.contains("$3") {
+            query.bind(sids)
+        } else {
+            query
+        };
+        query.execute(pool).await?;
+    }
+    pool.execute("ANALYZE").await?;
+    Ok(())
+}
+
+fn code(hash: String, now: Timestamp) -> AuthorizationCodeRow {
+    AuthorizationCodeRow::new(NewAuthorizationCode {
+        code_hash: hash,
+        client_id: "client-1".to_owned(),
+        subject: "alice".to_owned(),
+        redirect_uri: "https://rp.example/cb".to_owned(),
+        expires_at: now.checked_add_seconds(600).unwrap_or(now),
+        inserted_at: now,
+    })
+}
+
+fn token(hash: String, family: String, now: Timestamp) -> RefreshTokenRow {
+    RefreshTokenRow::new(NewRefreshToken {
+        id: uuid::Uuid::new_v4(),
+        token_hash: hash,
+        family_id: family,
+        subject: "alice".to_owned(),
+        expires_at: now.checked_add_seconds(86_400).unwrap_or(now),
+        inserted_at: now,
+    })
+}
+
+fn session(sid: String, now: Timestamp) -> LogoutSessionRow {
+    LogoutSessionRow::new(NewLogoutSession {
+        id: uuid::Uuid::new_v4(),
+        sid,
+        subject: "alice".to_owned(),
+        client_id: "rp-1".to_owned(),
+        expires_at: now.checked_add_seconds(3600).unwrap_or(now),
+        inserted_at: now,
+    })
+}
+
+/// A failure of the operation's semantics, as an error.
+fn wrong(what: String) -> sqlx::Error {
+    sqlx::Error::Protocol(what)
+}
+
+/// Hand-written: one rotation's insert, under upstream's family lock.
+async fn hand_insert_in_family(pool: &PgPool, row: &RefreshTokenRow) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(1096045126, hashtext($1))")
+        .bind(&row.family_id)
+        .execute(&mut *tx)
+        .await?;
+    let inserted = sqlx::query(
+        "INSERT INTO b_attesto_refresh_tokens (id, token_hash, family_id, generation, subject, expires_at, inserted_at) \
+         SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS \
+         (SELECT 1 FROM b_attesto_refresh_tokens WHERE family_id = $8 AND family_revoked)",
+    )
+    .bind(row.id)
+    .bind(&row.token_hash)
+    .bind(&row.family_id)
+    .bind(row.generation)
+    .bind(&row.subject)
+    .bind(row.expires_at.naive())
+    .bind(row.inserted_at.naive())
+    .bind(&row.family_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(inserted == 1)
+}
+
+pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
+    let url = attesto_test_support::fresh_postgres("bench_ops");
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(40)
+        .connect(&url)
+        .await
+        .expect("connect to PostgreSQL");
+    sqlx::raw_sql(UP_SQL).execute(&pool).await.expect("up");
+    let now = Timestamp::now();
+    let loading = Instant::now();
+    load(&pool, options.scale, now.naive()).await.expect("load");
+    eprintln!(
+        "PostgreSQL: loaded in {:.1} s",
+        loading.elapsed().as_secs_f64()
+    );
+    let seconds = options.seconds;
+
+    // Code put + take.
+    let (p, q) = (pool.clone(), pool.clone());
+    compare!(
+        lines,
+        "PostgreSQL",
+        "code put + take",
+        seconds,
+        move |worker, n| {
+            let p = p.clone();
+            async move {
+                let row = code(key("gc", worker, n), now);
+                row.put(&p).await?;
+                match AuthorizationCodeRow::take(&p, &row.code_hash, &now).await? {
+                    CodeTake::Taken(_) => Ok(()),
+                    other => Err(wrong(format!("take: {other:?}"))),
+                }
+            }
+        },
+        move |worker, n| {
+            let q = q.clone();
+            async move {
+                let hash = key("hc", worker, n);
+                sqlx::query(
+                    "INSERT INTO b_attesto_authorization_codes (code_hash, client_id, subject, redirect_uri, expires_at, inserted_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&hash)
+                .bind("client-1")
+                .bind("alice")
+                .bind("https://rp.example/cb")
+                .bind(now.checked_add_seconds(600).unwrap_or(now).naive())
+                .bind(now.naive())
+                .execute(&q)
+                .await?;
+                // In a transaction, as the generated take: a row that does
+                // not decode is rolled back, not spent.
+                let mut tx = q.begin().await?;
+                let taken = sqlx::query(
+                    "UPDATE b_attesto_authorization_codes SET consumed_at = $1 WHERE code_hash = $2 AND consumed_at IS NULL RETURNING *",
+                )
+                .bind(now.naive())
+                .bind(&hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match taken {
+                    Some(row) => {
+                        let _: String = row.try_get("code_hash")?;
+                        tx.commit().await?;
+                        Ok(())
+                    }
+                    None => Err(wrong("hand take missed".to_owned())),
+                }
+            }
+        }
+    );
+
+    // Rotation: consume the worker's current token, insert the next.
+    let (p, q) = (pool.clone(), pool.clone());
+    compare!(
+        lines,
+        "PostgreSQL",
+        "rotation (consume + insert_in_family)",
+        seconds,
+        move |worker, n| {
+            let p = p.clone();
+            async move {
+                let family = key("gf", worker, 0);
+                if n == 0 {
+                    token(key("gr", worker, 0), family.clone(), now)
+                        .insert_in_family(&p)
+                        .await?;
+                }
+                match RefreshTokenRow::consume(&p, &key("gr", worker, n), &now).await? {
+                    RefreshConsume::Consumed(_) => {}
+                    other => return Err(wrong(format!("consume: {other:?}"))),
+                }
+                match token(key("gr", worker, n + 1), family, now)
+                    .insert_in_family(&p)
+                    .await?
+                {
+                    RefreshInsert::Inserted => Ok(()),
+                    other => Err(wrong(format!("insert: {other:?}"))),
+                }
+            }
+        },
+        move |worker, n| {
+            let q = q.clone();
+            async move {
+                let family = key("hf", worker, 0);
+                if n == 0 {
+                    hand_insert_in_family(&q, &token(key("hr", worker, 0), family.clone(), now))
+                        .await?;
+                }
+                let mut tx = q.begin().await?;
+                let consumed = sqlx::query(
+                    "UPDATE b_attesto_refresh_tokens SET consumed = TRUE, consumed_at = $1 \
+                     WHERE token_hash = $2 AND NOT consumed AND NOT family_revoked RETURNING *",
+                )
+                .bind(now.naive())
+                .bind(key("hr", worker, n))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if consumed.is_none() {
+                    return Err(wrong("hand consume missed".to_owned()));
+                }
+                tx.commit().await?;
+                if hand_insert_in_family(&q, &token(key("hr", worker, n + 1), family, now)).await? {
+                    Ok(())
+                } else {
+                    Err(wrong("hand insert refused".to_owned()))
+                }
+            }
+        }
+    );
+
+    // DPoP replay check.
+    let (p, q) = (pool.clone(), pool.clone());
+    let usec: TimestampUsec = now.into();
+    compare!(
+        lines,
+        "PostgreSQL",
+        "DPoP check_and_record",
+        seconds,
+        move |worker, n| {
+            let p = p.clone();
+            async move {
+                let row = DpopReplayRow {
+                    jti: key("gj", worker, n),
+                    expires_at: usec,
+                    inserted_at: usec,
+                };
+                match row.check_and_record(&p).await? {
+                    ReplayCheck::Recorded => Ok(()),
+                    ReplayCheck::Replay => Err(wrong("replay".to_owned())),
+                }
+            }
+        },
+        move |worker, n| {
+            let q = q.clone();
+            async move {
+                let done = sqlx::query(
+                    "INSERT INTO b_dpop_replays (jti, expires_at, inserted_at) VALUES ($1, $2, $3) ON CONFLICT (jti) DO NOTHING",
+                )
+                .bind(key("hj", worker, n))
+                .bind(usec.naive())
+                .bind(usec.naive())
+                .execute(&q)
+                .await?;
+                if done.rows_affected() == 1 {
+                    Ok(())
+                } else {
+                    Err(wrong("hand replay".to_owned()))
+                }
+            }
+        }
+    );
+
+    // Nonce issue + accept.
+    let (p, q) = (pool.clone(), pool.clone());
+    compare!(
+        lines,
+        "PostgreSQL",
+        "nonce issue + accept",
+        seconds,
+        move |worker, n| {
+            let p = p.clone();
+            async move {
+                let row = DpopNonceRow::new(NewDpopNonce {
+                    id: uuid::Uuid::new_v4(),
+                    nonce: key("gn", worker, n),
+                    issued_at: now,
+                    expires_at: now.checked_add_seconds(300).unwrap_or(now),
+                });
+                row.issue(&p).await?;
+                match DpopNonceRow::accept(&p, &row.nonce, &now, 300).await? {
+                    NonceAccept::Accepted => Ok(()),
+                    other => Err(wrong(format!("accept: {other:?}"))),
+                }
+            }
+        },
+        move |worker, n| {
+            let q = q.clone();
+            async move {
+                let nonce = key("hn", worker, n);
+                sqlx::query("INSERT INTO b_dpop_nonces (id, nonce, issued_at, expires_at) VALUES ($1, $2, $3, $4)")
+                    .bind(uuid::Uuid::new_v4())
+                    .bind(&nonce)
+                    .bind(now.naive())
+                    .bind(now.checked_add_seconds(300).unwrap_or(now).naive())
+                    .execute(&q)
+                    .await?;
+                let accepted = sqlx::query(
+                    "UPDATE b_dpop_nonces SET used_at = $1 WHERE nonce = $2 AND used_at IS NULL AND issued_at >= $3",
+                )
+                .bind(now.naive())
+                .bind(&nonce)
+                .bind(now.checked_add_seconds(-300).unwrap_or(now).naive())
+                .execute(&q)
+                .await?;
+                if accepted.rows_affected() == 1 {
+                    Ok(())
+                } else {
+                    Err(wrong("hand accept missed".to_owned()))
+                }
+            }
+        }
+    );
+
+    // Logout record + take_targets_by_sid.
+    let (p, q) = (pool.clone(), pool.clone());
+    compare!(
+        lines,
+        "PostgreSQL",
+        "logout record + take_targets_by_sid",
+        seconds,
+        move |worker, n| {
+            let p = p.clone();
+            async move {
+                let row = session(key("gs", worker, n), now);
+                row.record(&p).await?;
+                let taken = LogoutSessionRow::take_targets_by_sid(&p, &row.sid, &now).await?;
+                if taken.len() == 1 {
+                    Ok(())
+                } else {
+                    Err(wrong(format!("took {}", taken.len())))
+                }
+            }
+        },
+        move |worker, n| {
+            let q = q.clone();
+            async move {
+                let sid = key("hs", worker, n);
+                sqlx::query(
+                    "INSERT INTO b_attesto_logout_sessions (id, sid, subject, client_id, expires_at, inserted_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sid, client_id) DO UPDATE SET \
+                     subject = excluded.subject, expires_at = excluded.expires_at",
+                )
+                .bind(uuid::Uuid::new_v4())
+                .bind(&sid)
+                .bind("alice")
+                .bind("rp-1")
+                .bind(now.checked_add_seconds(3600).unwrap_or(now).naive())
+                .bind(now.naive())
+                .execute(&q)
+                .await?;
+                let mut tx = q.begin().await?;
+                let taken = sqlx::query(
+                    "DELETE FROM b_attesto_logout_sessions WHERE sid = $1 AND expires_at > $2 RETURNING *",
+                )
+                .bind(&sid)
+                .bind(now.naive())
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                if taken.len() == 1 {
+                    Ok(())
+                } else {
+                    Err(wrong(format!("hand took {}", taken.len())))
+                }
+            }
+        }
+    );
+
+    let (swept, sweep, worst_take, takes, take_errors) = sweep_under_load(&pool, now).await;
+    let rotations = rotations(&pool, now).await;
+    Extra {
+        dialect: "PostgreSQL",
+        swept,
+        sweep,
+        worst_take,
+        takes,
+        take_errors,
+        rotations,
+    }
+}
+
+/// The codes' sweep (half the loaded codes expired), while one caller
+/// takes live codes one after the other: how long the sweep ran, the
+/// worst wait of a take during it.
+async fn sweep_under_load(pool: &PgPool, now: Timestamp) -> (u64, Duration, Duration, u64, u64) {
+    let sweeper = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let started = Instant::now();
+            let swept = AuthorizationCodeRow::sweep(&pool, &now, SWEEP_BATCH).await;
+            (swept, started.elapsed())
+        })
+    };
+    let (mut worst, mut takes, mut errors) = (Duration::ZERO, 0, 0);
+    let mut i: u64 = 1;
+    while !sweeper.is_finished() {
+        let at = Instant::now();
+        match AuthorizationCodeRow::take(pool, &format!("load-{i}"), &now).await {
+            Ok(CodeTake::Taken(_)) => takes += 1,
+            Ok(_) | Err(_) => errors += 1,
+        }
+        worst = worst.max(at.elapsed());
+        i += 2;
+    }
+    let (swept, took) = sweeper.await.expect("sweeper");
+    (swept.expect("sweep"), took, worst, takes, errors)
+}
+
+/// 32 connections rotating families, 2,016 rotations each way: random
+/// family ids, and ids adjacent in the `family_id` index.
+async fn rotations(pool: &PgPool, now: Timestamp) -> Vec<(&'static str, u64, u64, u64)> {
+    let mut out = Vec::new();
+    for (label, adjacent) in [("random family ids", false), ("adjacent family ids", true)] {
+        crate::RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let connections = CONNECTIONS[2];
+        let per = 63;
+        let mut tasks = tokio::task::JoinSet::new();
+        for worker in 0..connections {
+            let pool = pool.clone();
+            tasks.spawn(async move {
+                let family = if adjacent {
+                    key("adj", 0, worker as u64)
+                } else {
+                    uuid::Uuid::new_v4().to_string()
+                };
+                let (mut done, mut errors, mut deadlocks) = (0, 0, 0);
+                let first = token(key("rt", worker, 0), family.clone(), now);
+                if first.insert_in_family(&pool).await.is_err() {
+                    return (0, 1, 0);
+                }
+                for n in 0..per {
+                    let step = async {
+                        RefreshTokenRow::consume(&pool, &key("rt", worker, n), &now).await?;
+                        token(key("rt", worker, n + 1), family.clone(), now)
+                            .insert_in_family(&pool)
+                            .await
+                    };
+                    match step.await {
+                        Ok(RefreshInsert::Inserted) => done += 1,
+                        Ok(_) => errors += 1,
+                        Err(e) if is_deadlock(&e) => deadlocks += 1,
+                        Err(_) => errors += 1,
+                    }
+                }
+                (done, errors, deadlocks)
+            });
+        }
+        let (mut done, mut errors, mut deadlocks) = (0, 0, 0);
+        while let Some(result) = tasks.join_next().await {
+            if let Ok((d, e, l)) = result {
+                done += d;
+                errors += e;
+                deadlocks += l;
+            }
+        }
+        out.push((label, done, errors, deadlocks));
+    }
+    out
+}

@@ -340,7 +340,7 @@ def main():
     lock = REPO / "Cargo.lock"
 
     print("setting up hosts (untimed)...", file=sys.stderr)
-    run(["cargo", "build", "-q", "--release", "-p", "attesto-macros-core", "--example", "expand"], REPO)
+    run(["cargo", "build", "-q", "--release", "-p", "attesto-bench-expand", "--example", "expand"], REPO)
     drivers = {}
     for name in chosen:
         for line in INTEGRATIONS[name][1].splitlines():

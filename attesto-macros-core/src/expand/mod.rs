@@ -55,7 +55,8 @@ pub fn expansion_for(input: TokenStream, host: &Host) -> syn::Result<Code> {
     check_columns(migration.target(), &args, &mut errors);
     let types = RustTypes::new(&args.types, !args.integrations.is_empty());
     let mut tracked = prefix.resolved.files.clone();
-    for manifest in integrations::check(&args, migration.target(), &types, host, &mut errors) {
+    let checked = integrations::check(&args, migration.target(), &types, host, &mut errors);
+    for manifest in checked.manifests {
         if !tracked.contains(&manifest) {
             tracked.push(manifest);
         }
@@ -68,7 +69,13 @@ pub fn expansion_for(input: TokenStream, host: &Host) -> syn::Result<Code> {
         );
     }
     let asked = Asked { version, from };
-    errors.finish(generate(&migration, &asked, &args, &tracked))
+    errors.finish(generate(
+        &migration,
+        &asked,
+        &args,
+        &tracked,
+        checked.schema_path,
+    ))
 }
 
 /// The versions the invocation asked for, before they resolved to releases.
@@ -172,7 +179,14 @@ fn check_columns(schema: &Schema, args: &Args, errors: &mut Errors) {
     }
 }
 
-fn generate(migration: &Migration, asked: &Asked, args: &Args, tracked: &[PathBuf]) -> Code {
+/// `schema_path`: how the generated code names attesto-schema.
+fn generate(
+    migration: &Migration,
+    asked: &Asked,
+    args: &Args,
+    tracked: &[PathBuf],
+    schema_path: &str,
+) -> Code {
     let schema = migration.target();
     let types = RustTypes::new(&args.types, !args.integrations.is_empty());
     let prefix = schema.prefix();
@@ -302,7 +316,7 @@ fn generate(migration: &Migration, asked: &Asked, args: &Args, tracked: &[PathBu
         rows::constructor(&mut code, schema, table, &types);
         integrations::operation_constants(&mut code, schema, table);
     }
-    integrations::generate(&mut code, schema, &types, args);
+    integrations::generate(&mut code, schema, &types, args, schema_path);
     code
 }
 

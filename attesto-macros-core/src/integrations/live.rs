@@ -13,18 +13,18 @@ use attesto_schema::{Backend, Schema};
 use super::driver::Driver;
 use crate::code::{Code, str_literal};
 
-/// The error type of `verify` and `ensure` for the driver's error `error`.
-fn error_type(error: &str) -> String {
-    format!("::attesto_schema::VerifyError<{error}>")
+/// The error type of `verify` and `ensure` for the driver's error `error`,
+/// attesto-schema named by `path`.
+fn error_type(path: &str, error: &str) -> String {
+    format!("{path}::VerifyError<{error}>")
 }
-
-/// How a driver's error becomes a `VerifyError`.
-const DATABASE: &str = "::attesto_schema::VerifyError::Database";
 
 /// The target, the statements, `verify` and `ensure`, for `driver`. In
 /// an upgrade's invocation (`upgrade`), `UP_SQL` upgrades, so `ensure`
 /// installs from a constant of its own, `INSTALL_SQL`.
-pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade: bool) {
+/// `path` names attesto-schema (`::attesto_schema`, or the `attesto`
+/// crate's re-export).
+pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade: bool, path: &str) {
     let dialect = schema.dialect();
     let backend = dialect.backend();
     let variant = match dialect {
@@ -38,8 +38,8 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
         code,
         "/// The schema this invocation was built for, which `verify` and `ensure` compare the \
          live database with: release {release}, {}, prefix {:?}.\n\
-         pub const TARGET: ::attesto_schema::Target = ::attesto_schema::Target::new(\
-         ::attesto_schema::Dialect::{variant}, {}, {});",
+         pub const TARGET: {path}::Target = {path}::Target::new(\
+         {path}::Dialect::{variant}, {}, {});",
         dialect.product(),
         schema.prefix(),
         str_literal(schema.prefix()),
@@ -111,12 +111,14 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
             format!("{open} -> {ty} {{ {body} }}{close}")
         }
     };
-    let error = error_type(&sig.error);
-    let prologue = driver.live_prologue(DATABASE);
+    let error = error_type(path, &sig.error);
+    // How a driver's error becomes a `VerifyError`.
+    let database = format!("{path}::VerifyError::Database");
+    let prologue = driver.live_prologue(&database);
     let fetch =
-        |sql: &str, tx: bool| format!("{}.map_err({DATABASE})?", driver.live_fetch(sql, tx));
+        |sql: &str, tx: bool| format!("{}.map_err({database})?", driver.live_fetch(sql, tx));
     let batch =
-        |sql: &str, tx: bool| format!("{}.map_err({DATABASE})?", driver.live_batch(sql, tx));
+        |sql: &str, tx: bool| format!("{}.map_err({database})?", driver.live_batch(sql, tx));
 
     let _ = writeln!(
         code,
@@ -161,7 +163,7 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
     } else {
         String::new()
     };
-    let result_ty = format!("::core::result::Result<::attesto_schema::Ensured, {error}>");
+    let result_ty = format!("::core::result::Result<{path}::Ensured, {error}>");
     let installed_ty = format!("::core::result::Result<(), {error}>");
     let install = block(
         &installed_ty,
@@ -177,11 +179,11 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
             "{lock_step}\n\
              let lines = {};\n\
              match TARGET.ensure_step(&lines)? {{\n\
-             ::attesto_schema::EnsureStep::Verified => ::core::result::Result::Ok(::attesto_schema::Ensured::Verified),\n\
-             ::attesto_schema::EnsureStep::Install => {{\n\
+             {path}::EnsureStep::Verified => ::core::result::Result::Ok({path}::Ensured::Verified),\n\
+             {path}::EnsureStep::Install => {{\n\
              let installed: {installed_ty} = {install};\n\
              if let ::core::result::Result::Err(e) = installed {{ {cleanup} return ::core::result::Result::Err(e); }}\n\
-             ::core::result::Result::Ok(::attesto_schema::Ensured::Installed)\n\
+             ::core::result::Result::Ok({path}::Ensured::Installed)\n\
              }}\n\
              }}",
             fetch("CATALOG_SQL", true)
@@ -229,13 +231,13 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
          let result: {result_ty} = {body};\n\
          {release_lock}\n\
          match result {{\n\
-         ::core::result::Result::Ok(value) => {{ {}.map_err({DATABASE})?; ::core::result::Result::Ok(value) }}\n\
+         ::core::result::Result::Ok(value) => {{ {}.map_err({database})?; ::core::result::Result::Ok(value) }}\n\
          ::core::result::Result::Err(e) => {{ {} ::core::result::Result::Err(e) }}\n\
          }}\n\
          }}",
         sig.generics,
         sig.connection,
-        driver.live_begin(backend == Backend::Sqlite, DATABASE),
+        driver.live_begin(backend == Backend::Sqlite, &database),
         driver.live_commit(),
         driver.live_rollback(),
     );

@@ -59,16 +59,35 @@ fn named(args: &Args) -> Vec<(&'static dyn Driver, &Ident)> {
         .collect()
 }
 
+/// What [`check`] found in the host's manifest.
+pub struct Checked {
+    /// The files it read, which cargo must watch.
+    pub manifests: Vec<std::path::PathBuf>,
+    /// The path the generated code names attesto-schema by:
+    /// `::attesto_schema`, or `::attesto::schema` for a host that depends
+    /// on the `attesto` crate (which re-exports it) and not on
+    /// attesto-schema itself.
+    pub schema_path: &'static str,
+}
+
+/// The path of attesto-schema in the generated code, by default.
+pub const SCHEMA_PATH: &str = "::attesto_schema";
+
 /// Refuses an integration that does not drive the dialect's databases, a
 /// derive the integration already writes, and a missing dependency.
-/// Returns the manifest read, which cargo must watch.
+/// Returns the manifest read, which cargo must watch, and how the
+/// generated code names attesto-schema.
 pub fn check(
     args: &Args,
     schema: &Schema,
     types: &RustTypes<'_>,
     host: &Host,
     errors: &mut Errors,
-) -> Vec<std::path::PathBuf> {
+) -> Checked {
+    let manifests = |manifests| Checked {
+        manifests,
+        schema_path: SCHEMA_PATH,
+    };
     let dialect = schema.dialect();
     let backend = dialect.backend();
     let named = named(args);
@@ -132,17 +151,19 @@ pub fn check(
         }
     }
     if named.is_empty() {
-        return Vec::new();
+        return manifests(Vec::new());
     }
     let Some(dir) = errors.keep(host.dir(Span::call_site())) else {
-        return Vec::new();
+        return manifests(Vec::new());
     };
     let manifest = dir.join("Cargo.toml");
     let Some(present) = errors
         .keep(manifest_dependencies(&manifest).map_err(|e| syn::Error::new(Span::call_site(), e)))
     else {
-        return vec![manifest];
+        return manifests(vec![manifest]);
     };
+    let facade =
+        present.iter().any(|p| p == "attesto") && !present.iter().any(|p| p == "attesto_schema");
     let mut read = vec![manifest.clone()];
     let uses = uses(schema, types);
     for (driver, ident) in &named {
@@ -219,7 +240,12 @@ pub fn check(
         }
         let missing: Vec<(&str, String)> = needs(*driver, dialect, schema, types)
             .into_iter()
-            .filter(|(name, _)| !present.iter().any(|p| p == name))
+            // The `attesto` crate re-exports attesto-schema.
+            .filter(|(name, _)| {
+                !present
+                    .iter()
+                    .any(|p| p == name || (*name == "attesto_schema" && facade))
+            })
             .collect();
         if !missing.is_empty() {
             errors.push(syn::Error::new(
@@ -234,7 +260,14 @@ pub fn check(
             ));
         }
     }
-    read
+    Checked {
+        manifests: read,
+        schema_path: if facade {
+            "::attesto::schema"
+        } else {
+            SCHEMA_PATH
+        },
+    }
 }
 
 /// What the generated code of `schema` uses, for the features it needs.
@@ -826,7 +859,13 @@ fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
 }
 
 /// The glue of every integration the host named.
-pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &Args) {
+pub fn generate(
+    code: &mut Code,
+    schema: &Schema,
+    types: &RustTypes<'_>,
+    args: &Args,
+    schema_path: &str,
+) {
     let named: Vec<&dyn Driver> = named(args).into_iter().map(|(d, _)| d).collect();
     if named.is_empty() {
         return;
@@ -858,7 +897,7 @@ pub fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, args: &
         ops::outcomes(code, schema, table);
         ops::methods(code, schema, table, types, driver);
     }
-    live::functions(code, schema, driver, args.from.is_some());
+    live::functions(code, schema, driver, args.from.is_some(), schema_path);
     sweep::functions(code, schema, types, driver);
 }
 

@@ -216,7 +216,7 @@ fn status_command() -> Command {
 fn status_command() -> Command {
     Command::new("status")
         .hide(true)
-        .about("Needs the `cli` feature, which brings its database drivers")
+        .about("Needs attesto-cli's default feature `status`, which brings its database drivers")
 }
 
 /// The whole command line.

@@ -89,7 +89,7 @@ pub fn run(
         Some(("status", _)) => {
             let _ = writeln!(
                 err,
-                "error: this build of attesto has no database drivers: build it with the `cli` feature"
+                "error: this build of attesto has no database drivers: install attesto-cli with its default feature `status` (`cargo install attesto-cli`)"
             );
             return EXIT_USAGE;
         }

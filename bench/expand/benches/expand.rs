@@ -4,8 +4,8 @@
 //! the compiler before the compiler lexes the text; and of the SQL
 //! rendering alone.
 //!
-//! `cargo bench -p attesto-macros-core --bench expand` measures the optimised
-//! build; `cargo test -p attesto-macros-core --bench expand -- --bench` measures
+//! `cargo bench -p attesto-bench-expand --bench expand` measures the optimised
+//! build; `cargo test -p attesto-bench-expand --bench expand -- --bench` measures
 //! the unoptimised one cargo uses for proc macros in dev builds. Without
 //! `--bench` each case runs once, as a smoke test.
 
@@ -20,7 +20,10 @@ use proc_macro2::TokenStream;
 /// integrations' code uses, as a real host's does.
 fn host() -> Host {
     Host {
-        manifest_dir: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/host")),
+        manifest_dir: Some(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../attesto-macros-core/fixtures/host"),
+        ),
     }
 }
 

@@ -3,7 +3,7 @@
 //! crate in the current directory:
 //!
 //! ```sh
-//! cargo run -q -p attesto-macros-core --example expand -- 'prefix = "oauth_"' | rustfmt --edition 2024
+//! cargo run -q -p attesto-bench-expand --example expand -- 'prefix = "oauth_"' | rustfmt --edition 2024
 //! ```
 //!
 //! The compile-time benchmark writes its hand-written floors with it.
@@ -14,7 +14,7 @@
 //! Built unoptimised, as cargo builds proc macros in dev builds:
 //!
 //! ```sh
-//! cargo build -p attesto-macros-core --example expand
+//! cargo build -p attesto-bench-expand --example expand
 //! valgrind --tool=callgrind target/debug/examples/expand --repeat 1 'prefix = "oauth_"'
 //! valgrind --tool=callgrind target/debug/examples/expand --repeat 11 'prefix = "oauth_"'
 //! ```

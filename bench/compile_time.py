@@ -227,7 +227,7 @@ def migration_files(root):
         shutil.rmtree(scratch)
     scratch.mkdir(parents=True)
     attesto = [
-        "cargo", "run", "-q", "-p", "attesto-schema", "--features", "cli", "--bin", "attesto",
+        "cargo", "run", "-q", "-p", "attesto-cli", "--no-default-features", "--bin", "attesto",
         "--manifest-path", str(REPO / "Cargo.toml"), "--",
     ]
     run(attesto + ["gen-migration", "--table-prefix", "p0_", "--migrations-path", "sqlx"], scratch)

@@ -32,7 +32,8 @@
 //! - [`attesto_migration!`]: the macro. Its arguments (`prefix`,
 //!   `dialect`, `version`, `from`, `integrations`, `types`, `derive`,
 //!   `migrations_path`, ...) are documented on it.
-//! - [`example`]: what one invocation generates, the invocation above on
+//! - [`example`](https://docs.rs/attesto/latest/attesto/example/) (feature
+//!   `example`, which docs.rs builds): what one invocation generates, the invocation above on
 //!   PostgreSQL, expanded by the macro itself: the constants (`UP_SQL`,
 //!   `DOWN_SQL`, every statement), the row structs with their
 //!   constructors, every operation's method with its signature and

@@ -204,6 +204,8 @@ macro_rules! compare {
     }};
 }
 
+#[macro_use]
+mod generated;
 mod mariadb_side;
 mod postgres_side;
 

@@ -160,7 +160,9 @@ mod on_mariadb {
     use attesto_driver_tests::sqlx_my as db;
     crate::operations::rows!(db);
 
-    async fn pool(test: &str, connections: u32) -> sqlx::MySqlPool {
+    /// A fresh database with the tables, a pool of `connections` on it,
+    /// and its URL.
+    async fn pool(test: &str, connections: u32) -> (sqlx::MySqlPool, String) {
         let url = attesto_test_support::fresh_mysql(test);
         let pool = sqlx::mysql::MySqlPoolOptions::new()
             .max_connections(connections)
@@ -168,14 +170,14 @@ mod on_mariadb {
             .await
             .expect("connect");
         sqlx::raw_sql(db::UP_SQL).execute(&pool).await.expect("up");
-        pool
+        (pool, url)
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn families_rotate_and_revoke_at_once() {
         family_races!(
             db,
-            pool("families_my", FAMILIES as u32 + 4).await,
+            pool("families_my", FAMILIES as u32 + 4).await.0,
             "MariaDB"
         );
     }
@@ -188,13 +190,7 @@ mod on_mariadb {
         use db::{AuthorizationCodeRow, CodeTake};
         use sqlx::{Connection, Executor};
         const EXPIRED: u64 = 100_000;
-        let url = attesto_test_support::fresh_mysql("sweep_my");
-        let pool = sqlx::mysql::MySqlPoolOptions::new()
-            .max_connections(4)
-            .connect(&url)
-            .await
-            .expect("connect");
-        sqlx::raw_sql(db::UP_SQL).execute(&pool).await.expect("up");
+        let (pool, url) = pool("sweep_my", 4).await;
         let now = db::Timestamp::now();
         // Loaded by MariaDB's sequence engine: what is loaded is not under test.
         sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -6,10 +6,10 @@
 //! concurrent loser, as upstream's Ecto stores do: `UPDATE ... WHERE ...
 //! RETURNING`, `DELETE ... RETURNING`, or an insert that conflicts on a key.
 //! Where a dialect lacks a construct, its forms (`dialect`) write an
-//! equivalent that stays atomic (MySQL's are listed in its module): the
-//! row read back in the same transaction, a locking read before a
-//! `DELETE`, the duplicate-key error as the conflict, a lock by rows where
-//! there is no lock by name. Each statement says what it answers
+//! equivalent that stays atomic (MySQL's are listed in its module): a
+//! locking read of the rows, then the `UPDATE` or `DELETE` whose count
+//! decides, as the last statement before the commit; the duplicate-key
+//! error as the conflict; a lock by rows where there is no lock by name. Each statement says what it answers
 //! ([`Answer`]), so the code that runs it needs no knowledge of dialects.
 
 use crate::dialect::LockingIndex;
@@ -24,12 +24,11 @@ use crate::schema::Schema;
 pub enum Role {
     /// The operation's own statement.
     Main,
-    /// Takes a lock first (the family lock; MySQL's `SELECT ... FOR UPDATE`).
+    /// Takes a lock first (the family lock; MySQL's `SELECT ... FOR UPDATE`,
+    /// which also reads the rows a claim or a take returns).
     Lock,
     /// Checks a condition under the lock (a revoked family).
     Check,
-    /// Reads the row back after an `UPDATE` (MySQL).
-    Read,
     /// Deletes the row the operation inserted, in its transaction, when
     /// the check after the insert refuses it (MySQL).
     Undo,
@@ -44,7 +43,6 @@ impl Role {
             Role::Main => "",
             Role::Lock => "LOCK",
             Role::Check => "CHECK",
-            Role::Read => "READ",
             Role::Undo => "UNDO",
             Role::Miss => "MISS",
         }
@@ -220,21 +218,26 @@ impl Schema {
                 out.push(self.insert_statement(shared, &tail, Answer::Count));
             }
             OpKind::ClaimRow { set, filter } => {
+                if !forms.update_returning() {
+                    // The row is read first, with a locking read under the
+                    // same filter, and the `UPDATE` is the transaction's
+                    // last statement before its commit: a statement after
+                    // the write can lose a Galera abort
+                    // ([`crate::dialect`]'s MySQL forms say how).
+                    let mut lock = Sql::new(self, Role::Lock);
+                    lock.text =
+                        format!("SELECT {list} FROM {} WHERE ", shared.locking(self, filter));
+                    lock.conds(filter);
+                    lock.text.push_str(" FOR UPDATE");
+                    lock.answer = Answer::Rows;
+                    out.push(lock.done());
+                }
                 let mut update = Sql::new(self, Role::Main);
                 update.update(&shared.locking(self, filter), set, filter);
                 if forms.update_returning() {
                     returning(&mut update);
-                    out.push(update.done());
-                } else {
-                    // The row is read back in the same transaction, under
-                    // the lock the `UPDATE` took.
-                    out.push(update.done());
-                    let mut read = Sql::new(self, Role::Read);
-                    read.text = format!("SELECT {list} FROM {name} WHERE ");
-                    read.conds(&filter[..1]);
-                    read.answer = Answer::Rows;
-                    out.push(read.done());
                 }
+                out.push(update.done());
             }
             OpKind::ClaimCount { set, filter } | OpKind::Update { set, filter } => {
                 let mut update = Sql::new(self, Role::Main);

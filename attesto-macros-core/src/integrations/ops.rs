@@ -65,11 +65,16 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
         for statement in statements {
             let role = match statement.role {
                 Role::Main => "The statement",
+                Role::Lock
+                    if matches!(
+                        op.kind(),
+                        OpKind::ClaimRow { .. } | OpKind::TakeRow { .. } | OpKind::TakeRows { .. }
+                    ) =>
+                {
+                    "The locking read of the rows it returns, before its write"
+                }
                 Role::Lock => "The lock it takes first",
                 Role::Check => "The check it makes under the lock, or after its insert",
-                Role::Read => {
-                    "The read of the row it updated (MySQL has no `UPDATE ... RETURNING`)"
-                }
                 Role::Miss => "The read that tells a miss apart",
                 Role::Undo => "The delete of the inserted row when the check refuses it",
             };
@@ -228,6 +233,55 @@ impl Method<'_> {
                 .iter()
                 .any(|s| matches!(s, Set::Param(_, p) if *p == name));
         Some((column, stored))
+    }
+
+    /// The assignments that give a row read before a claim's `UPDATE`
+    /// what the `UPDATE` set, each ending in `;`. Each value is what the
+    /// column then holds: a parameter is bound only if its column keeps it
+    /// exactly (the timestamp types, the length limits), so it reads back
+    /// as given.
+    fn assignments(&self) -> String {
+        let OpKind::ClaimRow { set, .. } = self.op.kind() else {
+            return String::new();
+        };
+        let columns = self.schema.columns(self.table);
+        let mut out = String::new();
+        for s in set.iter() {
+            let (column, value) = match *s {
+                Set::Param(column, param) => {
+                    let optional = self
+                        .op
+                        .params()
+                        .iter()
+                        .any(|p| p.name == param && matches!(p.ty, ParamType::Nullable(_)));
+                    let value = if optional {
+                        format!("{param}.map(::std::borrow::ToOwned::to_owned)")
+                    } else {
+                        format!("::std::borrow::ToOwned::to_owned({param})")
+                    };
+                    (column, (value, optional))
+                }
+                Set::Bool(column, b) => {
+                    (column, (format!("::core::convert::From::from({b})"), false))
+                }
+                Set::Text(column, t) => (
+                    column,
+                    (format!("::core::convert::From::from({t:?})"), false),
+                ),
+            };
+            let (value, optional) = value;
+            let nullable = columns
+                .iter()
+                .find(|c| c.name() == column)
+                .is_some_and(|c| c.is_nullable());
+            let value = if nullable && !optional {
+                format!("::core::option::Option::Some({value})")
+            } else {
+                value
+            };
+            let _ = write!(out, "row.{column} = {value};");
+        }
+        out
     }
 
     /// The driver's expression for one bind.
@@ -607,17 +661,24 @@ impl Method<'_> {
                         "::core::option::Option<Self>",
                     )
                 } else {
-                    // The count decides; the row is read back under the
-                    // lock the `UPDATE` took.
-                    let read = self
-                        .statement(Role::Read)
+                    // The row is read under a lock first (a row that does
+                    // not decode is an error before anything is written),
+                    // then the `UPDATE`, the last statement before the
+                    // commit, whose count decides; the row returned is the
+                    // one read with what the `UPDATE` set. A count of 0
+                    // after a read that found the row means the
+                    // transaction lost its lock (a Galera abort that the
+                    // read did not report): a miss, never a second winner.
+                    let lock = self
+                        .statement(Role::Lock)
                         .cloned()
                         .unwrap_or_else(|| main.clone());
                     self.in_transaction(
                         &format!(
-                            "if {} == 1 {{ {} }} else {{ ::core::option::Option::None }}",
+                            "match {} {{ ::core::option::Option::Some(mut row) => if {} == 1 {{ {} ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}, ::core::option::Option::None => ::core::option::Option::None }}",
+                            self.fetch_optional(&lock, true),
                             self.exec(&main, true),
-                            self.fetch_optional(&read, true)
+                            self.assignments()
                         ),
                         "::core::option::Option<Self>",
                     )
@@ -672,8 +733,14 @@ impl Method<'_> {
                         .statement(Role::Lock)
                         .cloned()
                         .unwrap_or_else(|| main.clone());
+                    // The rows are returned only if the `DELETE`, the
+                    // last statement before the commit, deleted as many:
+                    // fewer means the transaction lost its locks (a Galera
+                    // abort that the read did not report), and another
+                    // caller may have taken them.
                     let rows = format!(
-                        "let rows: ::std::vec::Vec<Self> = {}; {}; rows",
+                        "let rows: ::std::vec::Vec<Self> = {}; let deleted: u64 = {}; \
+                         if ::core::convert::TryFrom::try_from(rows.len()).ok() == ::core::option::Option::Some(deleted) {{ rows }} else {{ ::std::vec::Vec::new() }}",
                         self.fetch_all(&lock, true),
                         self.exec(&main, true)
                     );

@@ -224,13 +224,7 @@ impl Schema {
                     // last statement before its commit: a statement after
                     // the write can lose a Galera abort
                     // ([`crate::dialect`]'s MySQL forms say how).
-                    let mut lock = Sql::new(self, Role::Lock);
-                    lock.text =
-                        format!("SELECT {list} FROM {} WHERE ", shared.locking(self, filter));
-                    lock.conds(filter);
-                    lock.text.push_str(" FOR UPDATE");
-                    lock.answer = Answer::Rows;
-                    out.push(lock.done());
+                    out.push(self.locking_read(shared, filter));
                 }
                 let mut update = Sql::new(self, Role::Main);
                 update.update(&shared.locking(self, filter), set, filter);
@@ -262,13 +256,7 @@ impl Schema {
                     // The rows are read with a locking read and deleted in
                     // the same transaction; a concurrent caller waits on
                     // the lock, then finds nothing.
-                    let mut lock = Sql::new(self, Role::Lock);
-                    lock.text =
-                        format!("SELECT {list} FROM {} WHERE ", shared.locking(self, filter));
-                    lock.conds(filter);
-                    lock.text.push_str(" FOR UPDATE");
-                    lock.answer = Answer::Rows;
-                    out.push(lock.done());
+                    out.push(self.locking_read(shared, filter));
                 }
                 let mut delete = Sql::new(self, Role::Main);
                 delete.text = shared.delete_from(self, filter);
@@ -314,6 +302,22 @@ impl Schema {
             out.push(self.miss_statement(name, list, &outcome, key));
         }
         out
+    }
+
+    /// The rows `filter` selects, read with `SELECT ... FOR UPDATE`
+    /// through the index the write after it goes through (MySQL, where a
+    /// claim or a take cannot return its rows).
+    fn locking_read(&self, shared: &TableSql<'_>, filter: &[Cond]) -> Statement {
+        let mut lock = Sql::new(self, Role::Lock);
+        lock.text = format!(
+            "SELECT {} FROM {} WHERE ",
+            shared.list,
+            shared.locking(self, filter)
+        );
+        lock.conds(filter);
+        lock.text.push_str(" FOR UPDATE");
+        lock.answer = Answer::Rows;
+        lock.done()
     }
 
     fn insert_statement(&self, shared: &TableSql<'_>, tail: &str, answer: Answer) -> Statement {

@@ -247,7 +247,8 @@ impl Method<'_> {
         let columns = self.schema.columns(self.table);
         let mut out = String::new();
         for s in set.iter() {
-            let (column, value) = match *s {
+            // The value, and whether it is already an `Option`.
+            let (column, value, optional) = match *s {
                 Set::Param(column, param) => {
                     let optional = self
                         .op
@@ -259,17 +260,15 @@ impl Method<'_> {
                     } else {
                         format!("::std::borrow::ToOwned::to_owned({param})")
                     };
-                    (column, (value, optional))
+                    (column, value, optional)
                 }
                 Set::Bool(column, b) => {
-                    (column, (format!("::core::convert::From::from({b})"), false))
+                    (column, format!("::core::convert::From::from({b})"), false)
                 }
-                Set::Text(column, t) => (
-                    column,
-                    (format!("::core::convert::From::from({t:?})"), false),
-                ),
+                Set::Text(column, t) => {
+                    (column, format!("::core::convert::From::from({t:?})"), false)
+                }
             };
-            let (value, optional) = value;
             let nullable = columns
                 .iter()
                 .find(|c| c.name() == column)

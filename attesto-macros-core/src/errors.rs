@@ -25,4 +25,26 @@ impl Errors {
             None => Ok(value),
         }
     }
+
+    /// Whether nothing went wrong.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Moves `other`'s errors into these.
+    pub(crate) fn absorb(&mut self, other: Errors) {
+        if let Some(error) = other.0 {
+            self.push(error);
+        }
+    }
+
+    /// `code` with these errors beside it, as `compile_error!`s: for errors
+    /// that leave the code usable, so that the host sees them and no
+    /// follow-on errors from the items that would be missing.
+    pub(crate) fn beside(self, mut code: crate::code::Code) -> crate::code::Code {
+        if let Some(error) = self.0 {
+            code.tokens(&error.to_compile_error());
+        }
+        code
+    }
 }

@@ -22,11 +22,17 @@ fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/host")
 }
 
+/// The expansion's text, or its errors: those that stop it, and those
+/// reported beside the code as `compile_error!`s.
 fn expand(input: TokenStream) -> Result<String, String> {
-    expansion_for(input, &host())
+    let text = expansion_for(input, &host())
         .and_then(|code| code.into_tokens())
         .map(|tokens| tokens.to_string())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    match text.find(":: core :: compile_error !") {
+        Some(at) => Err(text[at..].to_owned()),
+        None => Ok(text),
+    }
 }
 
 #[test]

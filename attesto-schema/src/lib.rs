@@ -102,7 +102,7 @@ pub use layout::{
 pub use live::{EnsureStep, Ensured, Mismatch, Target, VerifyError};
 pub use migration::{HeaderError, Migration};
 pub use model::{
-    Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param, ParamType,
+    Alert, Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param, ParamType,
     Predicate, Release, Seconds, Set, Table, Time, Variant,
 };
 pub use ops::{Answer, Bind, COUNT_COLUMN, OUTCOME_COLUMN, Role, Statement};

@@ -139,8 +139,15 @@ impl Schema {
             OpKind::Insert => {
                 out.push(self.insert_statement(shared, "", Answer::Count));
             }
-            OpKind::InsertUnlessTaken { .. } => {
-                out.push(self.insert_statement(shared, "", Answer::CountOrConflict));
+            // Where the dialect can ignore a conflict on that one key, the
+            // count tells it (no error, so a caller's PostgreSQL
+            // transaction goes on); elsewhere, the unique violation does.
+            OpKind::InsertUnlessTaken { column } => {
+                let statement = match forms.insert_ignoring_conflict(&self.quoted_list(&[column])) {
+                    Some(tail) => self.insert_statement(shared, &tail, Answer::Count),
+                    None => self.insert_statement(shared, "", Answer::CountOrConflict),
+                };
+                out.push(statement);
             }
             OpKind::InsertIfAbsent => {
                 let statement = match forms.insert_ignoring_conflict(&self.quoted_list(table.key()))
@@ -429,13 +436,18 @@ impl<'a> TableSql<'a> {
 }
 
 /// The operations of `table` whose every column is among `columns`.
+/// The operations of `table` whose every column is among `columns`: of
+/// two of one name, the first listed (a table lists the form a later
+/// release's columns allow before the one every release has).
 fn available(table: &Table, columns: &[Column]) -> Vec<&'static Operation> {
     let has = |name: &str| columns.iter().any(|c| c.name() == name);
-    table
-        .operations()
-        .iter()
-        .filter(|op| referenced(op).iter().all(|c| has(c)))
-        .collect()
+    let mut out: Vec<&'static Operation> = Vec::new();
+    for op in table.operations() {
+        if referenced(op).iter().all(|c| has(c)) && !out.iter().any(|o| o.name() == op.name()) {
+            out.push(op);
+        }
+    }
+    out
 }
 
 /// The condition that names the one row a miss is read back by: the
@@ -452,8 +464,8 @@ fn miss_key(op: &Operation) -> Option<&'static [Cond]> {
 /// Every column an operation names (the columns an upsert replaces, which
 /// follow the release, aside).
 fn referenced(op: &Operation) -> Vec<&'static str> {
-    fn conds(out: &mut Vec<&'static str>, conds: &[Cond]) {
-        for cond in conds {
+    fn conds(out: &mut Vec<&'static str>, list: &[Cond]) {
+        for cond in list {
             let (column, time) = match *cond {
                 Cond::Eq(c, _)
                 | Cond::Ne(c, _)
@@ -466,6 +478,10 @@ fn referenced(op: &Operation) -> Vec<&'static str> {
                 | Cond::Before(c, t)
                 | Cond::NotAfter(c, t)
                 | Cond::NullOrNotAfter(c, t) => (c, Some(t)),
+                Cond::Any(any) => {
+                    conds(out, any);
+                    continue;
+                }
             };
             out.push(column);
             if let Some(Time::Minus(_, Seconds::Column(c))) = time {
@@ -630,6 +646,10 @@ impl<'a> Sql<'a> {
             Cond::NullOrNotAfter(c, t) => {
                 let time = self.time(t);
                 format!("({col} IS NULL OR {col} <= {time})", col = q(c))
+            }
+            Cond::Any(any) => {
+                let each: Vec<String> = any.iter().map(|c| self.cond(c)).collect();
+                format!("({})", each.join(" OR "))
             }
         }
     }

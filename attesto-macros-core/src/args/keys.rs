@@ -10,6 +10,8 @@ pub enum Argument {
     Prefix,
     /// `dialect = "sqlite"`.
     Dialect,
+    /// `dialects("postgres", "sqlite")`.
+    Dialects,
     /// `version = "2.13.0"`.
     Version,
     /// `from = "0.19.0"`.
@@ -30,6 +32,8 @@ pub enum Argument {
     FieldAttrs,
     /// `integrations(sqlx, ...)`.
     Integrations,
+    /// `tracing`: a span per operation, events for what a monitor wants.
+    Tracing,
 }
 
 /// How an argument's value is written.
@@ -39,13 +43,16 @@ pub enum Shape {
     String,
     /// `key(...)`.
     List,
+    /// `key`, alone.
+    Flag,
 }
 
 impl Argument {
     /// Every argument, in the order the documentation lists them.
-    pub const ALL: [Argument; 12] = [
+    pub const ALL: [Argument; 14] = [
         Argument::Prefix,
         Argument::Dialect,
+        Argument::Dialects,
         Argument::Version,
         Argument::From,
         Argument::Config,
@@ -56,6 +63,7 @@ impl Argument {
         Argument::Attrs,
         Argument::FieldAttrs,
         Argument::Integrations,
+        Argument::Tracing,
     ];
 
     /// The argument's name.
@@ -63,6 +71,7 @@ impl Argument {
         match self {
             Argument::Prefix => "prefix",
             Argument::Dialect => "dialect",
+            Argument::Dialects => "dialects",
             Argument::Version => "version",
             Argument::From => "from",
             Argument::Config => "config",
@@ -73,6 +82,7 @@ impl Argument {
             Argument::Attrs => "attrs",
             Argument::FieldAttrs => "field_attrs",
             Argument::Integrations => "integrations",
+            Argument::Tracing => "tracing",
         }
     }
 
@@ -86,11 +96,13 @@ impl Argument {
             | Argument::Config
             | Argument::ConfigKey
             | Argument::MigrationsPath => Shape::String,
-            Argument::Derive
+            Argument::Dialects
+            | Argument::Derive
             | Argument::Types
             | Argument::Attrs
             | Argument::FieldAttrs
             | Argument::Integrations => Shape::List,
+            Argument::Tracing => Shape::Flag,
         }
     }
 
@@ -99,6 +111,7 @@ impl Argument {
         match self {
             Argument::Prefix => "prefix = \"oauth_\"",
             Argument::Dialect => "dialect = \"sqlite\"",
+            Argument::Dialects => "dialects(\"postgres\", \"sqlite\")",
             Argument::Version => "version = \"2.13.0\"",
             Argument::From => "from = \"0.19.0\"",
             Argument::Config => "config = \"attesto.toml\"",
@@ -109,6 +122,7 @@ impl Argument {
             Argument::Attrs => "attrs(#[serde(deny_unknown_fields)])",
             Argument::FieldAttrs => "field_attrs(json = #[serde(default)])",
             Argument::Integrations => "integrations(sqlx)",
+            Argument::Tracing => "tracing",
         }
     }
 

@@ -49,6 +49,8 @@ pub struct Args {
     pub prefix: Option<LitStr>,
     /// `dialect = "..."`.
     pub dialect: Option<LitStr>,
+    /// The literals of `dialects(...)`, and the identifier that named it.
+    pub dialects: Option<(Ident, Vec<LitStr>)>,
     /// `version = "..."`.
     pub version: Option<LitStr>,
     /// `from = "..."`.
@@ -69,6 +71,8 @@ pub struct Args {
     pub field_attrs: Vec<Entry<Vec<TokenStream>>>,
     /// The integrations, each with the identifier that named it.
     pub integrations: Vec<(Integration, Ident)>,
+    /// `tracing`, by the identifier that named it.
+    pub tracing: Option<Ident>,
 }
 
 impl Args {
@@ -131,6 +135,15 @@ fn parse_args(input: ParseStream, errors: &mut Errors) -> syn::Result<Args> {
         match key {
             Argument::Prefix => args.prefix = errors.keep(string(key, &ident, value)),
             Argument::Dialect => args.dialect = errors.keep(string(key, &ident, value)),
+            Argument::Dialects => {
+                let literals = list_value(key, &ident, value, errors, parse_literals);
+                args.dialects = Some((ident, literals));
+            }
+            Argument::Tracing => {
+                if errors.keep(flag(key, value)).is_some() {
+                    args.tracing = Some(ident);
+                }
+            }
             Argument::Version => args.version = errors.keep(string(key, &ident, value)),
             Argument::From => args.from = errors.keep(string(key, &ident, value)),
             Argument::Config => args.config = errors.keep(string(key, &ident, value)),
@@ -196,6 +209,7 @@ fn parse_value(input: ParseStream, ident: &Ident, key: Option<Argument>) -> syn:
         let expected = match key.map(|k| (k.shape(), k.example())) {
             Some((Shape::String, example)) => format!("expected `=` after `{ident}`: `{example}`"),
             Some((Shape::List, example)) => format!("expected `(` after `{ident}`: `{example}`"),
+            Some((Shape::Flag, example)) => format!("expected `,` after `{ident}`: `{example}`"),
             None => format!("expected `=` or `(` after `{ident}`"),
         };
         Err(syn::Error::new(found.span(), expected))
@@ -212,6 +226,41 @@ fn string(key: Argument, ident: &Ident, value: Value) -> syn::Result<LitStr> {
         Value::List(group) => Err(wrong(group.span())),
         Value::Missing => Err(wrong(ident.span())),
     }
+}
+
+/// A flag, written alone: `tracing`.
+fn flag(key: Argument, value: Value) -> syn::Result<()> {
+    let wrong = |span: Span| {
+        syn::Error::new(
+            span,
+            format!("`{}` takes no value: write it alone, `{}`", key.name(), key.example()),
+        )
+    };
+    match value {
+        Value::Missing => Ok(()),
+        Value::Assign(eq, _) => Err(wrong(eq.span)),
+        Value::List(group) => Err(wrong(group.span())),
+    }
+}
+
+/// String literals separated by commas: `"postgres", "sqlite"`.
+fn parse_literals(input: ParseStream) -> syn::Result<Vec<LitStr>> {
+    let mut literals = Vec::new();
+    while !input.is_empty() {
+        literals.push(input.parse::<LitStr>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!(
+                    "expected a dialect's name as a string literal: `{}`",
+                    Argument::Dialects.example()
+                ),
+            )
+        })?);
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    Ok(literals)
 }
 
 /// The contents of `key(...)`, parsed by `parser`; errors go to `errors`

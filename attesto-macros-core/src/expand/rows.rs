@@ -7,6 +7,7 @@ use std::ops::Range;
 use attesto_schema::{Column, ColumnDefault, Schema, Table};
 use proc_macro2::{Delimiter, TokenStream};
 
+use super::dialects::Dialects;
 use super::{field_attrs, str_list};
 use crate::args::{Args, path_segments};
 use crate::code::{Code, str_literal};
@@ -52,47 +53,47 @@ fn derive_attribute(code: &mut Code, args: &Args) {
     code.group(Delimiter::Bracket, attribute);
 }
 
+/// `table`'s row struct: a field per column, each documented with its
+/// SQL in every dialect of the invocation; with the integrations' `glue`,
+/// the attributes they put on it.
 pub fn row_struct(
     code: &mut Code,
-    schema: &Schema,
+    layout: &Dialects<'_>,
     table: &Table,
     types: &RustTypes<'_>,
     args: &Args,
-    slices: Option<(Range<usize>, Range<usize>)>,
+    glue: bool,
 ) {
-    let dialect = schema.dialect();
+    let schema = layout.primary();
     let name = schema.table_name(table);
     let ident = table.row_name();
     let columns = schema.columns(table);
+    let select = if layout.multi() {
+        format!(
+            "`SELECT_SQL` of its dialect's module ([`{}::SELECT_SQL`])",
+            layout.table_consts(schema, table)
+        )
+    } else {
+        "[`Self::SELECT_SQL`]".to_owned()
+    };
     let struct_doc = format!(
-        " A row of `{name}` (schema release {}).\n\n {}\n\n Read rows with [`Self::SELECT_SQL`], which names [`Self::COLUMNS`]: \
+        " A row of `{name}` (schema release {}).\n\n {}\n\n Read rows with {select}, which names [`Self::COLUMNS`]: \
          map columns by name, never by position, because an upgraded table orders its columns differently.",
         schema.release(),
         table.description()
     );
     let _ = write!(code, "#[doc = {}]", str_literal(&struct_doc));
     derive_attribute(code, args);
-    crate::integrations::row_attributes(code, schema, table, args);
+    if glue {
+        crate::integrations::row_attributes(code, schema, table, args);
+    }
     for attribute in &args.attrs {
         code.tokens(attribute);
     }
     let _ = write!(code, "pub struct {ident}");
     let mut fields = Code::default();
     for column in &columns {
-        let null = if column.is_nullable() {
-            "NULL"
-        } else {
-            "NOT NULL"
-        };
-        let default = column
-            .default_value()
-            .map(|d| format!(" DEFAULT {}", dialect.default_sql(d)))
-            .unwrap_or_default();
-        let mut doc = format!(
-            " `{} {} {null}{default}`",
-            column.name(),
-            dialect.sql_type(column.logical_type())
-        );
+        let mut doc = format!(" {}", column_sql(layout, column));
         if !column.description().is_empty() {
             doc.push_str(": ");
             doc.push_str(column.description());
@@ -107,8 +108,67 @@ pub fn row_struct(
         fields.push_str(",");
     }
     code.group(Delimiter::Brace, fields);
+}
 
+/// `column`'s definition as each dialect of the invocation writes it:
+/// `` `code_hash varchar(88) NOT NULL` ``, or one per dialect, named.
+fn column_sql(layout: &Dialects<'_>, column: &Column) -> String {
+    let one = |dialect: attesto_schema::Dialect| {
+        let null = if column.is_nullable() {
+            "NULL"
+        } else {
+            "NOT NULL"
+        };
+        let default = column
+            .default_value()
+            .map(|d| format!(" DEFAULT {}", dialect.default_sql(d)))
+            .unwrap_or_default();
+        format!(
+            "`{} {} {null}{default}`",
+            column.name(),
+            dialect.sql_type(column.logical_type())
+        )
+    };
+    if !layout.multi() {
+        return one(layout.primary().dialect());
+    }
+    layout
+        .dialects()
+        .map(|d| format!("{}: {}", d.product(), one(d)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The constants that name `table` whatever the dialect: its name and
+/// columns, items of the row struct's `impl`.
+pub fn identity_consts(code: &mut Code, schema: &Schema, table: &Table) {
+    let name = schema.table_name(table);
+    let columns = schema.columns(table);
     let column_names = str_list(columns.iter().map(|c| c.name()));
+    let _ = write!(
+        code,
+        r#"
+            #[doc = {table_doc}]
+            pub const TABLE: &'static str = {table};
+            /// The column names, in the order of the struct's fields.
+            pub const COLUMNS: &'static [&'static str] = &[{column_names}];
+"#,
+        table_doc = str_literal(&format!(" The table name, `{name}`.")),
+        table = str_literal(&name),
+    );
+}
+
+/// The statements of `table` in `schema`'s dialect, as items: of the row
+/// struct's `impl` (`row` is `Self`), or of the table's module in the
+/// dialect's (`row` is the path of the row struct from there). `slices`
+/// name them in `UP_SQL` and `DOWN_SQL` instead of repeating them.
+pub fn sql_consts(
+    code: &mut Code,
+    schema: &Schema,
+    table: &Table,
+    slices: Option<(Range<usize>, Range<usize>)>,
+    row: &str,
+) {
     let primary_key = str_list(schema.primary_key(table).iter().copied());
     let (create, drop) = match slices {
         Some((create, drop)) => (sql_slice("UP_SQL", create), sql_slice("DOWN_SQL", drop)),
@@ -120,25 +180,17 @@ pub fn row_struct(
     let _ = write!(
         code,
         r#"
-        impl {ident} {{
-            #[doc = {table_doc}]
-            pub const TABLE: &'static str = {table};
-            /// The column names, in the order of the struct's fields.
-            pub const COLUMNS: &'static [&'static str] = &[{column_names}];
             /// The primary-key columns (empty when the table has none).
             pub const PRIMARY_KEY: &'static [&'static str] = &[{primary_key}];
             /// `CREATE TABLE` for this table, followed by its indexes.
             pub const CREATE_SQL: &'static str = {create};
             /// `DROP TABLE` for this table.
             pub const DROP_SQL: &'static str = {drop};
-            /// `INSERT` of every column, with placeholders in [`Self::COLUMNS`] order.
+            /// `INSERT` of every column, with placeholders in [`{row}::COLUMNS`] order.
             pub const INSERT_SQL: &'static str = {insert};
-            /// `SELECT` of every column by name, in [`Self::COLUMNS`] order.
+            /// `SELECT` of every column by name, in [`{row}::COLUMNS`] order.
             pub const SELECT_SQL: &'static str = {select};
-        }}
 "#,
-        table_doc = str_literal(&format!(" The table name, `{name}`.")),
-        table = str_literal(&name),
         insert = str_literal(&schema.insert_sql(table)),
         select = str_literal(&schema.select_sql(table)),
     );

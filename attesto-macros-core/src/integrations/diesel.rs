@@ -23,6 +23,7 @@ use attesto_schema::{
 use super::driver::{Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation};
 use super::value::Source;
 use super::{Binding, binding, is_path};
+use crate::expand::dialects::Dialects;
 use crate::code::{Code, str_literal};
 use crate::types::{RustType, RustTypes, field_type, type_key};
 
@@ -111,7 +112,14 @@ impl Driver for Diesel {
         row_attributes(code, schema, table);
     }
 
-    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
+    fn glue(
+        &self,
+        code: &mut Code,
+        layout: &Dialects<'_>,
+        types: &RustTypes<'_>,
+        _: &[&dyn Driver],
+    ) {
+        let schema = layout.primary();
         generate(code, schema, types);
     }
 

@@ -13,6 +13,7 @@ use proc_macro2::TokenStream;
 use super::Binding;
 use super::value::Source;
 use crate::code::Code;
+use crate::expand::dialects::Dialects;
 use crate::types::RustTypes;
 
 /// One value a statement binds, with what each driver needs to bind it.
@@ -168,9 +169,43 @@ pub trait Driver: Sync {
     /// Attributes it puts on `table`'s row struct.
     fn row_attributes(&self, _code: &mut Code, _schema: &Schema, _table: &Table) {}
 
-    /// Its glue: trait impls and statements of every table. `named` is
-    /// every driver of the invocation, in order.
-    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, named: &[&dyn Driver]);
+    /// Its glue: trait impls and statements of every table, for every
+    /// dialect of the invocation. `named` is every driver of the
+    /// invocation, in order.
+    fn glue(
+        &self,
+        code: &mut Code,
+        layout: &Dialects<'_>,
+        types: &RustTypes<'_>,
+        named: &[&dyn Driver],
+    );
+
+    /// Whether one invocation's methods can run on the databases of
+    /// several dialects (`dialects(...)`), dispatching on the connection.
+    fn several_dialects(&self) -> bool {
+        false
+    }
+
+    /// What the methods take their connection as, written once before
+    /// them (sqlx's `Handle`).
+    fn handle(&self, _code: &mut Code, _layout: &Dialects<'_>) {}
+
+    /// The pool, transaction and connection types of an invocation for
+    /// several dialects, chosen at run time (sqlx's `Pool`).
+    /// `path` names attesto-schema.
+    fn pools(&self, _code: &mut Code, _layout: &Dialects<'_>, _path: &str) {}
+
+    /// A method's body from the body of each dialect (`arms`, in the order
+    /// of `layout`): the first statements that get the connection, then
+    /// the arm of the connection's dialect. `map` maps the driver's error
+    /// of getting a connection, for `verify` and `ensure`.
+    fn dispatch(&self, _layout: &Dialects<'_>, arms: &[String], map: Option<&str>) -> String {
+        let prologue = match map {
+            Some(map) => self.live_prologue(map),
+            None => self.prologue().to_owned(),
+        };
+        format!("{prologue}\n{}", arms.first().map_or("", String::as_str))
+    }
 
     /// The impls that bind and read the expansion's timestamp type `name`
     /// (`Timestamp` or `TimestampUsec`, a `chrono::NaiveDateTime` holding

@@ -12,6 +12,7 @@ use attesto_schema::{Backend, Schema};
 
 use super::driver::Driver;
 use crate::code::{Code, str_literal};
+use crate::expand::dialects::Dialects;
 
 /// The error type of `verify` and `ensure` for the driver's error `error`,
 /// attesto-schema named by `path`.
@@ -19,20 +20,15 @@ fn error_type(path: &str, error: &str) -> String {
     format!("{path}::VerifyError<{error}>")
 }
 
-/// The target, the statements, `verify` and `ensure`, for `driver`. In
+/// The target and the statements of `verify` and `ensure` in `schema`'s
+/// dialect, as items of the invocation's module or of the dialect's. In
 /// an upgrade's invocation (`upgrade`), `UP_SQL` upgrades, so `ensure`
-/// installs from a constant of its own, `INSTALL_SQL`.
-/// `path` names attesto-schema (`::attesto_schema`, or the `attesto`
-/// crate's re-export).
-pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade: bool, path: &str) {
+/// installs from a constant of its own, `INSTALL_SQL`. `path` names
+/// attesto-schema (`::attesto_schema`, or the `attesto` crate's
+/// re-export).
+pub fn constants(code: &mut Code, schema: &Schema, upgrade: bool, path: &str) {
     let dialect = schema.dialect();
-    let backend = dialect.backend();
-    let variant = match dialect {
-        attesto_schema::Dialect::Postgres => "Postgres",
-        attesto_schema::Dialect::Sqlite => "Sqlite",
-        attesto_schema::Dialect::Mysql => "Mysql",
-        attesto_schema::Dialect::Mariadb => "Mariadb",
-    };
+    let variant = super::sqlx_handle::variant(dialect);
     let release = schema.release();
     let _ = writeln!(
         code,
@@ -52,26 +48,24 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
          pub const CATALOG_SQL: &str = {};",
         str_literal(dialect.catalog_sql())
     );
-    let lock = schema.install_lock_sql();
-    let unlock = schema.install_unlock_sql();
-    if let Some(lock) = &lock {
+    if let Some(lock) = schema.install_lock_sql() {
         let _ = writeln!(
             code,
             "/// The lock `ensure` takes before it reads the catalog, so that two replicas \
              starting at once do not both install.\n\
              pub const INSTALL_LOCK_SQL: &str = {};",
-            str_literal(lock)
+            str_literal(&lock)
         );
     }
-    if let Some(unlock) = &unlock {
+    if let Some(unlock) = schema.install_unlock_sql() {
         let _ = writeln!(
             code,
             "/// Releases `INSTALL_LOCK_SQL`'s lock.\n\
              pub const INSTALL_UNLOCK_SQL: &str = {};",
-            str_literal(unlock)
+            str_literal(&unlock)
         );
     }
-    let install_sql = if upgrade {
+    if upgrade {
         let _ = writeln!(
             code,
             "/// What `ensure` applies to a database that has none of the tables: the whole of \
@@ -79,12 +73,8 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
              pub const INSTALL_SQL: &str = {};",
             str_literal(&schema.up_sql())
         );
-        "INSTALL_SQL"
-    } else {
-        "UP_SQL"
-    };
-    let transactional = dialect.transactional_ddl();
-    if !transactional {
+    }
+    if !dialect.transactional_ddl() {
         let _ = writeln!(
             code,
             "/// What `ensure` runs when its install failed part-way ({} commits each DDL \
@@ -94,9 +84,122 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
             str_literal(&schema.uninstall_sql())
         );
     }
+}
 
-    let sig = driver.signature(backend);
+/// `verify` and `ensure`, for `driver`, on every dialect of the
+/// invocation: the body of the connection's dialect reads that dialect's
+/// constants.
+pub fn functions(
+    code: &mut Code,
+    layout: &Dialects<'_>,
+    driver: &dyn Driver,
+    path: &str,
+    upgrade: bool,
+) {
+    let schema = layout.primary();
+    let release = schema.release();
+    let sig = driver.signature(schema.dialect().backend());
     let asyncness = if driver.asynchronous() { "async " } else { "" };
+    let error = error_type(path, &sig.error);
+    // How a driver's error becomes a `VerifyError`.
+    let database = format!("{path}::VerifyError::Database");
+    let products: Vec<&str> = layout.dialects().map(|d| d.product()).collect();
+    let products = products.join(", ");
+    let verify_arms: Vec<String> = layout
+        .schemas()
+        .iter()
+        .map(|schema| verify_body(&layout.module(schema), driver, &database))
+        .collect();
+    let _ = writeln!(
+        code,
+        "/// Checks that the database holds schema release {release} exactly ({products}, prefix {:?}): \
+         every table, column type, `NOT NULL`, default, primary key and index that `UP_SQL` \
+         creates, no table of another release. Reads the catalog with one statement \
+         (`CATALOG_SQL`) and changes nothing.\n\
+         ///\n\
+         /// # Errors\n\
+         ///\n\
+         /// `VerifyError::Mismatch` when it does not hold the release: its `Display` lists each \n\
+         /// difference (and whether it breaks a guarantee of the stores' operations) with what \n\
+         /// fixes it, and, for a database at an older release, the `attesto gen-migration --from` \n\
+         /// command of the upgrade; `VerifyError::Database` when the driver fails.\n\
+         pub {asyncness}fn verify{}({}) -> ::core::result::Result<(), {error}> {{\n{}\n}}",
+        schema.prefix(),
+        sig.generics,
+        sig.connection,
+        driver.dispatch(layout, &verify_arms, Some(&database)),
+    );
+    let ensure_arms: Vec<String> = layout
+        .schemas()
+        .iter()
+        .map(|schema| ensure_body(schema, &layout.module(schema), driver, path, &error, upgrade))
+        .collect();
+    let backends: Vec<Backend> = layout.dialects().map(|d| d.backend()).collect();
+    let mut locks = Vec::new();
+    for backend in &backends {
+        locks.push(match backend {
+            Backend::Postgres => {
+                "on PostgreSQL, a transaction-level advisory lock (`INSTALL_LOCK_SQL`), in the \
+                 transaction that installs"
+            }
+            Backend::Sqlite => "on SQLite, `BEGIN IMMEDIATE`: the file's write lock, for the whole transaction",
+            Backend::Mysql => {
+                "on MySQL and MariaDB, `GET_LOCK` (`INSTALL_LOCK_SQL`, released after, as DDL \
+                 commits any transaction); a Galera cluster does not share named locks between \
+                 nodes: start one node first there"
+            }
+        });
+    }
+    let lock_doc = locks.join("; ");
+    let install_sql = if upgrade { "INSTALL_SQL" } else { "UP_SQL" };
+    let _ = writeln!(
+        code,
+        "/// Makes sure the database holds schema release {release}: when none of this \
+         invocation's tables exists, applies `{install_sql}` (all or nothing where DDL is \
+         transactional; on MySQL and MariaDB, should a statement fail, it drops every table it \
+         created, `UNINSTALL_SQL`), then verifies; when they exist, only verifies (as `verify`). \
+         It never alters an existing table. Run it at startup: a second start, or a replica \
+         starting at the same time, finds the tables and verifies them, because it holds a lock \
+         while it looks and installs ({lock_doc}).\n\
+         ///\n\
+         /// Call it outside a transaction. `Ok(Ensured::Installed)` when it installed, \n\
+         /// `Ok(Ensured::Verified)` when the release was there.\n\
+         ///\n\
+         /// # Errors\n\
+         ///\n\
+         /// As `verify`, and without changing anything, for a database at another release (with \n\
+         /// the upgrade's command for an older one) or with damaged tables; \n\
+         /// `VerifyError::Locked` when another session held the lock for the whole wait (MySQL, \n\
+         /// MariaDB: 60 seconds).\n\
+         pub {asyncness}fn ensure{}({}) -> ::core::result::Result<{path}::Ensured, {error}> {{\n{}\n}}",
+        sig.generics,
+        sig.connection,
+        driver.dispatch(layout, &ensure_arms, Some(&database)),
+    );
+}
+
+/// The body of `verify` in `schema`'s dialect, whose constants start with
+/// `module`.
+fn verify_body(module: &str, driver: &dyn Driver, database: &str) -> String {
+    format!(
+        "let lines = {}.map_err({database})?;\n{module}TARGET.verify(&lines)",
+        driver.live_fetch(&format!("{module}CATALOG_SQL"), false)
+    )
+}
+
+/// The body of `ensure` in `schema`'s dialect, whose constants start with
+/// `module`.
+fn ensure_body(
+    schema: &Schema,
+    module: &str,
+    driver: &dyn Driver,
+    path: &str,
+    error: &str,
+    upgrade: bool,
+) -> String {
+    let dialect = schema.dialect();
+    let backend = dialect.backend();
+    let database = format!("{path}::VerifyError::Database");
     let (open, close) = if driver.asynchronous() {
         ("async", ".await")
     } else {
@@ -111,43 +214,23 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
             format!("{open} -> {ty} {{ {body} }}{close}")
         }
     };
-    let error = error_type(path, &sig.error);
-    // How a driver's error becomes a `VerifyError`.
-    let database = format!("{path}::VerifyError::Database");
-    let prologue = driver.live_prologue(&database);
-    let fetch =
-        |sql: &str, tx: bool| format!("{}.map_err({database})?", driver.live_fetch(sql, tx));
-    let batch =
-        |sql: &str, tx: bool| format!("{}.map_err({database})?", driver.live_batch(sql, tx));
-
-    let _ = writeln!(
-        code,
-        "/// Checks that the database holds schema release {release} exactly ({}, prefix {:?}): \
-         every table, column type, `NOT NULL`, default, primary key and index that `UP_SQL` \
-         creates, no table of another release. Reads the catalog with one statement \
-         (`CATALOG_SQL`) and changes nothing.\n\
-         ///\n\
-         /// # Errors\n\
-         ///\n\
-         /// `VerifyError::Mismatch` when it does not hold the release: its `Display` lists each \n\
-         /// difference (and whether it breaks a guarantee of the stores' operations) with what \n\
-         /// fixes it, and, for a database at an older release, the `attesto gen-migration --from` \n\
-         /// command of the upgrade; `VerifyError::Database` when the driver fails.\n\
-         pub {asyncness}fn verify{}({}) -> ::core::result::Result<(), {error}> {{\n\
-         {prologue}\n\
-         let lines = {};\n\
-         TARGET.verify(&lines)\n\
-         }}",
-        dialect.product(),
-        schema.prefix(),
-        sig.generics,
-        sig.connection,
-        fetch("CATALOG_SQL", false),
-    );
-
+    let fetch = |sql: &str, tx: bool| {
+        format!(
+            "{}.map_err({database})?",
+            driver.live_fetch(&format!("{module}{sql}"), tx)
+        )
+    };
+    let batch = |sql: &str, tx: bool| {
+        format!(
+            "{}.map_err({database})?",
+            driver.live_batch(&format!("{module}{sql}"), tx)
+        )
+    };
+    let lock = schema.install_lock_sql();
+    let transactional = dialect.transactional_ddl();
     let lock_step = match (backend, &lock) {
         (Backend::Mysql, Some(_)) => format!(
-            "let locked = {}; TARGET.locked(&locked)?;",
+            "let locked = {}; {module}TARGET.locked(&locked)?;",
             fetch("INSTALL_LOCK_SQL", true)
         ),
         (_, Some(_)) => format!("{};", batch("INSTALL_LOCK_SQL", true)),
@@ -156,19 +239,26 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
     let cleanup = if transactional {
         String::new()
     } else {
-        format!("let _ = {};", driver.live_batch("UNINSTALL_SQL", true))
+        format!(
+            "let _ = {};",
+            driver.live_batch(&format!("{module}UNINSTALL_SQL"), true)
+        )
     };
-    let release_lock = if unlock.is_some() {
-        format!("let _ = {};", driver.live_batch("INSTALL_UNLOCK_SQL", true))
+    let release_lock = if schema.install_unlock_sql().is_some() {
+        format!(
+            "let _ = {};",
+            driver.live_batch(&format!("{module}INSTALL_UNLOCK_SQL"), true)
+        )
     } else {
         String::new()
     };
+    let install_sql = if upgrade { "INSTALL_SQL" } else { "UP_SQL" };
     let result_ty = format!("::core::result::Result<{path}::Ensured, {error}>");
     let installed_ty = format!("::core::result::Result<(), {error}>");
     let install = block(
         &installed_ty,
         &format!(
-            "{}; let lines = {}; TARGET.verify(&lines)",
+            "{}; let lines = {}; {module}TARGET.verify(&lines)",
             batch(install_sql, true),
             fetch("CATALOG_SQL", true)
         ),
@@ -178,7 +268,7 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
         &format!(
             "{lock_step}\n\
              let lines = {};\n\
-             match TARGET.ensure_step(&lines)? {{\n\
+             match {module}TARGET.ensure_step(&lines)? {{\n\
              {path}::EnsureStep::Verified => ::core::result::Result::Ok({path}::Ensured::Verified),\n\
              {path}::EnsureStep::Install => {{\n\
              let installed: {installed_ty} = {install};\n\
@@ -189,56 +279,16 @@ pub fn functions(code: &mut Code, schema: &Schema, driver: &dyn Driver, upgrade:
             fetch("CATALOG_SQL", true)
         ),
     );
-    let lock_doc = match backend {
-        Backend::Postgres => {
-            "a transaction-level advisory lock (`INSTALL_LOCK_SQL`), in the transaction that installs"
-        }
-        Backend::Sqlite => "`BEGIN IMMEDIATE`: the file's write lock, for the whole transaction",
-        Backend::Mysql => {
-            "`GET_LOCK` (`INSTALL_LOCK_SQL`, released after, as DDL commits any transaction)"
-        }
-    };
-    let galera = if backend == Backend::Mysql {
-        " A Galera cluster does not share named locks between nodes: start one node first there."
-    } else {
-        ""
-    };
-    let all_or_nothing = if transactional {
-        "in the same transaction, all or nothing"
-    } else {
-        "and, should a statement fail, drops every table it created (`UNINSTALL_SQL`)"
-    };
-    let _ = writeln!(
-        code,
-        "/// Makes sure the database holds schema release {release}: when none of this \
-         invocation's tables exists, applies `{install_sql}` {all_or_nothing}, then verifies; when they \
-         exist, only verifies (as `verify`). It never alters an existing table. Run it at startup: \
-         a second start, or a replica starting at the same time, finds the tables and verifies \
-         them, because it holds {lock_doc} while it looks and installs.{galera}\n\
-         ///\n\
-         /// Call it outside a transaction. `Ok(Ensured::Installed)` when it installed, \n\
-         /// `Ok(Ensured::Verified)` when the release was there.\n\
-         ///\n\
-         /// # Errors\n\
-         ///\n\
-         /// As `verify`, and without changing anything, for a database at another release (with \n\
-         /// the upgrade's command for an older one) or with damaged tables; \n\
-         /// `VerifyError::Locked` when another session held the lock for the whole wait (MySQL, \n\
-         /// MariaDB: 60 seconds).\n\
-         pub {asyncness}fn ensure{}({}) -> {result_ty} {{\n\
-         {prologue}\n\
-         {}\n\
+    format!(
+        "{}\n\
          let result: {result_ty} = {body};\n\
          {release_lock}\n\
          match result {{\n\
          ::core::result::Result::Ok(value) => {{ {}.map_err({database})?; ::core::result::Result::Ok(value) }}\n\
          ::core::result::Result::Err(e) => {{ {} ::core::result::Result::Err(e) }}\n\
-         }}\n\
          }}",
-        sig.generics,
-        sig.connection,
         driver.live_begin(backend == Backend::Sqlite, &database),
         driver.live_commit(),
         driver.live_rollback(),
-    );
+    )
 }

@@ -19,8 +19,10 @@ mod postgres;
 mod rusqlite;
 mod sea_orm;
 mod sqlx;
+mod sqlx_handle;
 mod sweep;
 mod timestamps;
+mod tracing;
 mod value;
 
 use std::fmt::Write as _;
@@ -34,6 +36,7 @@ use crate::args::{Args, Integration, path_segments};
 use crate::code::{Code, str_literal};
 use crate::config::Host;
 use crate::errors::Errors;
+use crate::expand::dialects::Dialects;
 use crate::types::{RustType, RustTypes, field_type};
 use driver::Driver;
 
@@ -68,55 +71,135 @@ pub struct Checked {
     /// on the `attesto` crate (which re-exports it) and not on
     /// attesto-schema itself.
     pub schema_path: &'static str,
+    /// Whether the glue can be generated: not when an integration cannot
+    /// drive a dialect, whose glue would only add errors to the one that
+    /// says so.
+    pub glue: bool,
 }
 
 /// The path of attesto-schema in the generated code, by default.
 pub const SCHEMA_PATH: &str = "::attesto_schema";
 
-/// Refuses an integration that does not drive the dialect's databases, a
-/// derive the integration already writes, and a missing dependency.
-/// Returns the manifest read, which cargo must watch, and how the
-/// generated code names attesto-schema.
+/// Refuses an integration that does not drive a dialect of the
+/// invocation, a derive the integration already writes, and a missing
+/// dependency or feature, each by its own rule. Returns the manifests read,
+/// which cargo must watch, how the generated code names attesto-schema, and
+/// whether the glue can be generated at all.
 pub fn check(
     args: &Args,
-    schema: &Schema,
+    layout: &Dialects<'_>,
     types: &RustTypes<'_>,
     host: &Host,
     errors: &mut Errors,
 ) -> Checked {
-    let manifests = |manifests| Checked {
-        manifests,
-        schema_path: SCHEMA_PATH,
-    };
-    let dialect = schema.dialect();
-    let backend = dialect.backend();
     let named = named(args);
-    for (driver, ident) in &named {
-        if !driver.supports(backend) {
-            let fits: Vec<String> = Dialect::ALL
-                .into_iter()
-                .filter(|d| driver.supports(d.backend()))
-                .map(|d| format!("\"{}\"", d.name()))
-                .collect();
+    let mut checked = Checked {
+        manifests: Vec::new(),
+        schema_path: SCHEMA_PATH,
+        glue: true,
+    };
+    check_several_dialects(layout, &named, errors, &mut checked);
+    for schema in layout.schemas() {
+        check_supports(schema, &named, errors, &mut checked);
+        check_jsonb_strings(schema, &named, types, errors);
+    }
+    check_derives(args, &named, errors);
+    check_modules_per_table(&named, errors);
+    if named.is_empty() {
+        return checked;
+    }
+    let Some(dir) = errors.keep(host.dir(Span::call_site())) else {
+        return checked;
+    };
+    let manifest = dir.join("Cargo.toml");
+    checked.manifests.push(manifest.clone());
+    let Some(present) = errors
+        .keep(manifest_dependencies(&manifest).map_err(|e| syn::Error::new(Span::call_site(), e)))
+    else {
+        return checked;
+    };
+    let facade =
+        present.iter().any(|p| p == "attesto") && !present.iter().any(|p| p == "attesto_schema");
+    if facade {
+        checked.schema_path = "::attesto::schema";
+    }
+    check_features(layout, &named, types, &manifest, &present, errors, &mut checked);
+    check_dependencies(layout, &named, types, &present, facade, errors);
+    checked
+}
+
+/// `dialects(...)` takes only the integrations that run one operation on
+/// any of several databases.
+fn check_several_dialects(
+    layout: &Dialects<'_>,
+    named: &[(&'static dyn Driver, &Ident)],
+    errors: &mut Errors,
+    checked: &mut Checked,
+) {
+    if !layout.multi() {
+        return;
+    }
+    for (driver, ident) in named {
+        if !driver.several_dialects() {
+            checked.glue = false;
             errors.push(syn::Error::new(
                 ident.span(),
                 format!(
-                    "integration `{}` does not drive {} databases (dialect = \"{}\"); it fits dialect {}",
-                    driver.name(),
-                    dialect.product(),
-                    dialect.name(),
-                    fits.join(" or ")
+                    "integrations({0}) writes the glue of one dialect; `dialects(...)` takes \
+                     integrations(sqlx), which runs every operation on a pool or connection of any \
+                     of them: invoke `attesto_migration!` once per dialect for {0}",
+                    driver.name()
                 ),
             ));
         }
     }
-    for (driver, _) in &named {
+}
+
+/// Every integration drives the dialect's databases.
+fn check_supports(
+    schema: &Schema,
+    named: &[(&'static dyn Driver, &Ident)],
+    errors: &mut Errors,
+    checked: &mut Checked,
+) {
+    let dialect = schema.dialect();
+    for (driver, ident) in named {
+        if driver.supports(dialect.backend()) {
+            continue;
+        }
+        checked.glue = false;
+        let fits: Vec<String> = Dialect::ALL
+            .into_iter()
+            .filter(|d| driver.supports(d.backend()))
+            .map(|d| format!("\"{}\"", d.name()))
+            .collect();
+        errors.push(syn::Error::new(
+            ident.span(),
+            format!(
+                "integration `{}` does not drive {} databases (dialect = \"{}\"); it fits dialect {}",
+                driver.name(),
+                dialect.product(),
+                dialect.name(),
+                fits.join(" or ")
+            ),
+        ));
+    }
+}
+
+/// A derive the integration writes itself is refused.
+fn check_derives(args: &Args, named: &[(&'static dyn Driver, &Ident)], errors: &mut Errors) {
+    for (driver, _) in named {
         for derive in &args.derives {
             if let Some(message) = driver.refused_derive(derive) {
                 errors.push(syn::Error::new(first_span(derive), message));
             }
         }
     }
+}
+
+/// Two integrations that each write a module per table cannot share an
+/// invocation.
+fn check_modules_per_table(named: &[(&'static dyn Driver, &Ident)], errors: &mut Errors) {
     let mut per_table = named.iter().filter(|(d, _)| d.module_per_table());
     if let (Some((first, ident)), Some((second, _))) = (per_table.next(), per_table.next()) {
         errors.push(syn::Error::new(
@@ -129,55 +212,67 @@ pub fn check(
             ),
         ));
     }
-    if backend == Backend::Postgres && named.iter().any(|(d, _)| d.refuses_string_for_jsonb()) {
-        for table in schema.tables() {
-            for column in schema.columns(table) {
-                if column.logical_type() == LogicalType::Json {
-                    if let RustType::Host(tokens) = types.of(table, &column) {
-                        if is_string(types.of(table, &column)) {
-                            errors.push(syn::Error::new(
-                                first_span(tokens),
-                                format!(
-                                    "`{}.{}` is jsonb in PostgreSQL, which the drivers do not bind from a `String`; \
-                                     use a serde type such as `serde_json::Value` (the default)",
-                                    table.name(),
-                                    column.name()
-                                ),
-                            ));
-                        }
-                    }
+}
+
+/// PostgreSQL's `jsonb` is not bound from a `String` by the drivers that
+/// refuse it.
+fn check_jsonb_strings(
+    schema: &Schema,
+    named: &[(&'static dyn Driver, &Ident)],
+    types: &RustTypes<'_>,
+    errors: &mut Errors,
+) {
+    if schema.dialect().backend() != Backend::Postgres
+        || !named.iter().any(|(d, _)| d.refuses_string_for_jsonb())
+    {
+        return;
+    }
+    for table in schema.tables() {
+        for column in schema.columns(table) {
+            if column.logical_type() != LogicalType::Json {
+                continue;
+            }
+            if let RustType::Host(tokens) = types.of(table, &column) {
+                if is_string(types.of(table, &column)) {
+                    errors.push(syn::Error::new(
+                        first_span(tokens),
+                        format!(
+                            "`{}.{}` is jsonb in PostgreSQL, which the drivers do not bind from a `String`; \
+                             use a serde type such as `serde_json::Value` (the default)",
+                            table.name(),
+                            column.name()
+                        ),
+                    ));
                 }
             }
         }
     }
-    if named.is_empty() {
-        return manifests(Vec::new());
-    }
-    let Some(dir) = errors.keep(host.dir(Span::call_site())) else {
-        return manifests(Vec::new());
-    };
-    let manifest = dir.join("Cargo.toml");
-    let Some(present) = errors
-        .keep(manifest_dependencies(&manifest).map_err(|e| syn::Error::new(Span::call_site(), e)))
-    else {
-        return manifests(vec![manifest]);
-    };
-    let facade =
-        present.iter().any(|p| p == "attesto") && !present.iter().any(|p| p == "attesto_schema");
-    let mut read = vec![manifest.clone()];
-    let uses = uses(schema, types);
-    for (driver, ident) in &named {
-        if !driver.supports(backend) || !present.iter().any(|p| p == driver.name()) {
+}
+
+/// The host's dependency on each integration's crate enables every
+/// feature the generated code needs, on every dialect of the invocation:
+/// one error per integration naming them all.
+fn check_features(
+    layout: &Dialects<'_>,
+    named: &[(&'static dyn Driver, &Ident)],
+    types: &RustTypes<'_>,
+    manifest: &std::path::Path,
+    present: &[String],
+    errors: &mut Errors,
+    checked: &mut Checked,
+) {
+    for (driver, ident) in named {
+        if !present.iter().any(|p| p == driver.name()) {
             continue;
         }
         // A manifest that cannot be read says nothing: the build's own
         // errors will.
-        let Ok(Some(declared)) = declared(&manifest, driver.name()) else {
+        let Ok(Some(declared)) = declared(manifest, driver.name()) else {
             continue;
         };
         for file in &declared.files {
-            if !read.contains(file) {
-                read.push(file.clone());
+            if !checked.manifests.contains(file) {
+                checked.manifests.push(file.clone());
             }
         }
         let graph = driver.feature_graph();
@@ -189,11 +284,19 @@ pub fn check(
             continue;
         }
         let enabled = closure(&declared, graph);
-        let unmet: Vec<driver::Feature> = driver
-            .features(backend, uses)
-            .into_iter()
-            .filter(|f| !enabled.iter().any(|e| e == f.satisfied_by))
-            .collect();
+        let mut unmet: Vec<driver::Feature> = Vec::new();
+        for schema in layout.schemas() {
+            let backend = schema.dialect().backend();
+            if !driver.supports(backend) {
+                continue;
+            }
+            for feature in driver.features(backend, uses(schema, types)) {
+                if !enabled.iter().any(|e| e == feature.satisfied_by) && !unmet.contains(&feature)
+                {
+                    unmet.push(feature);
+                }
+            }
+        }
         // What another missing feature enables need not be named.
         let missing: Vec<&str> = unmet
             .iter()
@@ -234,19 +337,34 @@ pub fn check(
             ),
         ));
     }
-    for (driver, ident) in &named {
-        if !driver.supports(backend) {
-            continue;
-        }
-        let missing: Vec<(&str, String)> = needs(*driver, dialect, schema, types)
-            .into_iter()
-            // The `attesto` crate re-exports attesto-schema.
-            .filter(|(name, _)| {
-                !present
+}
+
+/// The host depends on every crate the generated code names: one error per
+/// integration with the lines to add.
+fn check_dependencies(
+    layout: &Dialects<'_>,
+    named: &[(&'static dyn Driver, &Ident)],
+    types: &RustTypes<'_>,
+    present: &[String],
+    facade: bool,
+    errors: &mut Errors,
+) {
+    for (driver, ident) in named {
+        let mut missing: Vec<(&str, String)> = Vec::new();
+        for schema in layout.schemas() {
+            if !driver.supports(schema.dialect().backend()) {
+                continue;
+            }
+            for (name, line) in needs(*driver, schema.dialect(), schema, types) {
+                // The `attesto` crate re-exports attesto-schema.
+                let there = present
                     .iter()
-                    .any(|p| p == name || (*name == "attesto_schema" && facade))
-            })
-            .collect();
+                    .any(|p| p == name || (name == "attesto_schema" && facade));
+                if !there && !missing.iter().any(|(n, _)| *n == name) {
+                    missing.push((name, line));
+                }
+            }
+        }
         if !missing.is_empty() {
             errors.push(syn::Error::new(
                 ident.span(),
@@ -260,14 +378,70 @@ pub fn check(
             ));
         }
     }
-    Checked {
-        manifests: read,
-        schema_path: if facade {
-            "::attesto::schema"
-        } else {
-            SCHEMA_PATH
-        },
+}
+
+/// The dialect an invocation that names none is for, when its
+/// integrations cannot drive PostgreSQL (the default) but drive exactly one
+/// other family of servers, as the host's features enable them: that
+/// family's dialect, and the one error that asks the host to name it.
+pub fn implied_dialect(args: &Args, host: &Host) -> Option<(Dialect, syn::Error)> {
+    let named = named(args);
+    let (_, first) = named.first()?;
+    let dir = host.dir(Span::call_site()).ok()?;
+    let manifest = dir.join("Cargo.toml");
+    // Which families each integration drives here: by its nature, and, for
+    // a crate of several (sqlx), by the features the host enables.
+    let drives = |driver: &dyn Driver, backend: Backend| -> bool {
+        if !driver.supports(backend) {
+            return false;
+        }
+        let Ok(Some(declared)) = declared(&manifest, driver.name()) else {
+            return true;
+        };
+        let graph = driver.feature_graph();
+        if !declared
+            .version
+            .as_deref()
+            .is_some_and(|v| in_release(v, graph.release))
+        {
+            return true;
+        }
+        let enabled = closure(&declared, graph);
+        driver
+            .features(backend, driver::Uses::default())
+            .first()
+            .is_none_or(|f| enabled.iter().any(|e| e == f.satisfied_by))
+    };
+    let all = |backend: Backend| named.iter().all(|(d, _)| drives(*d, backend));
+    if all(Backend::Postgres) {
+        return None;
     }
+    let mut others = [Backend::Sqlite, Backend::Mysql]
+        .into_iter()
+        .filter(|b| all(*b));
+    let (Some(backend), None) = (others.next(), others.next()) else {
+        return None;
+    };
+    let names: Vec<&str> = named.iter().map(|(d, _)| d.name()).collect();
+    let (dialect, write) = match backend {
+        Backend::Sqlite => (Dialect::Sqlite, "`dialect = \"sqlite\"`".to_owned()),
+        _ => (
+            Dialect::Mysql,
+            "`dialect = \"mariadb\"` (MariaDB) or `dialect = \"mysql\"` (MySQL 8)".to_owned(),
+        ),
+    };
+    Some((
+        dialect,
+        syn::Error::new(
+            first.span(),
+            format!(
+                "this invocation names no dialect, so it is for PostgreSQL (the default), which \
+                 integrations({}) here does not drive: it drives {} only; name the dialect: {write}",
+                names.join(", "),
+                backend.family()
+            ),
+        ),
+    ))
 }
 
 /// What the generated code of `schema` uses, for the features it needs.
@@ -719,23 +893,20 @@ pub fn key_doc(table: &Table) -> String {
 }
 
 /// The constants every integration's methods use: the statements of one
-/// row by key.
+/// row by key, as items of the row struct's `impl` or the table's module.
 pub fn statements(code: &mut Code, schema: &Schema, table: &Table) {
     let key = key_doc(table);
     let _ = write!(
         code,
         r#"
-        impl {row} {{
             /// `SELECT` of every column of the row whose key ({key}) equals the parameters, in key order.
             pub const SELECT_BY_KEY_SQL: &'static str = {select};
             /// `DELETE` of the row whose key ({key}) equals the parameters, in key order.
             pub const DELETE_BY_KEY_SQL: &'static str = {delete};
 "#,
-        row = table.row_name(),
         select = str_literal(&schema.select_by_key_sql(table)),
         delete = str_literal(&schema.delete_by_key_sql(table)),
     );
-    code.push_str("}\n");
 }
 
 /// The trait that tells a timestamp's sub-second part, implemented for the
@@ -858,47 +1029,72 @@ fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
     }
 }
 
-/// The glue of every integration the host named.
+/// The glue of every integration the host named, for every dialect of the
+/// invocation.
 pub fn generate(
     code: &mut Code,
-    schema: &Schema,
+    layout: &Dialects<'_>,
     types: &RustTypes<'_>,
     args: &Args,
     schema_path: &str,
 ) {
     let named: Vec<&dyn Driver> = named(args).into_iter().map(|(d, _)| d).collect();
-    if named.is_empty() {
+    let Some(&driver) = named.first() else {
         return;
-    }
-    for table in schema.tables() {
-        statements(code, schema, table);
-    }
-    if named.iter().any(|d| d.checks_timestamps()) && binds_timestamps(schema, types) {
+    };
+    let schema = layout.primary();
+    let any = |want: &dyn Fn(Binding) -> bool| {
+        layout
+            .schemas()
+            .iter()
+            .any(|schema| binds(schema, types, want))
+    };
+    if named.iter().any(|d| d.checks_timestamps())
+        && any(&|b| matches!(b, Binding::Timestamp(_)))
+    {
         timestamp_trait(code, schema, types);
     }
-    if binds(schema, types, &|b| b == Binding::Json) {
+    if any(&|b| b == Binding::Json) {
         json_depth(code);
     }
     timestamps::definitions(code, &timestamps::used(schema, types), &args.derives);
+    let mut backends: Vec<Backend> = Vec::new();
+    for dialect in layout.dialects() {
+        if !backends.contains(&dialect.backend()) {
+            backends.push(dialect.backend());
+        }
+    }
     for (i, driver) in named.iter().enumerate() {
         // Drivers of one set of types share one set of impls.
         if named[..i].iter().all(|d| d.glue_key() != driver.glue_key()) {
-            driver.glue(code, schema, types, &named);
+            driver.glue(code, layout, types, &named);
             for newtype in timestamps::used(schema, types) {
-                driver.timestamp_glue(code, schema.dialect().backend(), newtype.name);
+                for backend in &backends {
+                    driver.timestamp_glue(code, *backend, newtype.name);
+                }
             }
         }
     }
     // The operations' methods, for the first integration named (every one
     // runs them): two drivers' methods of one name cannot share a row struct.
-    let driver = named[0];
     driver.support(code, schema);
+    driver.handle(code, layout);
+    let tracing = args.tracing.is_some();
     for table in schema.tables() {
         ops::outcomes(code, schema, table);
-        ops::methods(code, schema, table, types, driver);
+        ops::methods(code, layout, table, types, driver, tracing);
     }
-    live::functions(code, schema, driver, args.from.is_some(), schema_path);
-    sweep::functions(code, schema, types, driver);
+    live::functions(code, layout, driver, schema_path, args.from.is_some());
+    sweep::functions(code, layout, types, driver, tracing);
+    if layout.multi() {
+        driver.pools(code, layout, schema_path);
+    }
+}
+
+/// The constants `verify` and `ensure` use, for `schema`'s dialect: items
+/// of the invocation's module, or of the dialect's.
+pub fn live_constants(code: &mut Code, schema: &Schema, args: &Args, path: &str) {
+    live::constants(code, schema, args.from.is_some(), path);
 }
 
 /// The SQL constants of the stores' operations on `table`: in every

@@ -20,6 +20,7 @@ use super::driver::{Bound, Driver, Query, Violation};
 use super::value::Source;
 use super::{Binding, binding};
 use crate::code::{Code, str_literal};
+use crate::expand::dialects::Dialects;
 use crate::types::{RustType, RustTypes, field_type};
 
 /// The constant that holds `statement` of `op`: `TAKE_SQL`, `TAKE_MISS_SQL`.
@@ -54,14 +55,10 @@ impl std::fmt::Display for BindsDoc<'_> {
     }
 }
 
-/// The SQL constants of every operation the release has on `table`.
+/// The SQL constants of every operation the release has on `table`, as
+/// items of the row struct's `impl` or of the table's module.
 pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
-    let ops = schema.operations_sql(table);
-    if ops.is_empty() {
-        return;
-    }
-    let _ = writeln!(code, "impl {} {{", table.row_name());
-    for (op, statements) in ops {
+    for (op, statements) in schema.operations_sql(table) {
         for statement in statements {
             let role = match statement.role {
                 Role::Main => "The statement",
@@ -96,12 +93,11 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
             );
         }
     }
-    code.push_str("}\n");
 }
 
 /// Every variant of `outcome`, each name once (a name may stand for several
 /// cases); whether it carries the row.
-fn variants(outcome: &Outcome) -> Vec<Variant> {
+pub(super) fn variants(outcome: &Outcome) -> Vec<Variant> {
     let mut all: Vec<Variant> = Vec::new();
     let candidates = std::iter::once(outcome.won)
         .chain(outcome.expired)
@@ -155,7 +151,7 @@ pub fn outcomes(code: &mut Code, schema: &Schema, table: &Table) {
     }
 }
 
-/// One operation's method, for one driver.
+/// One operation's method, for one driver, on one dialect.
 struct Method<'a> {
     schema: &'a Schema,
     table: &'a Table,
@@ -163,35 +159,141 @@ struct Method<'a> {
     op: &'a Operation,
     driver: &'a dyn Driver,
     statements: Vec<Statement>,
+    /// The path of the table's statement constants in this dialect.
+    consts: String,
 }
 
-/// The operations' methods of `table`, run through `driver`.
+/// The operations' methods of `table`, run through `driver`, on every
+/// dialect of the invocation: one method per operation, whose body runs
+/// the statements of the dialect of the connection it is given.
 pub fn methods(
     code: &mut Code,
-    schema: &Schema,
+    layout: &Dialects<'_>,
     table: &Table,
     types: &RustTypes<'_>,
     driver: &dyn Driver,
+    tracing: bool,
 ) {
-    let ops = schema.operations_sql(table);
+    let primary = layout.primary();
+    let ops = primary.operations_sql(table);
     if ops.is_empty() {
         return;
     }
     // A group: a host's type may stand in a parameter list.
     let mut methods_code = Code::default();
-    for (op, statements) in ops {
-        let method = Method {
-            schema,
-            table,
-            types,
-            op,
-            driver,
-            statements,
-        };
-        method.write(&mut methods_code);
+    for (op, _) in ops {
+        let per_dialect: Vec<Method<'_>> = layout
+            .schemas()
+            .iter()
+            .map(|schema| Method {
+                schema,
+                table,
+                types,
+                op,
+                driver,
+                statements: schema.operation_sql(table, op),
+                consts: layout.table_consts(schema, table),
+            })
+            .collect();
+        write(&mut methods_code, layout, &per_dialect, tracing);
     }
     let _ = write!(code, "impl {}", table.row_name());
     code.group(Delimiter::Brace, methods_code);
+}
+
+/// One operation's method: its signature, from the first dialect, and a
+/// body per dialect, which the driver dispatches on the connection.
+fn write(code: &mut Code, layout: &Dialects<'_>, methods: &[Method<'_>], tracing: bool) {
+    let first = &methods[0];
+    let op = first.op;
+    let driver = first.driver;
+    let mut ok = String::new();
+    let arms: Vec<String> = methods
+        .iter()
+        .map(|method| {
+            let (ty, body) = method.body();
+            ok = ty;
+            format!("::core::result::Result::Ok({{ {body} }})")
+        })
+        .collect();
+    let asynchronous = driver.asynchronous();
+    let runs = first
+        .statements
+        .iter()
+        .find(|s| s.role == Role::Main)
+        .map(|s| format!("{}::{}", first.consts, constant(op, s)))
+        .unwrap_or_default();
+    let dialects = if layout.multi() {
+        " (in the first dialect's module; each dialect's module has its own)"
+    } else {
+        ""
+    };
+    let doc = format!(
+        " `{}` ({}): {}\n\n Runs [`{runs}`]{}{dialects}.",
+        op.name(),
+        op.upstream(),
+        op.description(),
+        if first.statements.len() > 1 {
+            ", with the other statements of the operation"
+        } else {
+            ""
+        }
+    );
+    // An operation takes one argument per value upstream's function
+    // takes; some take more than clippy's default of seven, and the
+    // lint would fire in the user's crate, under their macro call.
+    let _ = write!(
+        code,
+        "#[doc = {}] #[allow(clippy::too_many_arguments)] pub {}fn {}",
+        str_literal(&doc),
+        if asynchronous { "async " } else { "" },
+        op.name()
+    );
+    let signature = driver.signature(first.schema.dialect().backend());
+    let _ = write!(code, "{}", signature.generics);
+    let mut params = Code::default();
+    if first.writes_row() {
+        params.push_str("&self, ");
+    }
+    params.push_str(&signature.connection);
+    for param in op.params() {
+        let _ = write!(params, ", {}: ", param.name);
+        match param.ty {
+            ParamType::Seconds => params.push_str("i64"),
+            ParamType::Batch => params.push_str("u32"),
+            ParamType::Column(c) | ParamType::Nullable(c) => {
+                let optional = matches!(param.ty, ParamType::Nullable(_));
+                if optional {
+                    params.push_str("::core::option::Option<");
+                }
+                params.push_str("&");
+                let column = first
+                    .schema
+                    .columns(first.table)
+                    .into_iter()
+                    .find(|col| col.name() == c);
+                match column.map(|col| first.types.of(first.table, &col)) {
+                    Some(RustType::Default("::std::string::String")) | None => {
+                        params.push_str("str")
+                    }
+                    Some(ty) => field_type(&mut params, ty, false),
+                }
+                if optional {
+                    params.push_str(">");
+                }
+            }
+        }
+    }
+    code.group(Delimiter::Parenthesis, params);
+    let result = format!("::core::result::Result<{ok}, {}>", signature.error);
+    let body = driver.dispatch(layout, &arms, None);
+    let body = if tracing {
+        let table = first.schema.table_name(first.table);
+        super::tracing::instrument(&table, op, &result, &body, asynchronous)
+    } else {
+        body
+    };
+    let _ = write!(code, " -> {result} {{ {body} }}");
 }
 
 impl Method<'_> {
@@ -355,7 +457,7 @@ impl Method<'_> {
         tx: bool,
         step: impl Fn(&dyn Driver, &Query<'_>) -> String,
     ) -> String {
-        let sql = format!("Self::{}", constant(self.op, statement));
+        let sql = format!("{}::{}", self.consts, constant(self.op, statement));
         let values: Vec<String> = statement.binds.iter().map(|b| self.value(b)).collect();
         let query = Query {
             sql: &sql,
@@ -487,81 +589,6 @@ impl Method<'_> {
         )
     }
 
-    fn write(&self, code: &mut Code) {
-        let op = self.op;
-        let (ok, body) = self.body();
-        let asynchronous = self.driver.asynchronous();
-        let doc = format!(
-            " `{}` ({}): {}\n\n Runs [`Self::{}`]{}.",
-            op.name(),
-            op.upstream(),
-            op.description(),
-            self.statements
-                .iter()
-                .find(|s| s.role == Role::Main)
-                .map(|s| constant(op, s))
-                .unwrap_or_default(),
-            if self.statements.len() > 1 {
-                ", with the other statements of the operation"
-            } else {
-                ""
-            }
-        );
-        // An operation takes one argument per value upstream's function
-        // takes; some take more than clippy's default of seven, and the
-        // lint would fire in the user's crate, under their macro call.
-        let _ = write!(
-            code,
-            "#[doc = {}] #[allow(clippy::too_many_arguments)] pub {}fn {}",
-            str_literal(&doc),
-            if asynchronous { "async " } else { "" },
-            op.name()
-        );
-        let signature = self.driver.signature(self.schema.dialect().backend());
-        let _ = write!(code, "{}", signature.generics);
-        let mut params = Code::default();
-        if self.writes_row() {
-            params.push_str("&self, ");
-        }
-        params.push_str(&signature.connection);
-        for param in op.params() {
-            let _ = write!(params, ", {}: ", param.name);
-            match param.ty {
-                ParamType::Seconds => params.push_str("i64"),
-                ParamType::Batch => params.push_str("u32"),
-                ParamType::Column(c) | ParamType::Nullable(c) => {
-                    let optional = matches!(param.ty, ParamType::Nullable(_));
-                    if optional {
-                        params.push_str("::core::option::Option<");
-                    }
-                    params.push_str("&");
-                    let column = self
-                        .schema
-                        .columns(self.table)
-                        .into_iter()
-                        .find(|col| col.name() == c);
-                    match column.map(|col| self.types.of(self.table, &col)) {
-                        Some(RustType::Default("::std::string::String")) | None => {
-                            params.push_str("str")
-                        }
-                        Some(ty) => field_type(&mut params, ty, false),
-                    }
-                    if optional {
-                        params.push_str(">");
-                    }
-                }
-            }
-        }
-        code.group(Delimiter::Parenthesis, params);
-        let _ = write!(
-            code,
-            " -> ::core::result::Result<{ok}, {}> {{",
-            signature.error
-        );
-        code.push_str(self.driver.prologue());
-        let _ = writeln!(code, "::core::result::Result::Ok({{ {body} }}) }}");
-    }
-
     /// The method's return type and body (statements, then a value). Which
     /// form an operation takes follows from what its statements answer
     /// ([`Answer`]): a `RETURNING` that returns the row, or a count and a
@@ -606,11 +633,20 @@ impl Method<'_> {
             (OpKind::InsertUnlessTaken { column }, Some(outcome)) => {
                 let won = self.variant(&outcome, &outcome.won, "");
                 let absent = self.variant(&outcome, &outcome.absent, "");
-                let body = format!(
-                    "match {} {{ ::core::result::Result::Ok(_) => {won}, {} => {absent}, ::core::result::Result::Err(e) => return ::core::result::Result::Err(e.into()), }}",
-                    self.try_exec(&main),
-                    self.unique_violation(Some(column))
-                );
+                let body = if main.answer == Answer::CountOrConflict {
+                    format!(
+                        "match {} {{ ::core::result::Result::Ok(_) => {won}, {} => {absent}, ::core::result::Result::Err(e) => return ::core::result::Result::Err(e.into()), }}",
+                        self.try_exec(&main),
+                        self.unique_violation(Some(column))
+                    )
+                } else {
+                    // `ON CONFLICT (column) DO NOTHING`: no row inserted is
+                    // the key taken; any other conflict is still an error.
+                    format!(
+                        "if {} == 1 {{ {won} }} else {{ {absent} }}",
+                        self.exec(&main, false)
+                    )
+                };
                 (outcome.name.to_owned(), body)
             }
             (OpKind::InsertUnlessFamilyRevoked, Some(outcome)) => {

@@ -18,6 +18,7 @@ use super::driver::{
 };
 use super::value::Source;
 use super::{Binding, field_values, is_path};
+use crate::expand::dialects::Dialects;
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
 
@@ -116,7 +117,14 @@ impl Driver for Postgres {
 
     /// Named through `::postgres` when the invocation names postgres, as it
     /// then certainly depends on it.
-    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, named: &[&dyn Driver]) {
+    fn glue(
+        &self,
+        code: &mut Code,
+        layout: &Dialects<'_>,
+        types: &RustTypes<'_>,
+        named: &[&dyn Driver],
+    ) {
+        let schema = layout.primary();
         let krate = if named.iter().any(|d| d.name() == POSTGRES.name) {
             POSTGRES.krate
         } else {

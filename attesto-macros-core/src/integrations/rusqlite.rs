@@ -11,6 +11,7 @@ use attesto_schema::{Backend, OUTCOME_COLUMN, Schema, Table};
 use super::driver::{Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation};
 use super::value::Source;
 use super::{Binding, binding, field_values};
+use crate::expand::dialects::Dialects;
 use crate::code::{Code, str_literal};
 use crate::types::RustTypes;
 
@@ -65,7 +66,14 @@ impl Driver for Rusqlite {
         false
     }
 
-    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
+    fn glue(
+        &self,
+        code: &mut Code,
+        layout: &Dialects<'_>,
+        types: &RustTypes<'_>,
+        _: &[&dyn Driver],
+    ) {
+        let schema = layout.primary();
         generate(code, schema, types);
     }
 

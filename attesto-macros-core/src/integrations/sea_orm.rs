@@ -21,6 +21,7 @@ use super::driver::{
 };
 use super::value::Source;
 use super::{Binding, binding, is_path};
+use crate::expand::dialects::Dialects;
 use crate::code::{Code, str_literal};
 use crate::types::{RustType, RustTypes, field_type, is_local, type_key};
 
@@ -108,7 +109,14 @@ impl Driver for SeaOrm {
         true
     }
 
-    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
+    fn glue(
+        &self,
+        code: &mut Code,
+        layout: &Dialects<'_>,
+        types: &RustTypes<'_>,
+        _: &[&dyn Driver],
+    ) {
+        let schema = layout.primary();
         generate(code, schema, types);
     }
 

@@ -1,7 +1,15 @@
 //! sqlx 0.9: `FromRow` by column name, queries that bind themselves, and
-//! the operations over `Acquire` (a pool, a connection, or the caller's
-//! transaction). The code names only sqlx's core API, so the host needs
-//! neither its `derive` nor its `macros` feature.
+//! the operations on a `Handle`: a pool, or a connection of one (a
+//! `PoolConnection`, a `Transaction` or a plain connection), of any dialect
+//! of the invocation. The code names only sqlx's core API, so the host
+//! needs neither its `derive` nor its `macros` feature.
+//!
+//! The methods take the connection as a concrete enum, not as sqlx's
+//! generic `Acquire`: a future that holds `<A as Acquire<'c>>::Connection`
+//! across an `.await` is not `Send` for every lifetime the compiler must
+//! prove it for (rust-lang/rust#64552), so a method generic over `Acquire`
+//! could not be called in `tokio::spawn` or an axum handler on a
+//! transaction.
 
 use std::fmt::Write as _;
 
@@ -15,6 +23,7 @@ use super::value::Source;
 use super::{Binding, binding, field_values, key_params};
 use crate::args::path_segments;
 use crate::code::{Code, str_literal};
+use crate::expand::dialects::Dialects;
 use crate::types::RustTypes;
 
 /// sqlx.
@@ -94,8 +103,30 @@ impl Driver for Sqlx {
         })
     }
 
-    fn glue(&self, code: &mut Code, schema: &Schema, types: &RustTypes<'_>, _: &[&dyn Driver]) {
-        generate(code, schema, types);
+    fn glue(
+        &self,
+        code: &mut Code,
+        layout: &Dialects<'_>,
+        types: &RustTypes<'_>,
+        _: &[&dyn Driver],
+    ) {
+        generate(code, layout, types);
+    }
+
+    fn several_dialects(&self) -> bool {
+        true
+    }
+
+    fn handle(&self, code: &mut Code, layout: &Dialects<'_>) {
+        super::sqlx_handle::handle(code, layout);
+    }
+
+    fn pools(&self, code: &mut Code, layout: &Dialects<'_>, path: &str) {
+        super::sqlx_handle::pools(code, layout, path);
+    }
+
+    fn dispatch(&self, layout: &Dialects<'_>, arms: &[String], map: Option<&str>) -> String {
+        super::sqlx_handle::dispatch(layout, arms, map)
     }
 
     fn timestamp_glue(&self, code: &mut Code, backend: Backend, name: &str) {
@@ -139,19 +170,15 @@ impl Driver for Sqlx {
         "&mut *conn"
     }
 
-    fn signature(&self, backend: Backend) -> Signature {
-        let (db, _) = paths(backend);
+    /// A pool, or a connection of one, of any dialect of the invocation:
+    /// one connection for every statement, a pool's or the caller's own
+    /// (in a transaction, which `begin` nests as a savepoint).
+    fn signature(&self, _backend: Backend) -> Signature {
         Signature {
-            generics: format!("<'c, A: ::sqlx::Acquire<'c, Database = {db}>>"),
-            connection: "db: A".to_owned(),
+            generics: String::new(),
+            connection: "db: impl IntoHandle<'_>".to_owned(),
             error: "::sqlx::Error".to_owned(),
         }
-    }
-
-    /// One connection for every statement: a pool's, or the caller's own
-    /// (in a transaction, which `begin` nests as a savepoint).
-    fn prologue(&self) -> &'static str {
-        "let mut conn = ::sqlx::Acquire::acquire(db).await?;"
     }
 
     fn value(&self, bound: &Bound<'_>) -> String {
@@ -227,15 +254,11 @@ impl Driver for Sqlx {
 
     fn in_transaction(&self, body: &str, ty: &str) -> String {
         transaction_block(
-            "let mut tx = ::sqlx::Acquire::begin(&mut *conn).await?;",
+            "let mut tx = ::sqlx::Connection::begin(&mut *conn).await?;",
             "tx.commit().await?;",
             body,
             ty,
         )
-    }
-
-    fn live_prologue(&self, map: &str) -> String {
-        format!("let mut conn = ::sqlx::Acquire::acquire(db).await.map_err({map})?;")
     }
 
     fn live_fetch(&self, sql: &str, tx: bool) -> String {
@@ -255,7 +278,7 @@ impl Driver for Sqlx {
                 "let mut tx = ::sqlx::Connection::begin_with(&mut *conn, \"BEGIN IMMEDIATE\").await.map_err({map})?;"
             )
         } else {
-            format!("let mut tx = ::sqlx::Acquire::begin(&mut *conn).await.map_err({map})?;")
+            format!("let mut tx = ::sqlx::Connection::begin(&mut *conn).await.map_err({map})?;")
         }
     }
 
@@ -289,7 +312,7 @@ fn binds(values: &[String]) -> String {
 }
 
 /// The paths of the backend's sqlx types: database, row.
-fn paths(backend: Backend) -> (&'static str, &'static str) {
+pub fn paths(backend: Backend) -> (&'static str, &'static str) {
     match backend {
         Backend::Postgres => ("::sqlx::Postgres", "::sqlx::postgres::PgRow"),
         Backend::Sqlite => ("::sqlx::Sqlite", "::sqlx::sqlite::SqliteRow"),
@@ -297,26 +320,77 @@ fn paths(backend: Backend) -> (&'static str, &'static str) {
     }
 }
 
-fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
-    let (db, _) = paths(schema.dialect().backend());
-    if super::binds_timestamps(schema, types) {
-        timestamp_wrapper(code, db);
+/// Every backend of `layout`, each once.
+fn backends(layout: &Dialects<'_>) -> Vec<Backend> {
+    let mut backends: Vec<Backend> = Vec::new();
+    for dialect in layout.dialects() {
+        if !backends.contains(&dialect.backend()) {
+            backends.push(dialect.backend());
+        }
     }
-    if super::binds(schema, types, &|b| matches!(b, Binding::Text(_))) {
-        text_wrapper(code, db);
+    backends
+}
+
+fn generate(code: &mut Code, layout: &Dialects<'_>, types: &RustTypes<'_>) {
+    let any = |want: &dyn Fn(Binding) -> bool| {
+        layout
+            .schemas()
+            .iter()
+            .any(|schema| super::binds(schema, types, want))
+    };
+    let timestamps = layout
+        .schemas()
+        .iter()
+        .any(|schema| super::binds_timestamps(schema, types));
+    let text = any(&|b| matches!(b, Binding::Text(_)));
+    let json = any(&|b| b == Binding::Json);
+    if timestamps {
+        code.push_str(TIMESTAMP_WRAPPER);
     }
-    let json = super::binds(schema, types, &|b| b == Binding::Json);
+    if text {
+        code.push_str(TEXT_WRAPPER);
+    }
     if json {
-        let _ = write!(
-            code,
-            r#"
+        code.push_str(JSON_WRAPPER);
+    }
+    for backend in backends(layout) {
+        let (db, _) = paths(backend);
+        if timestamps {
+            timestamp_wrapper(code, db);
+        }
+        if text {
+            text_wrapper(code, db);
+        }
+        if json {
+            json_wrapper(code, db);
+        }
+    }
+    for schema in layout.schemas() {
+        for table in schema.tables() {
+            from_row(code, schema, table, types);
+            if !layout.multi() {
+                builders(code, schema, table, types);
+            }
+        }
+    }
+}
+
+/// The JSON wrapper's definition, once for every backend.
+const JSON_WRAPPER: &str = r#"
         /// A JSON value bound by the generated sqlx code, measured when it was made:
         /// refused, with a message naming its column, when it would not read back.
         #[doc(hidden)]
-        pub struct __AttestoSqlxJson<T> {{
+        pub struct __AttestoSqlxJson<T> {
             value: ::sqlx::types::Json<T>,
             refusal: ::core::option::Option<&'static str>,
-        }}
+        }
+"#;
+
+/// The JSON wrapper's impls for `db`.
+fn json_wrapper(code: &mut Code, db: &str) {
+    let _ = write!(
+        code,
+        r#"
         impl<T> ::sqlx::Type<{db}> for __AttestoSqlxJson<T>
         where
             ::sqlx::types::Json<T>: ::sqlx::Type<{db}>,
@@ -343,12 +417,33 @@ fn generate(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
             }}
         }}
 "#
-        );
-    }
-    for table in schema.tables() {
-        table_glue(code, schema, table, types);
-    }
+    );
 }
+
+/// The timestamp wrapper's definition, once for every backend.
+const TIMESTAMP_WRAPPER: &str = r#"
+        /// A timestamp bound by the generated sqlx code: refused, with a message naming its
+        /// column, when it has more precision than the column keeps or falls outside years
+        /// 1 to 9999.
+        #[doc(hidden)]
+        pub struct __AttestoSqlxTimestamp<'a, T> {
+            value: &'a T,
+            unit: u32,
+            refusal: &'static str,
+            range: &'static str,
+        }
+"#;
+
+/// The text wrapper's definition, once for every backend.
+const TEXT_WRAPPER: &str = r#"
+        /// Text bound by the generated sqlx code: refused, with a message naming its
+        /// column, when it is longer than the column keeps.
+        #[doc(hidden)]
+        pub struct __AttestoSqlxText<'a, T: ?::core::marker::Sized> {
+            value: &'a T,
+            refusal: ::core::option::Option<&'static str>,
+        }
+"#;
 
 /// The wrapper through which a host's timestamp type is bound, refused
 /// when it would not read back.
@@ -356,16 +451,6 @@ fn timestamp_wrapper(code: &mut Code, db: &str) {
     let _ = write!(
         code,
         r#"
-        /// A timestamp bound by the generated sqlx code: refused, with a message naming its
-        /// column, when it has more precision than the column keeps or falls outside years
-        /// 1 to 9999.
-        #[doc(hidden)]
-        pub struct __AttestoSqlxTimestamp<'a, T> {{
-            value: &'a T,
-            unit: u32,
-            refusal: &'static str,
-            range: &'static str,
-        }}
         impl<T: ::sqlx::Type<{db}>> ::sqlx::Type<{db}> for __AttestoSqlxTimestamp<'_, T> {{
             fn type_info() -> <{db} as ::sqlx::Database>::TypeInfo {{
                 T::type_info()
@@ -403,13 +488,6 @@ fn text_wrapper(code: &mut Code, db: &str) {
     let _ = write!(
         code,
         r#"
-        /// Text bound by the generated sqlx code: refused, with a message naming its
-        /// column, when it is longer than the column keeps.
-        #[doc(hidden)]
-        pub struct __AttestoSqlxText<'a, T: ?::core::marker::Sized> {{
-            value: &'a T,
-            refusal: ::core::option::Option<&'static str>,
-        }}
         impl<T: ::sqlx::Type<{db}> + ?::core::marker::Sized> ::sqlx::Type<{db}> for __AttestoSqlxText<'_, T> {{
             fn type_info() -> <{db} as ::sqlx::Database>::TypeInfo {{
                 T::type_info()
@@ -436,12 +514,12 @@ fn text_wrapper(code: &mut Code, db: &str) {
     );
 }
 
-fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
+/// `FromRow` of `table`'s row struct for the rows of `schema`'s backend.
+fn from_row(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
     let dialect = schema.dialect();
-    let (db, row_type) = paths(dialect.backend());
+    let (_, row_type) = paths(dialect.backend());
     let row = table.row_name();
     let columns = schema.columns(table);
-    let args = format!("<{db} as ::sqlx::Database>::Arguments");
 
     // FromRow, column by column, by name.
     let _ = write!(
@@ -467,7 +545,14 @@ fn table_glue(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes
         let _ = writeln!(code, "{c}: {read},");
     }
     code.push_str("})\n}\n}\n");
+}
 
+/// The queries of one row that bind themselves, for an invocation of one
+/// dialect: `insert`, `select_by_key`, `delete_by_key`.
+fn builders(code: &mut Code, schema: &Schema, table: &Table, types: &RustTypes<'_>) {
+    let (db, _) = paths(schema.dialect().backend());
+    let row = table.row_name();
+    let args = format!("<{db} as ::sqlx::Database>::Arguments");
     // The statements, bound. The impl block and the parameter lists are
     // groups: a host's type may stand in them, and text between host tokens
     // must balance its delimiters.

@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use attesto_schema::Schema;
 
 use super::driver::Driver;
 use crate::code::Code;
+use crate::expand::dialects::Dialects;
 use crate::types::{RustType, RustTypes, type_key};
 
 /// The batch size `sweep_all` uses, and the one the docs recommend: small
@@ -15,8 +15,18 @@ use crate::types::{RustType, RustTypes, type_key};
 /// that a million expired rows take a thousand statements.
 pub const SWEEP_BATCH: u32 = 1000;
 
-/// `SWEEP_BATCH`, `Swept` and `sweep_all`, for `driver`.
-pub fn functions(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, driver: &dyn Driver) {
+/// `SWEEP_BATCH`, `Swept` and `sweep_all`, for `driver`, on every dialect
+/// of the invocation; with an async driver and the expansion's own
+/// timestamps, `sweep_every`, the sweeper as a task to spawn. With
+/// `tracing`, every sweep that deleted rows is an event.
+pub fn functions(
+    code: &mut Code,
+    layout: &Dialects<'_>,
+    types: &RustTypes<'_>,
+    driver: &dyn Driver,
+    tracing: bool,
+) {
+    let schema = layout.primary();
     let _ = writeln!(
         code,
         "/// The batch size `sweep_all` passes to every table's `sweep`: each batch deletes at \
@@ -106,6 +116,19 @@ pub fn functions(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, driver
         inits.push(table.short_name());
     }
     let _ = write!(
+        body,
+        "::core::result::Result::Ok(Swept {{ {} }})",
+        inits.join(", ")
+    );
+    let arms: Vec<String> = layout.schemas().iter().map(|_| body.clone()).collect();
+    let body = driver.dispatch(layout, &arms, None);
+    let result = format!("::core::result::Result<Swept, {}>", signature.error);
+    let body = if tracing {
+        super::tracing::swept(&result, &body, asynchronous, &inits)
+    } else {
+        body
+    };
+    let _ = write!(
         code,
         "/// The sweeper (upstream's `Sweeper.sweep_now/1`): every table's `sweep` of what \
          expired strictly before `now`, in batches of [`SWEEP_BATCH`] rows, one table after \
@@ -120,11 +143,41 @@ pub fn functions(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, driver
     let _ = write!(params, "{}, now: &", signature.connection);
     crate::types::field_type(&mut params, now_type, false);
     code.group(proc_macro2::Delimiter::Parenthesis, params);
-    let _ = write!(
-        code,
-        " -> ::core::result::Result<Swept, {}> {{\n{}\n{body}::core::result::Result::Ok(Swept {{ {} }})\n}}\n",
-        signature.error,
-        driver.prologue(),
-        inits.join(", ")
-    );
+    let _ = write!(code, " -> {result} {{\n{body}\n}}\n");
+    // The sweeper as a task, for a `now` the expansion can take itself.
+    let key = type_key(now_type);
+    if asynchronous && driver.several_dialects() && (key == "Timestamp" || key == "TimestampUsec") {
+        let _ = write!(
+            code,
+            r#"
+        /// The sweeper as a task to spawn: [`sweep_all`] of what expired before the time of
+        /// each round, every `interval`, on `pool` (a pool, so that each round takes a
+        /// connection for as long as it sweeps), forever. `sleep` is your runtime's
+        /// (`tokio::time::sleep`); `report` gets each round's counts per table, or its
+        /// error, after which the sweeper goes on: a database that is down for a while
+        /// costs rounds, not the sweeper.
+        ///
+        /// ```ignore
+        /// tokio::spawn(db::sweep_every(pool.clone(), Duration::from_secs(60), tokio::time::sleep, |round| {{
+        ///     if let Err(e) = round {{ eprintln!("sweep failed: {{e}}") }}
+        /// }}));
+        /// ```
+        pub async fn sweep_every<P, S>(
+            pool: P,
+            interval: ::core::time::Duration,
+            sleep: impl Fn(::core::time::Duration) -> S,
+            mut report: impl FnMut(::core::result::Result<Swept, {error}>),
+        ) where
+            for<'a> &'a P: IntoHandle<'a>,
+            S: ::core::future::Future<Output = ()>,
+        {{
+            loop {{
+                report(sweep_all(&pool, &{key}::now()).await);
+                sleep(interval).await;
+            }}
+        }}
+"#,
+            error = signature.error,
+        );
+    }
 }

@@ -6,7 +6,7 @@
 //! names does.
 
 use crate::model::Cond::{
-    After, Before, Bool, Eq, IsNull, Ne, NotAfter, NotBefore, NotNull, NullOrNotAfter, Text,
+    After, Any, Before, Bool, Eq, IsNull, Ne, NotAfter, NotBefore, NotNull, NullOrNotAfter, Text,
 };
 use crate::model::OpKind::{
     ClaimCount, ClaimRow, Delete, Exists, Insert, InsertIfAbsent, InsertUnlessFamilyRevoked,
@@ -14,7 +14,7 @@ use crate::model::OpKind::{
     Upsert,
 };
 use crate::model::ParamType::{Batch, Column, Nullable, Seconds as Secs};
-use crate::model::{Operation, Outcome, Param, Seconds, Set, Time, Variant};
+use crate::model::{Alert, Operation, Outcome, Param, Seconds, Set, Time, Variant};
 
 const fn p(name: &'static str, ty: crate::model::ParamType) -> Param {
     Param { name, ty }
@@ -25,6 +25,7 @@ const fn v(name: &'static str, doc: &'static str) -> Variant {
         name,
         doc,
         row: false,
+        alert: None,
     }
 }
 
@@ -33,6 +34,7 @@ const fn with_row(name: &'static str, doc: &'static str) -> Variant {
         name,
         doc,
         row: true,
+        alert: None,
     }
 }
 
@@ -93,7 +95,11 @@ pub(crate) static CODES: &[Operation] = &[
                 with_row(
                     "Consumed",
                     "Already redeemed successfully (`{:error, :consumed, meta}`): a replay, whose family the caller revokes.",
-                ),
+                )
+                .alerting(Alert {
+                    event: "code_reuse",
+                    message: "an authorization code was presented again after it was redeemed",
+                }),
             )],
             otherwise: v("Missing", ""),
         }),
@@ -168,6 +174,27 @@ pub(crate) static CODES: &[Operation] = &[
         },
         outcome: None,
     },
+    // A code's row is the only record that the access token issued from
+    // it was revoked (after a reuse): it stays until that token expires,
+    // unlike upstream's sweeper, which deletes it with the code.
+    Operation {
+        name: "sweep",
+        upstream: "Sweeper.sweep_now/1",
+        doc: "Deletes every code that expired strictly before `now`, in batches of at most `batch` rows (`SWEEP_BATCH` is the default `sweep_all` uses), each its own statement, until one deletes fewer; the number deleted. A code whose access token was revoked stays until that token has expired too (`access_token_expires_at` before `now`), so that `access_token_revoked` keeps answering `true` for as long as the token is valid: upstream's sweeper deletes it with the code.",
+        params: &[p("now", Column("expires_at")), p("batch", Batch)],
+        kind: Sweep {
+            filter: &[
+                Before("expires_at", NOW),
+                Any(&[
+                    IsNull("access_token_revoked_at"),
+                    IsNull("access_token_expires_at"),
+                    Before("access_token_expires_at", NOW),
+                ]),
+            ],
+        },
+        outcome: None,
+    },
+    // Releases before 0.6.7 record no access token.
     SWEEP,
 ];
 
@@ -235,7 +262,11 @@ pub(crate) static REFRESH_TOKENS: &[Operation] = &[
                     with_row(
                         "Reused",
                         "Already rotated (`{:reuse, entry}`): the caller revokes the family.",
-                    ),
+                    )
+                    .alerting(Alert {
+                        event: "refresh_reuse",
+                        message: "a refresh token was presented again after it was rotated",
+                    }),
                 ),
             ],
             otherwise: v("Unknown", ""),
@@ -777,7 +808,10 @@ pub(crate) static DPOP_REPLAYS: &[Operation] = &[
             doc: "What `check_and_record` found (RFC 9449 §11.1).",
             won: v("Recorded", "First seen, now recorded (`:ok`)."),
             expired: None,
-            absent: v("Replay", "Seen before (`{:error, :replay}`)."),
+            absent: v("Replay", "Seen before (`{:error, :replay}`).").alerting(Alert {
+                event: "dpop_replay",
+                message: "a DPoP proof was presented again",
+            }),
             cases: &[],
             otherwise: v("Replay", ""),
         }),

@@ -90,6 +90,40 @@ pub enum Backend {
     Mysql,
 }
 
+impl Backend {
+    /// Every family, in the order they are documented.
+    pub const ALL: [Backend; 3] = [Backend::Postgres, Backend::Sqlite, Backend::Mysql];
+
+    /// The servers of the family, for messages: `PostgreSQL`, `SQLite`,
+    /// `MySQL and MariaDB`.
+    pub fn family(self) -> &'static str {
+        match self {
+            Backend::Postgres => "PostgreSQL",
+            Backend::Sqlite => "SQLite",
+            Backend::Mysql => "MySQL and MariaDB",
+        }
+    }
+
+    /// The schemes of the URLs that name a database of the family, as the
+    /// drivers read them (sqlx's `postgres://`, `sqlite:`, `mysql://`).
+    pub fn url_schemes(self) -> &'static [&'static str] {
+        match self {
+            Backend::Postgres => &["postgres", "postgresql"],
+            Backend::Sqlite => &["sqlite"],
+            Backend::Mysql => &["mysql", "mariadb"],
+        }
+    }
+
+    /// The family whose URLs start as `url` does (`postgres://...`), if
+    /// any.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        let (scheme, _) = url.split_once(':')?;
+        Backend::ALL
+            .into_iter()
+            .find(|b| b.url_schemes().iter().any(|s| s.eq_ignore_ascii_case(scheme)))
+    }
+}
+
 impl Dialect {
     /// Every dialect, in the order they are documented.
     pub const ALL: [Dialect; 4] = [

@@ -15,7 +15,7 @@ mod types;
 pub use column::Column;
 pub use index::{Index, Predicate};
 pub use operation::{
-    Cond, OpKind, Operation, Outcome, Param, ParamType, Seconds, Set, Time, Variant,
+    Alert, Cond, OpKind, Operation, Outcome, Param, ParamType, Seconds, Set, Time, Variant,
 };
 pub use release::Release;
 pub use table::Table;

@@ -205,6 +205,8 @@ pub enum Cond {
     NotAfter(&'static str, Time),
     /// `column IS NULL OR column <= time`.
     NullOrNotAfter(&'static str, Time),
+    /// Any of the conditions: `(a OR b OR ...)`.
+    Any(&'static [Cond]),
 }
 
 /// A point in time a condition compares with.
@@ -257,4 +259,28 @@ pub struct Variant {
     pub doc: &'static str,
     /// Whether it carries the row.
     pub row: bool,
+    /// What a security monitor is told when an operation ends so, if
+    /// anything: a presentation an attacker may have made.
+    pub alert: Option<Alert>,
+}
+
+impl Variant {
+    /// The variant, alerting a monitor with `alert`.
+    pub const fn alerting(self, alert: Alert) -> Variant {
+        Variant {
+            alert: Some(alert),
+            ..self
+        }
+    }
+}
+
+/// An outcome a security monitor wants to hear of: a replayed credential.
+/// (Every expired presentation is reported too, from the outcome's
+/// `expired` variant.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alert {
+    /// A short name for the event, e.g. `code_reuse`.
+    pub event: &'static str,
+    /// What happened, in a sentence.
+    pub message: &'static str,
 }

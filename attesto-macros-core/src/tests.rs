@@ -475,3 +475,110 @@ mod properties {
         }
     }
 }
+
+/// The expansion of `input` for the fixture host `name`, as text.
+fn expand_for_host(input: TokenStream, name: &str) -> String {
+    let host = Host {
+        manifest_dir: Some(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures")
+                .join(name),
+        ),
+    };
+    expansion_for(input, &host)
+        .and_then(|code| code.into_tokens())
+        .map(|tokens| tokens.to_string())
+        .unwrap_or_else(|e| panic!("expands: {e}"))
+}
+
+#[test]
+fn a_host_whose_sqlx_drives_one_other_server_gets_one_error_naming_the_dialect() {
+    for (host, dialect, named) in [
+        ("sqlite-host", "sqlite", "`dialect = \"sqlite\"`"),
+        (
+            "mysql-host",
+            "mysql",
+            "`dialect = \"mariadb\"` (MariaDB) or `dialect = \"mysql\"`",
+        ),
+    ] {
+        let implied = expand_for_host(quote!(integrations(sqlx)), host);
+        // One error, naming the dialect to write.
+        assert_eq!(implied.matches("compile_error").count(), 1, "{host}");
+        let at = implied
+            .find(":: core :: compile_error !")
+            .expect("the error");
+        let (code, error) = implied.split_at(at);
+        // The message is a string literal among the tokens: its quotes are
+        // escaped.
+        assert!(
+            error.contains(&named.replace('"', "\\\"")),
+            "{host}: {error}"
+        );
+        assert!(error.contains("names no dialect"), "{host}: {error}");
+        // Beside it, exactly the expansion for that dialect, which
+        // compiles in such a host: no cascade.
+        let lit = proc_macro2::Literal::string(dialect);
+        let explicit = expand_for_host(quote!(dialect = #lit, integrations(sqlx)), host);
+        assert_eq!(code.trim_end(), explicit.trim_end(), "{host}");
+    }
+    // A host whose sqlx drives PostgreSQL gets PostgreSQL, silently.
+    let default = expand_for_host(quote!(integrations(sqlx)), "host");
+    assert!(!default.contains("compile_error"));
+    assert!(default.contains("DIALECT : & str = \"postgres\""));
+}
+
+#[test]
+fn dialects_are_refused_by_rule() {
+    let inputs = [
+        (
+            quote!(dialect = "sqlite", dialects("postgres")),
+            "give `dialect = \"...\"` for one dialect or `dialects(...)` for several, not both",
+        ),
+        (
+            quote!(dialects()),
+            "`dialects(...)` names at least one dialect",
+        ),
+        (
+            quote!(dialects("postgres", "postgres")),
+            "duplicate dialect \"postgres\"",
+        ),
+        (
+            quote!(dialects("mysql", "mariadb")),
+            "dialects \"mysql\" and \"mariadb\" both run on MySQL and MariaDB servers",
+        ),
+        (quote!(dialects("oracle")), "unknown dialect \"oracle\""),
+        (
+            quote!(dialects(postgres)),
+            "expected a dialect's name as a string literal",
+        ),
+        (
+            quote!(dialects("postgres", "sqlite"), integrations(rusqlite)),
+            "integrations(rusqlite) writes the glue of one dialect",
+        ),
+        (quote!(tracing = "yes"), "`tracing` takes no value"),
+        (quote!(tracing(on)), "`tracing` takes no value"),
+    ];
+    for (input, expected) in inputs {
+        let text = input.to_string();
+        match expand(input) {
+            Ok(_) => panic!("{text}: expanded, expected an error"),
+            Err(error) => assert!(error.contains(expected), "{text}: {error}"),
+        }
+    }
+}
+
+#[test]
+fn dialects_share_rows_and_keep_their_sql_in_a_module_each() {
+    let text = expand(quote!(
+        dialects("postgres", "sqlite", "mariadb"),
+        integrations(sqlx)
+    ))
+    .expect("expands");
+    for module in ["pub mod postgres", "pub mod sqlite", "pub mod mariadb"] {
+        assert!(text.contains(module), "{module}");
+    }
+    assert_eq!(text.matches("pub struct AuthorizationCodeRow").count(), 1);
+    assert_eq!(text.matches("pub enum CodeTake").count(), 1);
+    assert!(text.contains("pub enum Pool"));
+    assert!(text.contains("Handle :: Mariadb (db)"));
+}

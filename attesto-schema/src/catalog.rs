@@ -13,6 +13,7 @@
 //! primary  <table> <name> 1 <columns, comma-separated>
 //! index    <table> <name> <unique: 1|0> <columns> <partial: 1|0> <predicate>
 //! check    <table> <clause>                      (MariaDB: its json columns)
+//! server   <version>                             (MySQL and MariaDB: VERSION())
 //! ```
 //!
 //! Each dialect's spellings (PostgreSQL's `character varying(88)`,
@@ -35,6 +36,9 @@ pub(crate) const SEPARATOR: char = '\t';
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Catalog {
     tables: Vec<CatalogTable>,
+    /// The server's version, where the statement reads it (MySQL and
+    /// MariaDB, which share one statement).
+    server: Option<String>,
 }
 
 /// One table of a [`Catalog`].
@@ -154,6 +158,10 @@ impl Catalog {
             if kind == "table" {
                 continue;
             }
+            if kind == "server" {
+                catalog.server = Some(fields[1..].join("\t"));
+                continue;
+            }
             if !matches!(kind, "column" | "primary" | "index" | "check") {
                 return Err(CatalogError {
                     line: line.to_owned(),
@@ -203,7 +211,9 @@ impl Catalog {
         for (table_name, clause) in checks {
             if let Some(table) = catalog.tables.iter_mut().find(|t| t.name == table_name) {
                 for column in &mut table.columns {
-                    if clause == format!("json_valid(`{}`)", column.name) {
+                    if column.sql_type == "longtext"
+                        && clause == format!("json_valid(`{}`)", column.name)
+                    {
                         column.sql_type = "json".to_owned();
                     }
                 }
@@ -257,7 +267,16 @@ impl Catalog {
                 }
             })
             .collect();
-        Catalog { tables }
+        Catalog {
+            tables,
+            server: None,
+        }
+    }
+
+    /// The server's version (`VERSION()`), where the dialect's statement
+    /// reads it: MySQL 8's or MariaDB's.
+    pub fn server(&self) -> Option<&str> {
+        self.server.as_deref()
     }
 
     /// Every table, in the order the catalog listed them.

@@ -99,11 +99,11 @@ pub use layout::{
     FoundMigration, MigrationFile, MigrationFormat, REFINERY_MAX_VERSION, UtcTime, VersionError,
     find_migrations,
 };
-pub use live::{EnsureStep, Ensured, Mismatch, Target, VerifyError};
+pub use live::{EnsureStep, Ensured, Mismatch, ServerMismatch, Target, VerifyError};
 pub use migration::{HeaderError, Migration};
 pub use model::{
-    Alert, Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param, ParamType,
-    Predicate, Release, Seconds, Set, Table, Time, Variant,
+    Alert, Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param,
+    ParamType, Predicate, Release, Seconds, Set, Table, Time, Variant,
 };
 pub use ops::{Answer, Bind, COUNT_COLUMN, OUTCOME_COLUMN, Role, Statement};
 pub use prefix::{PREFIX_GRAMMAR, PrefixError, validate_prefix};

@@ -14,6 +14,7 @@ use crate::dialect::Dialect;
 use crate::model::Release;
 use crate::prefix::PrefixError;
 use crate::schema::Schema;
+use crate::text::shown;
 use crate::verify::{Difference, Identified, Verdict, upgrade_command};
 
 /// The schema one invocation of the macro was built for: a release, a
@@ -55,7 +56,10 @@ pub enum EnsureStep {
 
 /// Why `verify` or `ensure` refused: the database (`E`, the driver's
 /// error), or a database that does not hold the release.
-#[derive(Debug)]
+///
+/// Its `Debug` is its `Display`, so that an error returned from `main`
+/// prints as a sentence, not as nested structs; `{:#?}` gives the
+/// structure.
 #[non_exhaustive]
 pub enum VerifyError<E> {
     /// The driver failed: connecting, reading the catalog, installing.
@@ -68,6 +72,36 @@ pub enum VerifyError<E> {
     /// Another session held the install lock for the whole wait (MySQL,
     /// MariaDB: `GET_LOCK` timed out).
     Locked,
+    /// The server is not one the invocation's dialect runs on: a
+    /// `dialect = "mariadb"` invocation on MySQL 8.
+    Server(ServerMismatch),
+}
+
+/// A server whose SQL the invocation's dialect does not speak.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerMismatch {
+    /// The invocation's dialect.
+    pub dialect: Dialect,
+    /// The server's `VERSION()`.
+    pub server: String,
+    /// The dialect to build with for that server.
+    pub use_dialect: Dialect,
+}
+
+impl fmt::Display for ServerMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "attesto: this service was built for {} (dialect = {:?}), and the server is {} ({}), \
+             which does not run its statements\n  fix: build it with dialect = {:?}",
+            self.dialect.product(),
+            self.dialect.name(),
+            self.use_dialect.product(),
+            shown(&self.server),
+            self.use_dialect.name()
+        )
+    }
 }
 
 /// A database that does not hold the release it was verified against.
@@ -183,6 +217,22 @@ impl<E: fmt::Display> fmt::Display for VerifyError<E> {
             VerifyError::Locked => f.write_str(
                 "attesto: another session held the install lock for the whole wait; is another `ensure` stuck?",
             ),
+            VerifyError::Server(m) => m.fmt(f),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> fmt::Debug for VerifyError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !f.alternate() {
+            return fmt::Display::fmt(self, f);
+        }
+        match self {
+            VerifyError::Database(e) => f.debug_tuple("Database").field(e).finish(),
+            VerifyError::Catalog(e) => f.debug_tuple("Catalog").field(e).finish(),
+            VerifyError::Mismatch(m) => f.debug_tuple("Mismatch").field(m).finish(),
+            VerifyError::Locked => f.write_str("Locked"),
+            VerifyError::Server(m) => f.debug_tuple("Server").field(m).finish(),
         }
     }
 }
@@ -192,7 +242,7 @@ impl<E: std::error::Error + 'static> std::error::Error for VerifyError<E> {
         match self {
             VerifyError::Database(e) => Some(e),
             VerifyError::Catalog(e) => Some(e),
-            VerifyError::Mismatch(_) | VerifyError::Locked => None,
+            VerifyError::Mismatch(_) | VerifyError::Locked | VerifyError::Server(_) => None,
         }
     }
 }
@@ -224,6 +274,15 @@ impl Target {
     /// The verdict on `lines` (the rows of [`Dialect::catalog_sql`]).
     fn mismatch<E>(&self, lines: &[impl AsRef<str>]) -> Result<Option<Mismatch>, VerifyError<E>> {
         let catalog = Catalog::from_lines(self.dialect, lines).map_err(VerifyError::Catalog)?;
+        if let Some(server) = catalog.server() {
+            if let Err(use_dialect) = self.dialect.runs_on(server) {
+                return Err(VerifyError::Server(ServerMismatch {
+                    dialect: self.dialect,
+                    server: server.to_owned(),
+                    use_dialect,
+                }));
+            }
+        }
         let schema = self
             .schema()
             .map_err(|e| VerifyError::Catalog(CatalogError::target(e.to_string())))?;

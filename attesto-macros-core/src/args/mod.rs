@@ -233,7 +233,11 @@ fn flag(key: Argument, value: Value) -> syn::Result<()> {
     let wrong = |span: Span| {
         syn::Error::new(
             span,
-            format!("`{}` takes no value: write it alone, `{}`", key.name(), key.example()),
+            format!(
+                "`{}` takes no value: write it alone, `{}`",
+                key.name(),
+                key.example()
+            ),
         )
     };
     match value {

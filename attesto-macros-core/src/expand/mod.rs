@@ -167,7 +167,10 @@ fn resolve_dialects(
         if named.contains(&dialect) {
             errors.push(syn::Error::new(
                 literal.span(),
-                format!("duplicate dialect \"{}\"; name each at most once", dialect.name()),
+                format!(
+                    "duplicate dialect \"{}\"; name each at most once",
+                    dialect.name()
+                ),
             ));
             ok = false;
         } else if let Some(other) = named.iter().find(|d| d.backend() == dialect.backend()) {
@@ -505,9 +508,7 @@ fn module_consts(
         )
     };
     let up_doc = format!("{up_doc}{transaction}");
-    let dialects = Dialect::ALL
-        .map(|d| format!("`{:?}`", d.name()))
-        .join(", ");
+    let dialects = Dialect::ALL.map(|d| format!("`{:?}`", d.name())).join(", ");
     let _ = write!(
         code,
         r#"

@@ -23,8 +23,8 @@ use attesto_schema::{
 use super::driver::{Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation};
 use super::value::Source;
 use super::{Binding, binding, is_path};
-use crate::expand::dialects::Dialects;
 use crate::code::{Code, str_literal};
+use crate::expand::dialects::Dialects;
 use crate::types::{RustType, RustTypes, field_type, type_key};
 
 /// The SQL type of the JSON columns whose field is a serde type of its own:

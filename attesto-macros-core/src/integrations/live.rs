@@ -132,7 +132,16 @@ pub fn functions(
     let ensure_arms: Vec<String> = layout
         .schemas()
         .iter()
-        .map(|schema| ensure_body(schema, &layout.module(schema), driver, path, &error, upgrade))
+        .map(|schema| {
+            ensure_body(
+                schema,
+                &layout.module(schema),
+                driver,
+                path,
+                &error,
+                upgrade,
+            )
+        })
         .collect();
     let backends: Vec<Backend> = layout.dialects().map(|d| d.backend()).collect();
     let mut locks = Vec::new();
@@ -142,7 +151,9 @@ pub fn functions(
                 "on PostgreSQL, a transaction-level advisory lock (`INSTALL_LOCK_SQL`), in the \
                  transaction that installs"
             }
-            Backend::Sqlite => "on SQLite, `BEGIN IMMEDIATE`: the file's write lock, for the whole transaction",
+            Backend::Sqlite => {
+                "on SQLite, `BEGIN IMMEDIATE`: the file's write lock, for the whole transaction"
+            }
             Backend::Mysql => {
                 "on MySQL and MariaDB, `GET_LOCK` (`INSTALL_LOCK_SQL`, released after, as DDL \
                  commits any transaction); a Galera cluster does not share named locks between \

@@ -123,7 +123,15 @@ pub fn check(
     if facade {
         checked.schema_path = "::attesto::schema";
     }
-    check_features(layout, &named, types, &manifest, &present, errors, &mut checked);
+    check_features(
+        layout,
+        &named,
+        types,
+        &manifest,
+        &present,
+        errors,
+        &mut checked,
+    );
     check_dependencies(layout, &named, types, &present, facade, errors);
     checked
 }
@@ -291,8 +299,7 @@ fn check_features(
                 continue;
             }
             for feature in driver.features(backend, uses(schema, types)) {
-                if !enabled.iter().any(|e| e == feature.satisfied_by) && !unmet.contains(&feature)
-                {
+                if !enabled.iter().any(|e| e == feature.satisfied_by) && !unmet.contains(&feature) {
                     unmet.push(feature);
                 }
             }
@@ -1049,9 +1056,7 @@ pub fn generate(
             .iter()
             .any(|schema| binds(schema, types, want))
     };
-    if named.iter().any(|d| d.checks_timestamps())
-        && any(&|b| matches!(b, Binding::Timestamp(_)))
-    {
+    if named.iter().any(|d| d.checks_timestamps()) && any(&|b| matches!(b, Binding::Timestamp(_))) {
         timestamp_trait(code, schema, types);
     }
     if any(&|b| b == Binding::Json) {

@@ -18,8 +18,8 @@ use super::driver::{
 };
 use super::value::Source;
 use super::{Binding, field_values, is_path};
-use crate::expand::dialects::Dialects;
 use crate::code::{Code, str_literal};
+use crate::expand::dialects::Dialects;
 use crate::types::RustTypes;
 
 /// postgres or tokio-postgres: the operations over `GenericClient`, sync

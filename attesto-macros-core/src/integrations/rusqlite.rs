@@ -11,8 +11,8 @@ use attesto_schema::{Backend, OUTCOME_COLUMN, Schema, Table};
 use super::driver::{Bound, Driver, Feature, FeatureGraph, Query, Signature, Uses, Violation};
 use super::value::Source;
 use super::{Binding, binding, field_values};
-use crate::expand::dialects::Dialects;
 use crate::code::{Code, str_literal};
+use crate::expand::dialects::Dialects;
 use crate::types::RustTypes;
 
 /// rusqlite: the operations over `&Connection`, sync.

@@ -21,8 +21,8 @@ use super::driver::{
 };
 use super::value::Source;
 use super::{Binding, binding, is_path};
-use crate::expand::dialects::Dialects;
 use crate::code::{Code, str_literal};
+use crate::expand::dialects::Dialects;
 use crate::types::{RustType, RustTypes, field_type, is_local, type_key};
 
 /// sea-orm: the operations, async, over `&impl ConnectionTrait +

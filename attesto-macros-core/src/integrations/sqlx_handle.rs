@@ -177,7 +177,10 @@ pub fn dispatch(layout: &Dialects<'_>, arms: &[String], map: Option<&str>) -> St
 /// dialects: a database chosen at run time, whose operations are the same
 /// calls on any dialect. `path` names attesto-schema.
 pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
-    let names: Vec<String> = layout.dialects().map(|d| format!("`{}`", d.name())).collect();
+    let names: Vec<String> = layout
+        .dialects()
+        .map(|d| format!("`{}`", d.name()))
+        .collect();
     let names = names.join(", ");
     let mut pool_variants = String::new();
     let mut tx_variants = String::new();
@@ -252,7 +255,9 @@ pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
             "Transaction::{name}(tx) => tx.rollback().await,"
         );
         let conn_begin = match backend {
-            Backend::Sqlite => "::sqlx::Connection::begin_with(&mut **conn, \"BEGIN IMMEDIATE\").await?",
+            Backend::Sqlite => {
+                "::sqlx::Connection::begin_with(&mut **conn, \"BEGIN IMMEDIATE\").await?"
+            }
             _ => "::sqlx::Connection::begin(&mut **conn).await?",
         };
         let _ = write!(

@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 
-
 use super::driver::Driver;
 use crate::code::Code;
 use crate::expand::dialects::Dialects;

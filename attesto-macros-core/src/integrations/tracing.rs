@@ -22,9 +22,7 @@ pub fn instrument(
     body: &str,
     asynchronous: bool,
 ) -> String {
-    let mut ok = String::from(
-        "let _ = value; __attesto_span.record(\"outcome\", \"ok\");",
-    );
+    let mut ok = String::from("let _ = value; __attesto_span.record(\"outcome\", \"ok\");");
     if let Some(outcome) = op.outcome() {
         let mut names = String::new();
         let mut alerts = String::new();
@@ -37,11 +35,7 @@ pub fn instrument(
             };
             let _ = write!(names, "{pattern} => {:?},", variant.name);
             let event = match (variant.alert, expired == Some(variant.name)) {
-                (Some(alert), _) => Some((
-                    "WARN",
-                    alert.event,
-                    alert.message.to_owned(),
-                )),
+                (Some(alert), _) => Some(("WARN", alert.event, alert.message.to_owned())),
                 (None, true) => Some((
                     "INFO",
                     "expired_presentation",
@@ -93,7 +87,10 @@ fn what(table: &str) -> String {
         ("refresh_tokens", "refresh token"),
         ("device_codes", "device code"),
         ("ciba_requests", "backchannel authentication request"),
-        ("pushed_authorization_requests", "pushed authorization request"),
+        (
+            "pushed_authorization_requests",
+            "pushed authorization request",
+        ),
         ("consent_grants", "consent grant"),
     ];
     KINDS
@@ -114,10 +111,7 @@ pub fn swept(result: &str, body: &str, asynchronous: bool, tables: &[&str]) -> S
     } else {
         ("{ let _entered = __attesto_span.enter(); (|| {", "})() }")
     };
-    let fields: Vec<String> = tables
-        .iter()
-        .map(|t| format!("{t} = swept.{t}"))
-        .collect();
+    let fields: Vec<String> = tables.iter().map(|t| format!("{t} = swept.{t}")).collect();
     format!(
         "let __attesto_span = ::tracing::info_span!(\"attesto\", operation = \"sweep_all\"); \
          let __attesto_result: {result} = {run} {body} {close}; \

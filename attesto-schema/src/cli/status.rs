@@ -172,6 +172,11 @@ fn report(
     lines: &[String],
 ) -> Result<Report, String> {
     let catalog = Catalog::from_lines(dialect, lines).map_err(|e: CatalogError| e.to_string())?;
+    // A `mysql://` URL names MariaDB as well as MySQL: the server says
+    // which it is, and its catalog is compared as that server's.
+    let dialect = catalog
+        .server()
+        .map_or(dialect, |server| dialect.server_dialect(server));
     let identified: Identified = catalog
         .identify(dialect, prefix)
         .map_err(|e| e.to_string())?;

@@ -118,9 +118,11 @@ impl Backend {
     /// any.
     pub fn of_url(url: &str) -> Option<Backend> {
         let (scheme, _) = url.split_once(':')?;
-        Backend::ALL
-            .into_iter()
-            .find(|b| b.url_schemes().iter().any(|s| s.eq_ignore_ascii_case(scheme)))
+        Backend::ALL.into_iter().find(|b| {
+            b.url_schemes()
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+        })
     }
 }
 
@@ -258,6 +260,20 @@ impl Dialect {
     /// (SQLite), every table in it.
     pub fn catalog_sql(self) -> &'static str {
         self.forms().catalog_sql()
+    }
+
+    /// Whether the dialect's statements run on a server whose `VERSION()`
+    /// (the catalog's `server` line) is `server`; if not, the dialect to
+    /// build with.
+    pub fn runs_on(self, server: &str) -> Result<(), Dialect> {
+        self.forms().runs_on(server)
+    }
+
+    /// The dialect a server of this dialect's family is, by its
+    /// `VERSION()` (the catalog's `server` line): MariaDB or MySQL 8 for
+    /// a `mysql://` URL.
+    pub fn server_dialect(self, server: &str) -> Dialect {
+        self.forms().server_dialect(server)
     }
 }
 
@@ -547,6 +563,16 @@ pub(crate) trait Forms: Sync {
     /// The statement that lists the database's tables, columns, keys and
     /// indexes, one text column per row (see `crate::catalog`).
     fn catalog_sql(&self) -> &'static str;
+
+    /// Whether the dialect's statements run on the server whose version the
+    /// catalog's `server` line gave; if not, the dialect whose do.
+    fn runs_on(&self, _server: &str) -> Result<(), Dialect> {
+        Ok(())
+    }
+
+    /// The dialect of the server whose version the catalog's `server` line
+    /// gave, among those that share this one's catalog statement.
+    fn server_dialect(&self, _server: &str) -> Dialect;
 
     /// The statement that takes the lock `ensure` holds while it looks and
     /// installs, for tables of `prefix`; `None` where the transaction's own

@@ -49,7 +49,7 @@
 //! - No partial indexes: an index covers every row, NULLs included, which
 //!   still serves `WHERE used_at IS NULL`.
 
-use super::{Backend, Exists, Forms, LengthLimit, LockingIndex, standard_default_sql};
+use super::{Backend, Dialect, Exists, Forms, LengthLimit, LockingIndex, standard_default_sql};
 use crate::model::{ColumnDefault, Index, LogicalType};
 
 /// The forms of a dialect of the MySQL family.
@@ -76,25 +76,14 @@ pub(super) const MARIADB: Mysql = Mysql {
     flavor: Flavor::Mariadb,
 };
 
-/// The catalog of the current database, MySQL 8's and MariaDB's alike:
-/// base tables, columns with their full type, `EXTRA` (MySQL 8 marks an
-/// expression default there) and default, and every index, `PRIMARY`
-/// marked.
+/// The catalog of the current database, one statement for MySQL 8 and
+/// MariaDB alike: base tables, columns with their full type, `EXTRA` (MySQL
+/// 8 marks an expression default there) and default, every index
+/// (`PRIMARY` marked), the check constraints (MariaDB's `json` is a
+/// `longtext` with a `json_valid` check; MySQL 8's `CHECK_CONSTRAINTS` has
+/// no `TABLE_NAME`, so they are read through `TABLE_CONSTRAINTS`), and the
+/// server's `VERSION()`, which tells MariaDB from MySQL.
 const CATALOG_SQL: &str = "SELECT CAST(CONCAT('table', '\t', TABLE_NAME) AS CHAR) AS line \
-FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' \
-UNION ALL \
-SELECT CAST(CONCAT_WS('\t', 'column', TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IF(IS_NULLABLE = 'NO', '1', '0'), \
-EXTRA, IF(COLUMN_DEFAULT IS NULL, '0', '1'), COALESCE(COLUMN_DEFAULT, '')) AS CHAR) \
-FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() \
-UNION ALL \
-SELECT CAST(CONCAT_WS('\t', IF(INDEX_NAME = 'PRIMARY', 'primary', 'index'), TABLE_NAME, INDEX_NAME, \
-IF(MIN(NON_UNIQUE) = 0, '1', '0'), GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ','), '0', '') AS CHAR) \
-FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME, INDEX_NAME";
-
-/// MariaDB's catalog: MySQL's, and the checks that make a `longtext`
-/// column MariaDB's `json` (MySQL 8's `CHECK_CONSTRAINTS` has no
-/// `TABLE_NAME`, and its `json` is a type of its own).
-const MARIADB_CATALOG_SQL: &str = "SELECT CAST(CONCAT('table', '\t', TABLE_NAME) AS CHAR) AS line \
 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' \
 UNION ALL \
 SELECT CAST(CONCAT_WS('\t', 'column', TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IF(IS_NULLABLE = 'NO', '1', '0'), \
@@ -105,8 +94,18 @@ SELECT CAST(CONCAT_WS('\t', IF(INDEX_NAME = 'PRIMARY', 'primary', 'index'), TABL
 IF(MIN(NON_UNIQUE) = 0, '1', '0'), GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ','), '0', '') AS CHAR) \
 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME, INDEX_NAME \
 UNION ALL \
-SELECT CAST(CONCAT_WS('\t', 'check', TABLE_NAME, CHECK_CLAUSE) AS CHAR) \
-FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()";
+SELECT CAST(CONCAT_WS('\t', 'check', t.TABLE_NAME, c.CHECK_CLAUSE) AS CHAR) \
+FROM information_schema.TABLE_CONSTRAINTS t JOIN information_schema.CHECK_CONSTRAINTS c \
+ON c.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND c.CONSTRAINT_NAME = t.CONSTRAINT_NAME \
+WHERE t.TABLE_SCHEMA = DATABASE() AND t.CONSTRAINT_TYPE = 'CHECK' \
+UNION ALL \
+SELECT CAST(CONCAT('server', '\t', VERSION()) AS CHAR)";
+
+/// Whether the `VERSION()` of a server, `server`, is MariaDB's
+/// (`10.11.19-MariaDB-0+deb12u1`); MySQL's is a bare number (`8.4.3`).
+pub(super) fn is_mariadb(server: &str) -> bool {
+    server.to_ascii_lowercase().contains("mariadb")
+}
 
 /// How long `ensure` waits for another's install lock, in seconds.
 const INSTALL_LOCK_WAIT: u32 = 60;
@@ -395,9 +394,24 @@ impl Forms for Mysql {
     }
 
     fn catalog_sql(&self) -> &'static str {
+        CATALOG_SQL
+    }
+
+    /// MySQL 8's statements run on MariaDB too (its `SET_VAR` hint is a
+    /// comment there, and the binding refuses what a loose session would
+    /// cut); MariaDB's use SQL MySQL lacks (`DELETE ... RETURNING`).
+    fn runs_on(&self, server: &str) -> Result<(), Dialect> {
         match self.flavor {
-            Flavor::Mysql8 => CATALOG_SQL,
-            Flavor::Mariadb => MARIADB_CATALOG_SQL,
+            Flavor::Mariadb if !is_mariadb(server) => Err(Dialect::Mysql),
+            _ => Ok(()),
+        }
+    }
+
+    fn server_dialect(&self, server: &str) -> Dialect {
+        if is_mariadb(server) {
+            Dialect::Mariadb
+        } else {
+            Dialect::Mysql
         }
     }
 

@@ -1,6 +1,6 @@
 //! PostgreSQL: the dialect of upstream's own migration.
 
-use super::{Backend, Forms, standard_default_sql};
+use super::{Backend, Dialect, Forms, standard_default_sql};
 use crate::model::{ColumnDefault, LogicalType};
 
 /// The namespace of upstream's refresh-family advisory lock
@@ -115,6 +115,10 @@ impl Forms for Postgres {
 
     fn catalog_sql(&self) -> &'static str {
         CATALOG_SQL
+    }
+
+    fn server_dialect(&self, _server: &str) -> Dialect {
+        Dialect::Postgres
     }
 
     /// A transaction-level advisory lock: the transaction's end releases

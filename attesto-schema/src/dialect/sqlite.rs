@@ -1,7 +1,7 @@
 //! SQLite 3: one storage class per kind of value, numbered placeholders,
 //! and a table rebuilt where `ALTER TABLE` cannot change a column.
 
-use super::{Backend, Forms};
+use super::{Backend, Dialect, Forms};
 use crate::model::LogicalType;
 
 /// The catalog of the file's main schema: its tables (not SQLite's own),
@@ -93,6 +93,10 @@ impl Forms for Sqlite {
 
     fn catalog_sql(&self) -> &'static str {
         CATALOG_SQL
+    }
+
+    fn server_dialect(&self, _server: &str) -> Dialect {
+        Dialect::Sqlite
     }
 
     fn minus_seconds(&self, at: &str, seconds: &str) -> String {

@@ -182,24 +182,34 @@ fn sqlite_every_release_is_reported_exactly() {
 async fn mariadb_every_release_is_reported_exactly() {
     let url = attesto_test_support::fresh_mysql("live_releases");
     let mut conn = sqlx::MySqlConnection::connect(&url).await.expect("connect");
-    let status_url = url.replacen("mysql://", "mariadb://", 1);
     for release in Release::all() {
         let schema = Schema::at_release(Dialect::Mariadb, PREFIX, release).expect("schema");
         sqlx::raw_sql(sqlx::AssertSqlSafe(schema.up_sql()))
             .execute(&mut conn)
             .await
             .expect("install");
-        assert_holds(
-            Dialect::Mariadb,
-            PREFIX,
-            &mysql_lines(&mut conn).await,
-            release,
-            "UP_SQL",
-        );
-        let url = status_url.clone();
-        tokio::task::spawn_blocking(move || assert_status_holds(&url, PREFIX, release))
+        // By either dialect's name: MySQL 8's statements run on MariaDB,
+        // and its catalog is read as MariaDB's (the server says which).
+        for dialect in [Dialect::Mariadb, Dialect::Mysql] {
+            assert_holds(
+                dialect,
+                PREFIX,
+                &mysql_lines(&mut conn).await,
+                release,
+                "UP_SQL",
+            );
+        }
+        // Both schemes name a MariaDB server (sqlx's own is `mysql://`).
+        for scheme in ["mysql://", "mariadb://"] {
+            let url = url.replacen("mysql://", scheme, 1);
+            tokio::task::spawn_blocking(move || {
+                assert_status_holds(&url, PREFIX, release);
+                let (_, json) = status(&url, &["--table-prefix", PREFIX]);
+                assert_eq!(json["dialect"], "mariadb", "{json}");
+            })
             .await
             .expect("status");
+        }
         sqlx::raw_sql(sqlx::AssertSqlSafe(schema.down_sql()))
             .execute(&mut conn)
             .await
@@ -403,12 +413,16 @@ async fn mariadb_each_damage_is_its_own_difference() {
             .execute(&mut conn)
             .await
             .expect(damage.name);
-        let url = status_url.clone();
-        let (code, json) =
-            tokio::task::spawn_blocking(move || status(&url, &["--table-prefix", PREFIX]))
-                .await
-                .expect("status");
-        assert_reports(&json, code, damage, Dialect::Mariadb);
+        // The nearest release is the true one under both schemes.
+        for scheme in ["mysql://", "mariadb://"] {
+            let url = url.replacen("mysql://", scheme, 1);
+            let (code, json) =
+                tokio::task::spawn_blocking(move || status(&url, &["--table-prefix", PREFIX]))
+                    .await
+                    .expect("status");
+            assert_reports(&json, code, damage, Dialect::Mariadb);
+            assert_eq!(json["dialect"], "mariadb", "{scheme}: {json}");
+        }
         run(schema.uninstall_sql())
             .execute(&mut conn)
             .await
@@ -523,6 +537,45 @@ async fn sqlx_ensure_installs_once_and_refuses_an_older_release_on_sqlite() {
 async fn sqlx_ensure_installs_once_and_refuses_an_older_release_on_mariadb() {
     let url = attesto_test_support::fresh_mysql("live_ensure");
     ensure_with_sqlx!(sqlx_my, sqlx::MySqlPool, url, oldest(Dialect::Mariadb));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlx_ensure_of_the_mysql_dialect_holds_on_mariadb() {
+    // `dialect = "mysql"` on a MariaDB server: its catalog is read as
+    // MariaDB's (the server says which), so a correct schema verifies.
+    let url = attesto_test_support::fresh_mysql("live_ensure_mysql8");
+    ensure_with_sqlx!(sqlx_mysql8, sqlx::MySqlPool, url, oldest(Dialect::Mysql));
+}
+
+#[test]
+fn a_dialect_that_cannot_hold_on_the_server_names_the_one_to_use() {
+    let lines = ["server\t8.4.3"];
+    let error = Target::new(Dialect::Mariadb, PREFIX, "2.13.0")
+        .verify::<Infallible>(&lines)
+        .expect_err("MariaDB's statements on MySQL 8");
+    assert!(matches!(error, VerifyError::Server(_)), "{error:#?}");
+    let message = error.to_string();
+    assert!(
+        message.contains("the server is MySQL (\"8.4.3\")"),
+        "{message}"
+    );
+    assert!(
+        message.contains("fix: build it with dialect = \"mysql\""),
+        "{message}"
+    );
+    // `Debug` is the sentence, for an error returned from `main`.
+    assert_eq!(format!("{error:?}"), message);
+    // MySQL 8's statements hold on MariaDB and MySQL alike.
+    for server in ["8.4.3", "10.11.19-MariaDB-0+deb12u1"] {
+        let lines = [format!("server\t{server}")];
+        let error = Target::new(Dialect::Mysql, PREFIX, "2.13.0")
+            .verify::<Infallible>(&lines)
+            .expect_err("no table");
+        assert!(
+            matches!(error, VerifyError::Mismatch(_)),
+            "{server}: {error:#?}"
+        );
+    }
 }
 
 #[test]

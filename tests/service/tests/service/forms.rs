@@ -102,7 +102,11 @@ sqlx_forms!(sqlx_pg, attesto_driver_tests::sqlx_pg, sqlx::PgPool, *);
 sqlx_forms!(sqlx_lite, attesto_driver_tests::sqlx_lite, sqlx::SqlitePool, *);
 sqlx_forms!(sqlx_my, attesto_driver_tests::sqlx_my, sqlx::MySqlPool, *);
 sqlx_forms!(sqlx_mysql8, attesto_driver_tests::sqlx_mysql8, sqlx::MySqlPool, *);
-sqlx_forms!(several, attesto_service_tests::multi, attesto_service_tests::multi::Pool);
+sqlx_forms!(
+    several,
+    attesto_service_tests::multi,
+    attesto_service_tests::multi::Pool
+);
 
 /// tokio-postgres: a client and a transaction of it (it has no pool of
 /// its own), spawned and in a handler.
@@ -115,7 +119,10 @@ pub mod tokio_pg {
 
     /// On a client and in a transaction of another, each in a task of its
     /// own; each client is connected to a fresh database.
-    pub async fn spawned(mut on_client: tokio_postgres::Client, mut on_transaction: tokio_postgres::Client) {
+    pub async fn spawned(
+        mut on_client: tokio_postgres::Client,
+        mut on_transaction: tokio_postgres::Client,
+    ) {
         let client = tokio::spawn(async move {
             db::ensure(&mut on_client).await.expect("ensure");
             db::verify(&mut on_client).await.expect("verify");
@@ -221,7 +228,9 @@ mod run {
     }
 
     async fn lite(file: &SqliteFile) -> sqlx::SqlitePool {
-        sqlx::SqlitePool::connect(&file.url()).await.expect("connect")
+        sqlx::SqlitePool::connect(&file.url())
+            .await
+            .expect("connect")
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -231,9 +240,17 @@ mod run {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlx_on_sqlite() {
-        let files = [SqliteFile::new("a"), SqliteFile::new("b"), SqliteFile::new("c")];
-        super::sqlx_lite::spawned(lite(&files[0]).await, lite(&files[1]).await, lite(&files[2]).await)
-            .await;
+        let files = [
+            SqliteFile::new("a"),
+            SqliteFile::new("b"),
+            SqliteFile::new("c"),
+        ];
+        super::sqlx_lite::spawned(
+            lite(&files[0]).await,
+            lite(&files[1]).await,
+            lite(&files[2]).await,
+        )
+        .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

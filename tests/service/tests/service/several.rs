@@ -34,7 +34,10 @@ async fn exchange(
                 expires_at: now.checked_add_seconds(86_400).unwrap_or(now),
                 inserted_at: now,
             });
-            assert_eq!(token.insert_in_family(&mut tx).await?, RefreshInsert::Inserted);
+            assert_eq!(
+                token.insert_in_family(&mut tx).await?,
+                RefreshInsert::Inserted
+            );
             let expires = now.checked_add_seconds(3_600).unwrap_or(now);
             db::AuthorizationCodeRow::record_access_token(&mut tx, &family, jti, &expires).await?;
             tx.commit().await?;
@@ -80,17 +83,31 @@ async fn run(url: &str, dialect: &str) {
     .put(&pool)
     .await
     .expect("put");
-    assert!(exchange(&pool, "code-1", "refresh-1", "jti-1", now).await.expect("exchange"));
-    assert!(!db::AuthorizationCodeRow::access_token_revoked(&pool, "jti-1", &now)
-        .await
-        .expect("revoked?"));
+    assert!(
+        exchange(&pool, "code-1", "refresh-1", "jti-1", now)
+            .await
+            .expect("exchange")
+    );
+    assert!(
+        !db::AuthorizationCodeRow::access_token_revoked(&pool, "jti-1", &now)
+            .await
+            .expect("revoked?")
+    );
     // The code again: refused, and what it issued is revoked.
-    assert!(!exchange(&pool, "code-1", "refresh-2", "jti-2", now).await.expect("exchange"));
-    assert!(db::AuthorizationCodeRow::access_token_revoked(&pool, "jti-1", &now)
-        .await
-        .expect("revoked?"));
+    assert!(
+        !exchange(&pool, "code-1", "refresh-2", "jti-2", now)
+            .await
+            .expect("exchange")
+    );
+    assert!(
+        db::AuthorizationCodeRow::access_token_revoked(&pool, "jti-1", &now)
+            .await
+            .expect("revoked?")
+    );
     assert_eq!(
-        db::RefreshTokenRow::consume(&pool, "refresh-1", &now).await.expect("consume"),
+        db::RefreshTokenRow::consume(&pool, "refresh-1", &now)
+            .await
+            .expect("consume"),
         RefreshConsume::FamilyRevoked
     );
     db::verify(&pool).await.expect("verify");
@@ -117,7 +134,11 @@ async fn one_function_runs_on_mariadb() {
 fn each_dialect_module_holds_that_dialects_sql() {
     assert_eq!(db::DIALECTS, ["postgres", "sqlite", "mariadb"]);
     for (dialect, up, down) in [
-        (Dialect::Postgres, db::postgres::UP_SQL, db::postgres::DOWN_SQL),
+        (
+            Dialect::Postgres,
+            db::postgres::UP_SQL,
+            db::postgres::DOWN_SQL,
+        ),
         (Dialect::Sqlite, db::sqlite::UP_SQL, db::sqlite::DOWN_SQL),
         (Dialect::Mariadb, db::mariadb::UP_SQL, db::mariadb::DOWN_SQL),
     ] {
@@ -129,12 +150,17 @@ fn each_dialect_module_holds_that_dialects_sql() {
     assert_eq!(db::mariadb::TARGET.dialect(), Dialect::Mariadb);
     assert!(db::sqlite::authorization_codes::TAKE_SQL.contains("RETURNING"));
     assert!(db::mariadb::authorization_codes::INSERT_SQL.contains('`'));
-    assert_eq!(db::AuthorizationCodeRow::TABLE, "s_attesto_authorization_codes");
+    assert_eq!(
+        db::AuthorizationCodeRow::TABLE,
+        "s_attesto_authorization_codes"
+    );
 }
 
 #[tokio::test]
 async fn a_url_of_another_dialect_is_refused_by_name() {
-    let error = db::Pool::connect("oracle://db.example/x").await.expect_err("refused");
+    let error = db::Pool::connect("oracle://db.example/x")
+        .await
+        .expect_err("refused");
     let message = error.to_string();
     assert!(message.contains("\"oracle\""), "{message}");
     assert!(message.contains("postgres"), "{message}");

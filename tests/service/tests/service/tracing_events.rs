@@ -80,11 +80,19 @@ async fn security_outcomes_are_events() {
         })
     };
     code("c1", 600).put(&pool).await.expect("put");
-    db::AuthorizationCodeRow::take(&pool, "c1", &now).await.expect("take");
-    db::AuthorizationCodeRow::mark_consumed(&pool, "c1").await.expect("mark");
-    db::AuthorizationCodeRow::take(&pool, "c1", &now).await.expect("take");
+    db::AuthorizationCodeRow::take(&pool, "c1", &now)
+        .await
+        .expect("take");
+    db::AuthorizationCodeRow::mark_consumed(&pool, "c1")
+        .await
+        .expect("mark");
+    db::AuthorizationCodeRow::take(&pool, "c1", &now)
+        .await
+        .expect("take");
     code("old", -60).put(&pool).await.expect("put");
-    db::AuthorizationCodeRow::take(&pool, "old", &now).await.expect("take");
+    db::AuthorizationCodeRow::take(&pool, "old", &now)
+        .await
+        .expect("take");
     let token = db::RefreshTokenRow::new(db::NewRefreshToken {
         id: uuid::Uuid::new_v4(),
         token_hash: "r1".to_owned(),
@@ -94,8 +102,12 @@ async fn security_outcomes_are_events() {
         inserted_at: now,
     });
     token.insert_in_family(&pool).await.expect("insert");
-    db::RefreshTokenRow::consume(&pool, "r1", &now).await.expect("consume");
-    db::RefreshTokenRow::consume(&pool, "r1", &now).await.expect("consume");
+    db::RefreshTokenRow::consume(&pool, "r1", &now)
+        .await
+        .expect("consume");
+    db::RefreshTokenRow::consume(&pool, "r1", &now)
+        .await
+        .expect("consume");
     let proof = db::DpopReplayRow {
         jti: "proof-1".to_owned(),
         expires_at: now.checked_add_seconds(60).expect("in range").into(),
@@ -111,18 +123,32 @@ async fn security_outcomes_are_events() {
     let lines = seen.lines();
     let has = |needle: &[&str]| lines.iter().any(|l| needle.iter().all(|n| l.contains(n)));
     assert!(
-        has(&["span attesto", "table=\"s_attesto_authorization_codes\"", "operation=\"take\""]),
+        has(&[
+            "span attesto",
+            "table=\"s_attesto_authorization_codes\"",
+            "operation=\"take\""
+        ]),
         "{lines:#?}"
     );
     assert!(has(&["record", "outcome=\"Taken\""]), "{lines:#?}");
     assert!(has(&["event WARN", "event=\"code_reuse\""]), "{lines:#?}");
-    assert!(has(&["event WARN", "event=\"refresh_reuse\""]), "{lines:#?}");
-    assert!(has(&["event WARN", "event=\"dpop_replay\""]), "{lines:#?}");
     assert!(
-        has(&["event INFO", "event=\"expired_presentation\"", "operation=\"take\""]),
+        has(&["event WARN", "event=\"refresh_reuse\""]),
         "{lines:#?}"
     );
-    assert!(has(&["event INFO", "event=\"swept\"", "total="]), "{lines:#?}");
+    assert!(has(&["event WARN", "event=\"dpop_replay\""]), "{lines:#?}");
+    assert!(
+        has(&[
+            "event INFO",
+            "event=\"expired_presentation\"",
+            "operation=\"take\""
+        ]),
+        "{lines:#?}"
+    );
+    assert!(
+        has(&["event INFO", "event=\"swept\"", "total="]),
+        "{lines:#?}"
+    );
     // A code redeemed once is no alert.
     assert_eq!(
         lines.iter().filter(|l| l.contains("code_reuse")).count(),

@@ -45,14 +45,23 @@ async fn run(pool: db::Pool) {
     code("c1", now).put(&pool).await.expect("put");
     let mut tx = pool.begin().await.expect("begin");
     assert!(matches!(
-        db::AuthorizationCodeRow::take(&mut tx, "c1", &now).await.expect("take"),
+        db::AuthorizationCodeRow::take(&mut tx, "c1", &now)
+            .await
+            .expect("take"),
         CodeTake::Taken(_)
     ));
-    assert_eq!(db::AuthorizationCodeRow::mark_consumed(&mut tx, "c1").await.expect("mark"), 1);
+    assert_eq!(
+        db::AuthorizationCodeRow::mark_consumed(&mut tx, "c1")
+            .await
+            .expect("mark"),
+        1
+    );
     tx.rollback().await.expect("rollback");
     assert!(
         matches!(
-            db::AuthorizationCodeRow::take(&pool, "c1", &now).await.expect("take"),
+            db::AuthorizationCodeRow::take(&pool, "c1", &now)
+                .await
+                .expect("take"),
             CodeTake::Taken(_)
         ),
         "the rolled-back take left the code takeable"
@@ -62,46 +71,79 @@ async fn run(pool: db::Pool) {
     code("c2", now).put(&pool).await.expect("put");
     let mut tx = pool.begin().await.expect("begin");
     assert!(matches!(
-        db::AuthorizationCodeRow::take(&mut tx, "c2", &now).await.expect("take"),
+        db::AuthorizationCodeRow::take(&mut tx, "c2", &now)
+            .await
+            .expect("take"),
         CodeTake::Taken(_)
     ));
-    db::AuthorizationCodeRow::mark_consumed(&mut tx, "c2").await.expect("mark");
+    db::AuthorizationCodeRow::mark_consumed(&mut tx, "c2")
+        .await
+        .expect("mark");
     tx.commit().await.expect("commit");
     assert!(matches!(
-        db::AuthorizationCodeRow::take(&pool, "c2", &now).await.expect("take"),
+        db::AuthorizationCodeRow::take(&pool, "c2", &now)
+            .await
+            .expect("take"),
         CodeTake::Consumed(_)
     ));
 
     // A rotation rolled back: the old token is still live, the new one
     // was never stored.
-    token("r1", "fam-r", now).insert_in_family(&pool).await.expect("insert");
+    token("r1", "fam-r", now)
+        .insert_in_family(&pool)
+        .await
+        .expect("insert");
     let mut tx = pool.begin().await.expect("begin");
     assert!(matches!(
-        db::RefreshTokenRow::consume(&mut tx, "r1", &now).await.expect("consume"),
+        db::RefreshTokenRow::consume(&mut tx, "r1", &now)
+            .await
+            .expect("consume"),
         RefreshConsume::Consumed(_)
     ));
     assert_eq!(
-        token("r2", "fam-r", now).insert_in_family(&mut tx).await.expect("insert"),
+        token("r2", "fam-r", now)
+            .insert_in_family(&mut tx)
+            .await
+            .expect("insert"),
         RefreshInsert::Inserted
     );
     tx.rollback().await.expect("rollback");
-    assert_eq!(db::RefreshTokenRow::get(&pool, "r2").await.expect("get"), None);
+    assert_eq!(
+        db::RefreshTokenRow::get(&pool, "r2").await.expect("get"),
+        None
+    );
     assert!(
-        !db::RefreshTokenRow::get(&pool, "r1").await.expect("get").expect("r1").consumed,
+        !db::RefreshTokenRow::get(&pool, "r1")
+            .await
+            .expect("get")
+            .expect("r1")
+            .consumed,
         "the rolled-back rotation left the old token unconsumed"
     );
 
     // The same rotation committed: both writes, or neither.
     let mut tx = pool.begin().await.expect("begin");
     assert!(matches!(
-        db::RefreshTokenRow::consume(&mut tx, "r1", &now).await.expect("consume"),
+        db::RefreshTokenRow::consume(&mut tx, "r1", &now)
+            .await
+            .expect("consume"),
         RefreshConsume::Consumed(_)
     ));
-    token("r2", "fam-r", now).insert_in_family(&mut tx).await.expect("insert");
+    token("r2", "fam-r", now)
+        .insert_in_family(&mut tx)
+        .await
+        .expect("insert");
     tx.commit().await.expect("commit");
-    assert!(db::RefreshTokenRow::get(&pool, "r2").await.expect("get").is_some());
+    assert!(
+        db::RefreshTokenRow::get(&pool, "r2")
+            .await
+            .expect("get")
+            .is_some()
+    );
     assert!(matches!(
-        db::RefreshTokenRow::consume(&pool, "r1", &now).await.expect("consume"),
+        db::RefreshTokenRow::consume(&pool, "r1", &now)
+            .await
+            .expect("consume"),
         RefreshConsume::Reused(_)
     ));
 
@@ -110,22 +152,30 @@ async fn run(pool: db::Pool) {
     let mut conn = pool.acquire().await.expect("acquire");
     code("c3", now).put(&mut conn).await.expect("put");
     assert!(matches!(
-        db::AuthorizationCodeRow::take(&mut conn, "c3", &now).await.expect("take"),
+        db::AuthorizationCodeRow::take(&mut conn, "c3", &now)
+            .await
+            .expect("take"),
         CodeTake::Taken(_)
     ));
     drop(conn);
     assert_eq!(
-        db::AuthorizationCodeRow::take(&pool, "c3", &now).await.expect("take"),
+        db::AuthorizationCodeRow::take(&pool, "c3", &now)
+            .await
+            .expect("take"),
         CodeTake::Missing
     );
     // A transaction begun on a connection.
     let mut conn = pool.acquire().await.expect("acquire");
     code("c4", now).put(&mut conn).await.expect("put");
     let mut tx = conn.begin().await.expect("begin");
-    db::AuthorizationCodeRow::take(&mut tx, "c4", &now).await.expect("take");
+    db::AuthorizationCodeRow::take(&mut tx, "c4", &now)
+        .await
+        .expect("take");
     tx.rollback().await.expect("rollback");
     assert!(matches!(
-        db::AuthorizationCodeRow::take(&mut conn, "c4", &now).await.expect("take"),
+        db::AuthorizationCodeRow::take(&mut conn, "c4", &now)
+            .await
+            .expect("take"),
         CodeTake::Taken(_)
     ));
     // `close` waits for every connection to come back.

@@ -6,11 +6,12 @@
 //! concurrent loser, as upstream's Ecto stores do: `UPDATE ... WHERE ...
 //! RETURNING`, `DELETE ... RETURNING`, or an insert that conflicts on a key.
 //! Where a dialect lacks a construct, its forms (`dialect`) write an
-//! equivalent that stays atomic (MySQL's are listed in its module): a
-//! locking read of the rows, then the `UPDATE` or `DELETE` whose count
-//! decides, as the last statement before the commit; the duplicate-key
-//! error as the conflict; a lock by rows where there is no lock by name. Each statement says what it answers
-//! ([`Answer`]), so the code that runs it needs no knowledge of dialects.
+//! equivalent that stays atomic (MySQL's are listed in its module): a read
+//! of the rows, decoded before anything is written, then one autocommit
+//! `UPDATE` or `DELETE` whose count decides; the duplicate-key error as the
+//! conflict; a lock by rows where there is no lock by name. Each statement
+//! says what it answers ([`Answer`]), so the code that runs it needs no
+//! knowledge of dialects.
 
 use crate::dialect::LockingIndex;
 use crate::lists::Placeholders;
@@ -24,8 +25,7 @@ use crate::schema::Schema;
 pub enum Role {
     /// The operation's own statement.
     Main,
-    /// Takes a lock first (the family lock; MySQL's `SELECT ... FOR UPDATE`,
-    /// which also reads the rows a claim or a take returns).
+    /// Takes a lock first (the refresh family's lock).
     Lock,
     /// Checks a condition under the lock (a revoked family).
     Check,
@@ -34,6 +34,10 @@ pub enum Role {
     Undo,
     /// Tells a miss apart: the row by its key, and the outcome variant.
     Miss,
+    /// Reads, without a lock, the row a claim or a take writes, and what
+    /// it is (MySQL, where the write cannot return it): decoded before
+    /// anything is written, then one autocommit write decides.
+    Read,
 }
 
 impl Role {
@@ -45,6 +49,7 @@ impl Role {
             Role::Check => "CHECK",
             Role::Undo => "UNDO",
             Role::Miss => "MISS",
+            Role::Read => "READ",
         }
     }
 }
@@ -56,6 +61,9 @@ pub enum Bind {
     Param(&'static str),
     /// A field of the row the operation writes.
     Field(&'static str),
+    /// A field of a row the operation read and now writes: each row a
+    /// take of several reads, deleted one by one (MySQL).
+    Taken(&'static str),
 }
 
 /// One statement of an operation.
@@ -226,12 +234,14 @@ impl Schema {
             }
             OpKind::ClaimRow { set, filter } => {
                 if !forms.update_returning() {
-                    // The row is read first, with a locking read under the
-                    // same filter, and the `UPDATE` is the transaction's
-                    // last statement before its commit: a statement after
-                    // the write can lose a Galera abort
-                    // ([`crate::dialect`]'s MySQL forms say how).
-                    out.push(self.locking_read(shared, filter));
+                    // The row is read first, without a lock, with what it
+                    // is, and decoded before anything is written; then one
+                    // autocommit `UPDATE` under the claim's filter decides,
+                    // by its count: one winner on one server and across a
+                    // Galera cluster, where an autocommit write is
+                    // certified by itself ([`crate::dialect`]'s MySQL forms
+                    // say why no statement may follow a write).
+                    out.push(self.read_statement(shared, op, filter));
                 }
                 let mut update = Sql::new(self, Role::Main);
                 update.update(&shared.locking(self, filter), set, filter);
@@ -260,14 +270,36 @@ impl Schema {
             OpKind::TakeRow { filter } | OpKind::TakeRows { filter } => {
                 let returns = forms.delete_returning();
                 if !returns {
-                    // The rows are read with a locking read and deleted in
-                    // the same transaction; a concurrent caller waits on
-                    // the lock, then finds nothing.
-                    out.push(self.locking_read(shared, filter));
+                    // Read first, without a lock, and decoded; then each
+                    // row deleted by an autocommit `DELETE` whose count
+                    // says who took it: by the filter for one row, by its
+                    // primary key under the filter for each of several.
+                    out.push(self.read_statement(shared, op, filter));
                 }
                 let mut delete = Sql::new(self, Role::Main);
-                delete.text = shared.delete_from(self, filter);
-                delete.filter(filter);
+                let several = matches!(op.kind(), OpKind::TakeRows { .. }) && !returns;
+                if several {
+                    let key: Vec<Cond> = shared
+                        .table
+                        .key()
+                        .iter()
+                        .map(|k| Cond::Eq(k, k))
+                        .collect();
+                    delete.text = shared.delete_from(self, &key);
+                    delete.text.push_str(" WHERE ");
+                    for (i, column) in shared.table.key().iter().enumerate() {
+                        if i > 0 {
+                            delete.text.push_str(" AND ");
+                        }
+                        let value = delete.bind(Bind::Taken(column));
+                        delete.text.push_str(&format!("{} = {value}", self.quote(column)));
+                    }
+                    delete.text.push_str(" AND ");
+                    delete.conds(filter);
+                } else {
+                    delete.text = shared.delete_from(self, filter);
+                    delete.filter(filter);
+                }
                 if returns {
                     returning(&mut delete);
                 }
@@ -311,20 +343,52 @@ impl Schema {
         out
     }
 
-    /// The rows `filter` selects, read with `SELECT ... FOR UPDATE`
-    /// through the index the write after it goes through (MySQL, where a
-    /// claim or a take cannot return its rows).
-    fn locking_read(&self, shared: &TableSql<'_>, filter: &[Cond]) -> Statement {
-        let mut lock = Sql::new(self, Role::Lock);
-        lock.text = format!(
-            "SELECT {} FROM {} WHERE ",
-            shared.list,
-            shared.locking(self, filter)
-        );
-        lock.conds(filter);
-        lock.text.push_str(" FOR UPDATE");
-        lock.answer = Answer::Rows;
-        lock.done()
+    /// The rows a claim or a take writes, read without a lock through the
+    /// index its write goes through (MySQL, where the write cannot return
+    /// them). With an outcome, the row by its key and what it is: an empty
+    /// `attesto_outcome` when the write's filter holds (the caller may
+    /// win it), else the variant of the miss; without one, the rows the
+    /// filter selects.
+    fn read_statement(&self, shared: &TableSql<'_>, op: &Operation, filter: &[Cond]) -> Statement {
+        let mut read = Sql::new(self, Role::Read);
+        read.answer = Answer::Rows;
+        let table = shared.locking(self, filter);
+        match (op.outcome(), miss_key(op)) {
+            (Some(outcome), Some(key)) => {
+                // The row is read by its key: what else the filter asks
+                // decides whether the caller may win it.
+                let rest = &filter[key.len()..];
+                if rest.is_empty() {
+                    let key = read.cond_list(key);
+                    read.text = format!(
+                        "SELECT {}, '' AS {} FROM {table} WHERE {key}",
+                        shared.list,
+                        self.quote(OUTCOME_COLUMN)
+                    );
+                    return read.done();
+                }
+                let mut case = String::from("CASE WHEN ");
+                case.push_str(&read.cond_list(rest));
+                case.push_str(" THEN ''");
+                for (conds, variant) in outcome.cases {
+                    case.push_str(" WHEN ");
+                    case.push_str(&read.cond_list(conds));
+                    case.push_str(&format!(" THEN '{}'", variant.name));
+                }
+                case.push_str(&format!(" ELSE '{}' END", outcome.otherwise.name));
+                let key = read.cond_list(key);
+                read.text = format!(
+                    "SELECT {}, {case} AS {} FROM {table} WHERE {key}",
+                    shared.list,
+                    self.quote(OUTCOME_COLUMN)
+                );
+            }
+            _ => {
+                read.text = format!("SELECT {} FROM {table} WHERE ", shared.list);
+                read.conds(filter);
+            }
+        }
+        read.done()
     }
 
     fn insert_statement(&self, shared: &TableSql<'_>, tail: &str, answer: Answer) -> Statement {
@@ -367,8 +431,9 @@ impl Schema {
         };
         let key = sql.cond_list(key);
         sql.text = format!(
-            "SELECT {list}, {case} AS {} FROM {name} WHERE {key}",
-            self.quote(OUTCOME_COLUMN)
+            "SELECT {list}, {case} AS {} FROM {name} WHERE {key}{}",
+            self.quote(OUTCOME_COLUMN),
+            self.dialect().forms().current_read()
         );
         sql.answer = Answer::Rows;
         sql.done()

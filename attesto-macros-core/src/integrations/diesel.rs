@@ -491,14 +491,8 @@ fn bind(
         SqlType::Diesel(_)
     );
     let value = match (source, local) {
-        (
-            Source::Field {
-                column,
-                nullable: true,
-            },
-            true,
-        ) => {
-            format!("self.{column}.as_ref().map({BIND})")
+        (Source::Field { nullable: true, .. }, true) => {
+            format!("{}.as_ref().map({BIND})", source.place())
         }
         (Source::OptRef(name), true) => format!("{name}.map({BIND})"),
         (source, true) => format!("{BIND}({})", source.reference()),

@@ -575,6 +575,7 @@ pub fn field_values(
             let source = value::Source::Field {
                 column: column.name(),
                 nullable: column.is_nullable(),
+                owner: "self",
             };
             let ty = types.of(table, column);
             value(
@@ -774,12 +775,14 @@ pub fn too_long(limit: LengthLimit, source: value::Source<'_>) -> String {
         LengthLimit::Bytes(n) => format!("|v: &str| v.len() > {n}"),
     };
     match source {
-        value::Source::Field {
-            column,
-            nullable: true,
-        } => format!("self.{column}.as_deref().is_some_and({exceeds})"),
-        value::Source::Field { column, .. } => {
-            format!("({exceeds})(::core::convert::AsRef::<str>::as_ref(&self.{column}))")
+        value::Source::Field { nullable: true, .. } => {
+            format!("{}.as_deref().is_some_and({exceeds})", source.place())
+        }
+        value::Source::Field { .. } => {
+            format!(
+                "({exceeds})(::core::convert::AsRef::<str>::as_ref({}))",
+                source.reference()
+            )
         }
         value::Source::OptRef(name) => format!("{name}.is_some_and({exceeds})"),
         value::Source::Ref(name) | value::Source::Seconds(name) => format!("({exceeds})({name})"),

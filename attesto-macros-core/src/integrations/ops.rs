@@ -49,6 +49,7 @@ impl std::fmt::Display for BindsDoc<'_> {
             match bind {
                 Bind::Param(p) => write!(f, "{separator}`{p}`")?,
                 Bind::Field(c) => write!(f, "{separator}the row's `{c}`")?,
+                Bind::Taken(c) => write!(f, "{separator}each read row's `{c}`")?,
             }
         }
         f.write_str(".")
@@ -61,19 +62,17 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
     for (op, statements) in schema.operations_sql(table) {
         for statement in statements {
             let role = match statement.role {
-                Role::Main => "The statement",
-                Role::Lock
-                    if matches!(
-                        op.kind(),
-                        OpKind::ClaimRow { .. } | OpKind::TakeRow { .. } | OpKind::TakeRows { .. }
-                    ) =>
+                Role::Main if matches!(op.kind(), OpKind::TakeRows { .. })
+                    && statement.binds.iter().any(|b| matches!(b, Bind::Taken(_))) =>
                 {
-                    "The locking read of the rows it returns, before its write"
+                    "The autocommit delete of each row it read, whose count says who took it"
                 }
+                Role::Main => "The statement",
                 Role::Lock => "The lock it takes first",
                 Role::Check => "The check it makes under the lock, or after its insert",
                 Role::Miss => "The read that tells a miss apart",
                 Role::Undo => "The delete of the inserted row when the check refuses it",
+                Role::Read => "The read, without a lock, of what it writes, decoded before the write",
             };
             // The operation's description is on its method; here, what
             // the statement is and what it binds (every constant's doc is
@@ -401,8 +400,24 @@ impl Method<'_> {
                     Source::Field {
                         column: c,
                         nullable,
+                        owner: "self",
                     },
                     binding,
+                    c,
+                    column,
+                )
+            }
+            // A key of a row read from the table, compared as it reads.
+            Bind::Taken(c) => {
+                let column = columns.iter().find(|col| col.name() == c);
+                let nullable = column.is_some_and(|col| col.is_nullable());
+                (
+                    Source::Field {
+                        column: c,
+                        nullable,
+                        owner: "row",
+                    },
+                    Binding::Plain,
                     c,
                     column,
                 )
@@ -553,11 +568,9 @@ impl Method<'_> {
         }
     }
 
-    /// The classification of a miss: the expression of the outcome.
-    fn classify(&self, outcome: &Outcome) -> String {
-        let Some(miss) = self.statement(Role::Miss) else {
-            return self.variant(outcome, &outcome.absent, "");
-        };
+    /// The variant of the miss that a read's `attesto_outcome` (`outcome`,
+    /// a `String`) names, the row in `row`: the expression of the outcome.
+    fn miss_arms(&self, outcome: &Outcome) -> String {
         let mut arms = String::new();
         let mut seen: Vec<&str> = Vec::new();
         for (_, variant) in outcome
@@ -581,11 +594,20 @@ impl Method<'_> {
             "_ => {},",
             self.variant(outcome, &outcome.otherwise, "row")
         );
+        format!("{{ let _ = &row; match outcome.as_str() {{ {arms} }} }}")
+    }
+
+    /// The classification of a miss: the expression of the outcome.
+    fn classify(&self, outcome: &Outcome) -> String {
+        let Some(miss) = self.statement(Role::Miss) else {
+            return self.variant(outcome, &outcome.absent, "");
+        };
         format!(
             "match {} {{ ::core::option::Option::None => {}, \
-             ::core::option::Option::Some((outcome, row)) => {{ let _ = &row; match outcome.as_str() {{ {arms} }} }} }}",
+             ::core::option::Option::Some((outcome, row)) => {} }}",
             self.miss(miss),
-            self.variant(outcome, &outcome.absent, "row")
+            self.variant(outcome, &outcome.absent, "row"),
+            self.miss_arms(outcome)
         )
     }
 
@@ -688,46 +710,60 @@ impl Method<'_> {
                 (outcome.name.to_owned(), body)
             }
             (OpKind::ClaimRow { .. }, outcome) => {
-                let fetch = if main.answer == Answer::Rows {
+                if main.answer == Answer::Rows {
                     // In a transaction: a row returned that does not decode
                     // is rolled back, not left claimed with no one told.
-                    self.in_transaction(
+                    let fetch = self.in_transaction(
                         &self.fetch_optional(&main, true),
                         "::core::option::Option<Self>",
-                    )
-                } else {
-                    // The row is read under a lock first (a row that does
-                    // not decode is an error before anything is written),
-                    // then the `UPDATE`, the last statement before the
-                    // commit, whose count decides; the row returned is the
-                    // one read with what the `UPDATE` set. A count of 0
-                    // after a read that found the row means the
-                    // transaction lost its lock (a Galera abort that the
-                    // read did not report): a miss, never a second winner.
-                    let lock = self
-                        .statement(Role::Lock)
-                        .cloned()
-                        .unwrap_or_else(|| main.clone());
-                    self.in_transaction(
-                        &format!(
-                            "match {} {{ ::core::option::Option::Some(mut row) => if {} == 1 {{ {} ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}, ::core::option::Option::None => ::core::option::Option::None }}",
-                            self.fetch_optional(&lock, true),
-                            self.exec(&main, true),
-                            self.assignments()
+                    );
+                    return match outcome {
+                        Some(outcome) => (
+                            outcome.name.to_owned(),
+                            format!(
+                                "let claimed: ::core::option::Option<Self> = {fetch}; match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
+                                self.won(&outcome),
+                                self.classify(&outcome)
+                            ),
                         ),
-                        "::core::option::Option<Self>",
-                    )
-                };
+                        None => ("::core::option::Option<Self>".to_owned(), fetch),
+                    };
+                }
+                // The row is read without a lock and decoded (a row that
+                // does not decode is an error before anything is
+                // written), then one autocommit `UPDATE` under the claim's
+                // filter decides by its count; the row returned is the one
+                // read with what the `UPDATE` set.
+                let read = self.statement(Role::Read).cloned().unwrap_or_else(|| main.clone());
+                let claim = format!(
+                    "if {} == 1 {{ {} ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}",
+                    self.exec(&main, false),
+                    self.assignments()
+                );
                 match outcome {
                     Some(outcome) => (
                         outcome.name.to_owned(),
                         format!(
-                            "let claimed: ::core::option::Option<Self> = {fetch}; match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
+                            "match {} {{ \
+                             ::core::option::Option::None => {}, \
+                             ::core::option::Option::Some((outcome, mut row)) if outcome.is_empty() => {{ \
+                             let claimed: ::core::option::Option<Self> = {claim}; \
+                             match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
+                             ::core::option::Option::Some((outcome, row)) => {} }}",
+                            self.miss(&read),
+                            self.variant(&outcome, &outcome.absent, "row"),
                             self.won(&outcome),
-                            self.classify(&outcome)
+                            self.classify(&outcome),
+                            self.miss_arms(&outcome)
                         ),
                     ),
-                    None => ("::core::option::Option<Self>".to_owned(), fetch),
+                    None => (
+                        "::core::option::Option<Self>".to_owned(),
+                        format!(
+                            "match {} {{ ::core::option::Option::Some(mut row) => {claim}, ::core::option::Option::None => ::core::option::Option::None }}",
+                            self.fetch_optional(&read, false)
+                        ),
+                    ),
                 }
             }
             (OpKind::ClaimCount { .. }, outcome) => match outcome {
@@ -752,7 +788,7 @@ impl Method<'_> {
                 } else {
                     "::core::option::Option<Self>"
                 };
-                let body = if main.answer == Answer::Rows {
+                if main.answer == Answer::Rows {
                     // In a transaction: rows returned that do not decode
                     // are rolled back, not deleted with no one told.
                     let fetch = if many {
@@ -760,42 +796,67 @@ impl Method<'_> {
                     } else {
                         self.fetch_optional(&main, true)
                     };
-                    self.in_transaction(&fetch, ty)
-                } else {
-                    // The rows are read under a lock, then deleted, in one
-                    // transaction.
-                    let lock = self
-                        .statement(Role::Lock)
-                        .cloned()
-                        .unwrap_or_else(|| main.clone());
-                    // The rows are returned only if the `DELETE`, the
-                    // last statement before the commit, deleted as many:
-                    // fewer means the transaction lost its locks (a Galera
-                    // abort that the read did not report), and another
-                    // caller may have taken them.
-                    let rows = format!(
-                        "let rows: ::std::vec::Vec<Self> = {}; let deleted: u64 = {}; \
-                         if ::core::convert::TryFrom::try_from(rows.len()).ok() == ::core::option::Option::Some(deleted) {{ rows }} else {{ ::std::vec::Vec::new() }}",
-                        self.fetch_all(&lock, true),
-                        self.exec(&main, true)
+                    let body = self.in_transaction(&fetch, ty);
+                    return match outcome {
+                        Some(outcome) if !many => (
+                            outcome.name.to_owned(),
+                            format!(
+                                "let taken: ::core::option::Option<Self> = {body}; match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
+                                self.won(&outcome),
+                                self.classify(&outcome)
+                            ),
+                        ),
+                        _ => (ty.to_owned(), body),
+                    };
+                }
+                let read = self.statement(Role::Read).cloned().unwrap_or_else(|| main.clone());
+                if many {
+                    // Each row read (and decoded) is deleted by its key, in
+                    // an autocommit statement whose count says who took it:
+                    // a row another caller took first is not returned. A
+                    // failure after the first row taken returns the rows
+                    // taken; the others stay, for a later take.
+                    let body = format!(
+                        "let rows: ::std::vec::Vec<Self> = {}; \
+                         let mut taken: ::std::vec::Vec<Self> = ::std::vec::Vec::with_capacity(rows.len()); \
+                         for row in rows {{ match {} {{ \
+                         ::core::result::Result::Ok(1) => taken.push(row), \
+                         ::core::result::Result::Ok(_) => {{}} \
+                         ::core::result::Result::Err(e) if taken.is_empty() => return ::core::result::Result::Err(e.into()), \
+                         ::core::result::Result::Err(_) => break, }} }} taken",
+                        self.fetch_all(&read, false),
+                        self.try_exec(&main)
                     );
-                    let rows = self.in_transaction(&rows, "::std::vec::Vec<Self>");
-                    if many {
-                        rows
-                    } else {
-                        format!("{rows}.into_iter().next()")
-                    }
-                };
+                    return (ty.to_owned(), body);
+                }
+                let delete = format!(
+                    "if {} == 1 {{ ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}",
+                    self.exec(&main, false)
+                );
                 match outcome {
-                    Some(outcome) if !many => (
+                    Some(outcome) => (
                         outcome.name.to_owned(),
                         format!(
-                            "let taken: ::core::option::Option<Self> = {body}; match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
+                            "match {} {{ \
+                             ::core::option::Option::None => {}, \
+                             ::core::option::Option::Some((outcome, row)) if outcome.is_empty() => {{ \
+                             let taken: ::core::option::Option<Self> = {delete}; \
+                             match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
+                             ::core::option::Option::Some((outcome, row)) => {} }}",
+                            self.miss(&read),
+                            self.variant(&outcome, &outcome.absent, "row"),
                             self.won(&outcome),
-                            self.classify(&outcome)
+                            self.classify(&outcome),
+                            self.miss_arms(&outcome)
                         ),
                     ),
-                    _ => (ty.to_owned(), body),
+                    None => (
+                        ty.to_owned(),
+                        format!(
+                            "match {} {{ ::core::option::Option::Some(row) => {delete}, ::core::option::Option::None => ::core::option::Option::None }}",
+                            self.fetch_optional(&read, false)
+                        ),
+                    ),
                 }
             }
             (OpKind::Sweep { .. }, _) => {

@@ -380,10 +380,7 @@ fn value(
         )
     };
     let option = match source {
-        Source::Field {
-            column,
-            nullable: true,
-        } => format!("self.{column}.as_ref()"),
+        Source::Field { nullable: true, .. } => format!("{}.as_ref()", source.place()),
         Source::OptRef(name) => name.to_owned(),
         source => return to_json(&source.reference()),
     };

@@ -624,10 +624,9 @@ fn value(binding: Binding, source: Source<'_>, table: &str, column: &str) -> Str
                 )
             };
             match source {
-                Source::Field {
-                    column,
-                    nullable: true,
-                } => format!("self.{column}.as_ref().map(|value| {})", json("value")),
+                Source::Field { nullable: true, .. } => {
+                    format!("{}.as_ref().map(|value| {})", source.place(), json("value"))
+                }
                 Source::OptRef(name) => format!("{name}.map(|value| {})", json("value")),
                 other => json(&other.reference()),
             }

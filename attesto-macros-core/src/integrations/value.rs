@@ -5,12 +5,16 @@
 /// A value to bind.
 #[derive(Debug, Clone, Copy)]
 pub enum Source<'a> {
-    /// `self.<column>`, of the field's type (in `Option` when `nullable`).
+    /// `<owner>.<column>`, of the field's type (in `Option` when
+    /// `nullable`): a field of `self`, the row a method writes, or of
+    /// `row`, a row it read.
     Field {
         /// The column, which names the field.
         column: &'a str,
         /// Whether the field is an `Option`.
         nullable: bool,
+        /// The row: `self`, or `row`.
+        owner: &'a str,
     },
     /// A parameter of type `&T` (`&str` for text).
     Ref(&'a str),
@@ -24,7 +28,7 @@ impl Source<'_> {
     /// The value as a place of its own type: `self.c`, or the parameter.
     pub fn place(&self) -> String {
         match self {
-            Source::Field { column, .. } => format!("self.{column}"),
+            Source::Field { column, owner, .. } => format!("{owner}.{column}"),
             Source::Ref(name) | Source::OptRef(name) | Source::Seconds(name) => (*name).to_owned(),
         }
     }
@@ -33,7 +37,7 @@ impl Source<'_> {
     /// reference already (`&T`), or `&` of one that is not.
     pub fn reference(&self) -> String {
         match self {
-            Source::Field { column, .. } => format!("&self.{column}"),
+            Source::Field { column, owner, .. } => format!("&{owner}.{column}"),
             Source::Ref(name) => (*name).to_owned(),
             Source::OptRef(name) | Source::Seconds(name) => format!("&{name}"),
         }

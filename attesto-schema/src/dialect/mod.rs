@@ -514,8 +514,16 @@ pub(crate) trait Forms: Sync {
         true
     }
 
+    /// What makes a read see the latest committed row, not the snapshot
+    /// of the caller's transaction: appended to the read that tells a miss
+    /// apart after a write found nothing. Nothing where every statement
+    /// sees the latest committed rows (PostgreSQL's and SQLite's default).
+    fn current_read(&self) -> &'static str {
+        ""
+    }
+
     /// Whether a `DELETE` returns the rows it deleted in the same statement
-    /// (`DELETE ... RETURNING`), rather than after a locking read.
+    /// (`DELETE ... RETURNING`), rather than after a read.
     fn delete_returning(&self) -> bool {
         true
     }

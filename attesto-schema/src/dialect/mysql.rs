@@ -20,16 +20,20 @@
 //! What the family lacks, and what stands in for it:
 //!
 //! - No `UPDATE ... RETURNING` (MariaDB 10.11 neither) and no `DELETE ...
-//!   RETURNING` (MySQL 8): the rows are read first with `SELECT ... FOR
-//!   UPDATE` under the write's filter, then the `UPDATE` or `DELETE`
-//!   decides by its count. It is the last statement before the `COMMIT`.
-//!   On Galera (MariaDB 10.11.19, galera 26.4.23) a certification abort
-//!   that lands during a statement after the write can go unreported.
-//!   That statement and the `COMMIT` then succeed, and an earlier order
-//!   (`UPDATE`, read, `COMMIT`) let two nodes each take one code, in about
-//!   1 round in 150 of a race with fresh connections. With the write last
-//!   it was 0 in 6,000. A count short of what the read found means the
-//!   lock was lost: a miss. MariaDB's `DELETE ... RETURNING` is not used
+//!   RETURNING` (MySQL 8): a claim or a take reads its row first, without
+//!   a lock, with what it is (`attesto_outcome`), and decodes it before
+//!   anything is written; then one autocommit `UPDATE` or `DELETE` under
+//!   the write's filter decides by its count. Two round trips, no
+//!   transaction. A take of several rows deletes each by its primary key
+//!   under the filter, so each count says who took that row. On Galera
+//!   (MariaDB 10.11.19, galera 26.4.23) a certification abort that lands
+//!   during a statement after a write in the same transaction can go
+//!   unreported: an earlier order (`UPDATE`, read, `COMMIT`) let two nodes
+//!   each take one code, in about 1 round in 150 of a race with fresh
+//!   connections. An autocommit write is certified alone, so nothing
+//!   follows it. After a write that found nothing, the read that tells the
+//!   miss apart reads the row as it is now (`LOCK IN SHARE MODE`), not a
+//!   caller's snapshot. MariaDB's `DELETE ... RETURNING` is not used
 //!   ([`Forms::delete_returning`] says why).
 //! - No `ON CONFLICT`: the duplicate-key error is the conflict, and an
 //!   upsert is `ON DUPLICATE KEY UPDATE`.
@@ -338,6 +342,14 @@ impl Forms for Mysql {
         false
     }
 
+    /// InnoDB's plain read in a `REPEATABLE READ` transaction reads its
+    /// snapshot: after a write that found nothing, the row another caller
+    /// changed is read as it is now, with a shared lock (`LOCK IN SHARE
+    /// MODE`, which MySQL 8 and MariaDB both take).
+    fn current_read(&self) -> &'static str {
+        " LOCK IN SHARE MODE"
+    }
+
     /// MySQL 8 has no `DELETE ... RETURNING`. MariaDB has it (10.5 and
     /// later), but not usably here: only in the single-table `DELETE`,
     /// which takes no index hint (without one MariaDB may pick the
@@ -345,8 +357,9 @@ impl Forms for Mysql {
     /// [`Forms::locking_table`]), and diesel's MySQL connection cannot read
     /// its rows (a prepared `DELETE ... RETURNING` reports no result
     /// metadata: diesel fails with "No metadata exists", measured with
-    /// PAR's `take` by its primary key). So a locking read, then the
-    /// hinted `DELETE`, in one transaction, on both servers.
+    /// PAR's `take` by its primary key); and it would spend a row that
+    /// does not decode. So a read, then the hinted `DELETE` in autocommit,
+    /// on both servers.
     fn delete_returning(&self) -> bool {
         false
     }

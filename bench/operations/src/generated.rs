@@ -78,6 +78,19 @@ macro_rules! generated {
             }
         }
     };
+    (par, $p:ident, $now:ident) => {
+        move |worker, n| {
+            let p = $p.clone();
+            async move {
+                let row = par(key("gp", worker, n), $now);
+                row.put(&p).await?;
+                match PushedAuthorizationRequestRow::take(&p, &row.request_uri, &$now).await? {
+                    ParTake::Taken(_) => Ok(()),
+                    other => Err(wrong(format!("take: {other:?}"))),
+                }
+            }
+        }
+    };
     (logout, $p:ident, $now:ident) => {
         move |worker, n| {
             let p = $p.clone();
@@ -129,6 +142,17 @@ macro_rules! shared_items {
                 subject: "alice".to_owned(),
                 client_id: "rp-1".to_owned(),
                 expires_at: now.checked_add_seconds(3600).unwrap_or(now),
+                inserted_at: now,
+            })
+        }
+
+        /// A pushed request: the PAR workload, which MariaDB's side runs.
+        #[allow(dead_code)]
+        fn par(uri: String, now: Timestamp) -> PushedAuthorizationRequestRow {
+            PushedAuthorizationRequestRow::new(NewPushedAuthorizationRequest {
+                request_uri: uri,
+                params: serde_json::json!({"client_id": "client-1", "scope": "openid"}),
+                expires_at: now.checked_add_seconds(90).unwrap_or(now),
                 inserted_at: now,
             })
         }

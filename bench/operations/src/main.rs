@@ -212,6 +212,9 @@ mod postgres_side;
 /// The sweep under load, and the rotations' errors, of one dialect.
 struct Extra {
     dialect: &'static str,
+    /// Statements per operation, counted by the server: workload,
+    /// generated, hand-written (MariaDB).
+    statements: Vec<(&'static str, f64, f64)>,
     swept: u64,
     sweep: Duration,
     worst_take: Duration,
@@ -287,6 +290,23 @@ fn report(options: &Options, lines: &[Line], extras: &[Extra], took: Duration) -
             line.hand.errors,
             line.hand.deadlocks,
         );
+    }
+    let counted: Vec<&Extra> = extras.iter().filter(|e| !e.statements.is_empty()).collect();
+    if !counted.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n| dialect | workload | statements per op, generated | statements per op, hand-written |"
+        );
+        let _ = writeln!(out, "|---|---|---|---|");
+        for extra in counted {
+            for (workload, generated, hand) in &extra.statements {
+                let _ = writeln!(
+                    out,
+                    "| {} | {workload} | {generated:.2} | {hand:.2} |",
+                    extra.dialect
+                );
+            }
+        }
     }
     let _ = writeln!(
         out,

@@ -99,6 +99,148 @@ async fn hand_insert_in_family(
     Ok(true)
 }
 
+/// Hand-written: a code's put.
+async fn hand_code_put(pool: &MySqlPool, hash: &str, now: Timestamp) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO b_attesto_authorization_codes (code_hash, client_id, subject, redirect_uri, expires_at, inserted_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(hash)
+    .bind("client-1")
+    .bind("alice")
+    .bind("https://rp.example/cb")
+    .bind(now.checked_add_seconds(600).unwrap_or(now).naive())
+    .bind(now.naive())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Hand-written: an expert's take, the autocommit conditional `UPDATE`
+/// whose count decides the winner, then the row.
+async fn hand_take(pool: &MySqlPool, hash: &str, now: Timestamp) -> Result<(), sqlx::Error> {
+    let claimed = sqlx::query(
+        "UPDATE b_attesto_authorization_codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL",
+    )
+    .bind(now.naive())
+    .bind(hash)
+    .execute(pool)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(wrong("hand take missed".to_owned()));
+    }
+    let row = sqlx::query("SELECT * FROM b_attesto_authorization_codes WHERE code_hash = ?")
+        .bind(hash)
+        .fetch_one(pool)
+        .await?;
+    let _: String = row.try_get("code_hash")?;
+    Ok(())
+}
+
+/// Hand-written: a pushed request's put.
+async fn hand_par_put(pool: &MySqlPool, uri: &str, now: Timestamp) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO b_attesto_pushed_authorization_requests (request_uri, params, expires_at, inserted_at) \
+         VALUES (?, ?, ?, ?)",
+    )
+    .bind(uri)
+    .bind(sqlx::types::Json(serde_json::json!({"client_id": "client-1", "scope": "openid"})))
+    .bind(now.checked_add_seconds(90).unwrap_or(now).naive())
+    .bind(now.naive())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Hand-written: a pushed request's take, read then deleted under the
+/// filter (its count decides), or `DELETE ... RETURNING` (`returning`).
+async fn hand_par_take(
+    pool: &MySqlPool,
+    uri: &str,
+    now: Timestamp,
+    returning: bool,
+) -> Result<(), sqlx::Error> {
+    if returning {
+        let taken = sqlx::query(
+            "DELETE FROM b_attesto_pushed_authorization_requests WHERE request_uri = ? AND expires_at > ? RETURNING *",
+        )
+        .bind(uri)
+        .bind(now.naive())
+        .fetch_optional(pool)
+        .await?;
+        return match taken {
+            Some(row) => {
+                let _: sqlx::types::Json<serde_json::Value> = row.try_get("params")?;
+                Ok(())
+            }
+            None => Err(wrong("hand take missed".to_owned())),
+        };
+    }
+    let row = sqlx::query("SELECT * FROM b_attesto_pushed_authorization_requests WHERE request_uri = ?")
+        .bind(uri)
+        .fetch_optional(pool)
+        .await?
+        .ok_or_else(|| wrong("hand take missed".to_owned()))?;
+    let _: sqlx::types::Json<serde_json::Value> = row.try_get("params")?;
+    let deleted = sqlx::query(
+        "DELETE FROM b_attesto_pushed_authorization_requests WHERE request_uri = ? AND expires_at > ?",
+    )
+    .bind(uri)
+    .bind(now.naive())
+    .execute(pool)
+    .await?;
+    if deleted.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(wrong("hand take missed".to_owned()))
+    }
+}
+
+/// The statements the server counted (`Questions`, which counts every
+/// query and prepared-statement execution a client sends, `BEGIN` and
+/// `COMMIT` included) per run of `op`, on one connection of its own, after
+/// a first run that prepares its statements.
+async fn statements_per_op<F, Fut>(url: &str, runs: u64, op: F) -> f64
+where
+    F: Fn(MySqlPool, u64) -> Fut,
+    Fut: std::future::Future<Output = Result<(), sqlx::Error>>,
+{
+    let pool = match sqlx::mysql::MySqlPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+    {
+        Ok(pool) => pool,
+        Err(_) => return f64::NAN,
+    };
+    let questions = || async {
+        let row = sqlx::query("SHOW SESSION STATUS LIKE 'Questions'")
+            .fetch_one(&pool)
+            .await
+            .ok()?;
+        let value: String = row.try_get(1).ok()?;
+        value.parse::<u64>().ok()
+    };
+    crate::RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    if op(pool.clone(), u64::MAX).await.is_err() {
+        return f64::NAN;
+    }
+    let (Some(before), mut failed) = (questions().await, false) else {
+        return f64::NAN;
+    };
+    for n in 0..runs {
+        failed |= op(pool.clone(), n).await.is_err();
+    }
+    let Some(after) = questions().await else {
+        return f64::NAN;
+    };
+    if failed {
+        return f64::NAN;
+    }
+    // The `SHOW` of `before` counts itself once.
+    (after.saturating_sub(before + 1)) as f64 / runs as f64
+}
+
 pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
     let url = attesto_test_support::fresh_mysql("bench_ops");
     let pool = sqlx::mysql::MySqlPoolOptions::new()
@@ -128,45 +270,8 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
             let q = q.clone();
             async move {
                 let hash = key("hc", worker, n);
-                sqlx::query(
-                    "INSERT INTO b_attesto_authorization_codes (code_hash, client_id, subject, redirect_uri, expires_at, inserted_at) \
-                     VALUES (?, ?, ?, ?, ?, ?)",
-                )
-                .bind(&hash)
-                .bind("client-1")
-                .bind("alice")
-                .bind("https://rp.example/cb")
-                .bind(now.checked_add_seconds(600).unwrap_or(now).naive())
-                .bind(now.naive())
-                .execute(&q)
-                .await?;
-                // No `UPDATE ... RETURNING` on MariaDB: the claim, then the
-                // row, in a transaction, as the generated take (a row that
-                // does not decode is rolled back, not spent).
-                let mut tx = q.begin().await?;
-                let claimed = sqlx::query(
-                    "UPDATE b_attesto_authorization_codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL",
-                )
-                .bind(now.naive())
-                .bind(&hash)
-                .execute(&mut *tx)
-                .await?;
-                if claimed.rows_affected() != 1 {
-                    return Err(wrong("hand take missed".to_owned()));
-                }
-                let taken =
-                    sqlx::query("SELECT * FROM b_attesto_authorization_codes WHERE code_hash = ?")
-                        .bind(&hash)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                match taken {
-                    Some(row) => {
-                        let _: String = row.try_get("code_hash")?;
-                        tx.commit().await?;
-                        Ok(())
-                    }
-                    None => Err(wrong("hand take missed".to_owned())),
-                }
+                hand_code_put(&q, &hash, now).await?;
+                hand_take(&q, &hash, now).await
             }
         }
     );
@@ -188,23 +293,22 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
                         .await?;
                 }
                 let hash = key("hr", worker, n);
-                let mut tx = q.begin().await?;
+                // The autocommit conditional `UPDATE`, then the row.
                 let consumed = sqlx::query(
                     "UPDATE b_attesto_refresh_tokens SET consumed = TRUE, consumed_at = ? \
                      WHERE token_hash = ? AND NOT consumed AND NOT family_revoked",
                 )
                 .bind(now.naive())
                 .bind(&hash)
-                .execute(&mut *tx)
+                .execute(&q)
                 .await?;
                 if consumed.rows_affected() != 1 {
                     return Err(wrong("hand consume missed".to_owned()));
                 }
                 sqlx::query("SELECT * FROM b_attesto_refresh_tokens WHERE token_hash = ?")
                     .bind(&hash)
-                    .fetch_one(&mut *tx)
+                    .fetch_one(&q)
                     .await?;
-                tx.commit().await?;
                 if hand_insert_in_family(&q, &token(key("hr", worker, n + 1), family, now)).await? {
                     Ok(())
                 } else {
@@ -279,6 +383,33 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
         }
     );
 
+    // PAR put + take: the cheapest hand-written form with the generated
+    // take's guarantees (the row read and decoded, then one autocommit
+    // `DELETE` under the filter, whose count decides), then the one
+    // statement an expert may write instead, `DELETE ... RETURNING`, which
+    // spends a row that does not decode.
+    for (workload, returning) in [
+        ("PAR put + take", false),
+        ("PAR put + take (vs DELETE ... RETURNING)", true),
+    ] {
+        let (p, q) = (pool.clone(), pool.clone());
+        compare!(
+            lines,
+            "MariaDB",
+            workload,
+            seconds,
+            generated!(par, p, now),
+            move |worker, n| {
+                let q = q.clone();
+                async move {
+                    let uri = key("hp", worker, n);
+                    hand_par_put(&q, &uri, now).await?;
+                    hand_par_take(&q, &uri, now, returning).await
+                }
+            }
+        );
+    }
+
     // Logout record + take_targets_by_sid.
     let (p, q) = (pool.clone(), pool.clone());
     compare!(
@@ -324,9 +455,11 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
         }
     );
 
+    let statements = statement_counts(&url, now).await;
     let (swept, sweep, worst_take, takes, take_errors) = sweep_under_load(&pool, now).await;
     let rotations = rotations(&pool, now).await;
     Extra {
+        statements,
         dialect: "MariaDB",
         swept,
         sweep,
@@ -335,4 +468,123 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
         take_errors,
         rotations,
     }
+}
+
+/// The statements per operation of each workload whose forms differ, both
+/// sides, counted by the server: what each side costs in round trips.
+async fn statement_counts(url: &str, now: Timestamp) -> Vec<(&'static str, f64, f64)> {
+    const RUNS: u64 = 200;
+    let mut out = Vec::new();
+    let generated_take = statements_per_op(url, RUNS, |p, n| async move {
+        let row = code(key("sc", 0, n), now);
+        row.put(&p).await?;
+        match AuthorizationCodeRow::take(&p, &row.code_hash, &now).await? {
+            CodeTake::Taken(_) => Ok(()),
+            other => Err(wrong(format!("take: {other:?}"))),
+        }
+    })
+    .await;
+    let hand_take = statements_per_op(url, RUNS, |p, n| async move {
+        let hash = key("sh", 0, n);
+        hand_code_put(&p, &hash, now).await?;
+        self::hand_take(&p, &hash, now).await
+    })
+    .await;
+    out.push(("code put + take", generated_take, hand_take));
+    let generated_consume = statements_per_op(url, RUNS, |p, n| async move {
+        let hash = key("scr", 0, n);
+        token(hash.clone(), key("scf", 0, n), now)
+            .insert_in_family(&p)
+            .await?;
+        match RefreshTokenRow::consume(&p, &hash, &now).await? {
+            RefreshConsume::Consumed(_) => Ok(()),
+            other => Err(wrong(format!("consume: {other:?}"))),
+        }
+    })
+    .await;
+    let hand_consume = statements_per_op(url, RUNS, |p, n| async move {
+        let hash = key("shr", 0, n);
+        token(hash.clone(), key("shf", 0, n), now)
+            .insert_in_family(&p)
+            .await?;
+        let consumed = sqlx::query(
+            "UPDATE b_attesto_refresh_tokens SET consumed = TRUE, consumed_at = ? \
+             WHERE token_hash = ? AND NOT consumed AND NOT family_revoked",
+        )
+        .bind(now.naive())
+        .bind(&hash)
+        .execute(&p)
+        .await?;
+        if consumed.rows_affected() != 1 {
+            return Err(wrong("hand consume missed".to_owned()));
+        }
+        sqlx::query("SELECT * FROM b_attesto_refresh_tokens WHERE token_hash = ?")
+            .bind(&hash)
+            .fetch_one(&p)
+            .await?;
+        Ok(())
+    })
+    .await;
+    out.push((
+        "refresh insert_in_family + consume",
+        generated_consume,
+        hand_consume,
+    ));
+    for (label, returning) in [
+        ("PAR put + take", false),
+        ("PAR put + take (vs DELETE ... RETURNING)", true),
+    ] {
+        let generated = statements_per_op(url, RUNS, |p, n| async move {
+            let row = par(key(if returning { "spr" } else { "sp" }, 0, n), now);
+            row.put(&p).await?;
+            match PushedAuthorizationRequestRow::take(&p, &row.request_uri, &now).await? {
+                ParTake::Taken(_) => Ok(()),
+                other => Err(wrong(format!("take: {other:?}"))),
+            }
+        })
+        .await;
+        let hand = statements_per_op(url, RUNS, |p, n| async move {
+            let uri = key(if returning { "shpr" } else { "shp" }, 0, n);
+            hand_par_put(&p, &uri, now).await?;
+            hand_par_take(&p, &uri, now, returning).await
+        })
+        .await;
+        out.push((label, generated, hand));
+    }
+    let generated_logout = statements_per_op(url, RUNS, |p, n| async move {
+        let row = session(key("sl", 0, n), now);
+        row.record(&p).await?;
+        let taken = LogoutSessionRow::take_targets_by_sid(&p, &row.sid, &now).await?;
+        if taken.len() == 1 {
+            Ok(())
+        } else {
+            Err(wrong(format!("took {}", taken.len())))
+        }
+    })
+    .await;
+    let hand_logout = statements_per_op(url, RUNS, |p, n| async move {
+        let sid = key("shl", 0, n);
+        session(sid.clone(), now).record(&p).await?;
+        let mut tx = p.begin().await?;
+        let taken = sqlx::query(
+            "DELETE FROM b_attesto_logout_sessions WHERE sid = ? AND expires_at > ? RETURNING *",
+        )
+        .bind(&sid)
+        .bind(now.naive())
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if taken.len() == 1 {
+            Ok(())
+        } else {
+            Err(wrong(format!("hand took {}", taken.len())))
+        }
+    })
+    .await;
+    out.push((
+        "logout record + take_targets_by_sid",
+        generated_logout,
+        hand_logout,
+    ));
+    out
 }

@@ -303,6 +303,7 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
     let (swept, sweep, worst_take, takes, take_errors) = sweep_under_load(&pool, now).await;
     let rotations = rotations(&pool, now).await;
     Extra {
+        statements: Vec::new(),
         dialect: "PostgreSQL",
         swept,
         sweep,

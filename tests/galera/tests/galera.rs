@@ -208,16 +208,17 @@ async fn required_primary_key_accepts_every_table() {
 
 /// Galera does not replicate row locks: two nodes that update one row
 /// each commit locally, and the cluster's certification aborts the later
-/// commit with a deadlock error (1213). An authorization code raced from
-/// node 2 and node 3, 8 callers on each, 20 rounds: exactly one caller wins
-/// each round, every other misses or fails with that error, never wins.
-/// Galera certifies the code's row by its primary key (`code_hash`). Each
-/// round opens fresh connections. With the take's earlier order (`UPDATE`,
-/// a read, `COMMIT`), an abort that landed during the read went unreported
-/// and two callers won, in about 1 round in 150 (this test failed within
-/// 100 rounds). The write is now the last statement before the commit.
-/// The rounds: `ATTESTO_GALERA_ROUNDS`, 20 by default;
-/// `scripts/test-galera.sh` runs 2,000.
+/// commit with a deadlock error (1213). An authorization code, a refresh
+/// token and a pushed request raced from node 2 and node 3, 8 callers on
+/// each, every round: exactly one caller wins each, every other misses or
+/// fails with that error, never wins. Each claim and take reads its row
+/// without a lock, then one autocommit write decides, certified by itself
+/// (by the row's primary key). Each round opens fresh connections. With
+/// the take's earlier order (`UPDATE`, a read, `COMMIT`), an abort that
+/// landed during the read went unreported and two callers won, in about
+/// 1 round in 150 (this test failed within 100 rounds). The rounds:
+/// `ATTESTO_GALERA_ROUNDS`, 20 by default; `scripts/test-galera.sh` runs
+/// 2,000.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_code_raced_from_two_nodes_is_taken_once() {
     let _cluster = CLUSTER.lock().await;
@@ -233,48 +234,90 @@ async fn a_code_raced_from_two_nodes_is_taken_once() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(20);
+    /// What one caller got of one item: won, missed, or what went wrong.
+    fn judged<T: std::fmt::Debug>(
+        result: Result<T, sqlx::Error>,
+        won: impl Fn(&T) -> bool,
+        missed: impl Fn(&T) -> bool,
+    ) -> Result<bool, String> {
+        match result {
+            Ok(outcome) if won(&outcome) => Ok(true),
+            Ok(outcome) if missed(&outcome) => Ok(false),
+            Ok(other) => Err(format!("{other:?}").chars().take(80).collect()),
+            Err(sqlx::Error::Database(e))
+                if e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+                    .is_some_and(|e| e.number() == 1213) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
     for round in 0..rounds {
         let hash = format!("galera-code-{round}");
+        let refresh = format!("galera-refresh-{round}");
+        let uri = format!("urn:galera:{round}");
         rows::code(&hash, "family", now, 600)
+            .put(&mut one)
+            .await
+            .expect("put on node 1");
+        rows::token(&refresh, &format!("family-{round}"), now)
+            .insert_in_family(&mut one)
+            .await
+            .expect("insert on node 1");
+        rows::par(&uri, now, 600)
             .put(&mut one)
             .await
             .expect("put on node 1");
         // Fresh connections each round: a caller's first statements are
         // prepared on the server then, which widens the window between a
         // write and the commit, where the race once found two winners.
-        let pools = pools(&urls[1..], PER_NODE);
-        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(2 * PER_NODE));
+        let pools = pools(&urls[1..], 3 * PER_NODE);
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(3 * 2 * PER_NODE));
         let mut callers = tokio::task::JoinSet::new();
         for pool in &pools {
             for _ in 0..PER_NODE {
-                let (pool, barrier, hash) = (pool.clone(), barrier.clone(), hash.clone());
-                callers.spawn(async move {
-                    barrier.wait().await;
-                    db::AuthorizationCodeRow::take(&pool, &hash, &now).await
-                });
+                for item in ["code", "refresh", "par"] {
+                    let (pool, barrier) = (pool.clone(), barrier.clone());
+                    let (hash, refresh, uri) = (hash.clone(), refresh.clone(), uri.clone());
+                    callers.spawn(async move {
+                        barrier.wait().await;
+                        let got = match item {
+                            "code" => judged(
+                                db::AuthorizationCodeRow::take(&pool, &hash, &now).await,
+                                |o| matches!(o, db::CodeTake::Taken(_)),
+                                |o| matches!(o, db::CodeTake::Missing),
+                            ),
+                            "refresh" => judged(
+                                db::RefreshTokenRow::consume(&pool, &refresh, &now).await,
+                                |o| matches!(o, db::RefreshConsume::Consumed(_)),
+                                |o| matches!(o, db::RefreshConsume::Reused(_)),
+                            ),
+                            _ => judged(
+                                db::PushedAuthorizationRequestRow::take(&pool, &uri, &now).await,
+                                |o| matches!(o, db::ParTake::Taken(_)),
+                                |o| matches!(o, db::ParTake::Missing),
+                            ),
+                        };
+                        (item, got)
+                    });
+                }
             }
         }
-        let mut won = 0;
+        let mut won = std::collections::BTreeMap::from([("code", 0), ("par", 0), ("refresh", 0)]);
         let mut seen = Vec::new();
         while let Some(done) = callers.join_next().await {
-            let done = done.expect("caller");
-            seen.push(match &done {
-                Ok(outcome) => format!("{outcome:?}").chars().take(60).collect::<String>(),
-                Err(e) => e.to_string(),
-            });
-            match done {
-                Ok(db::CodeTake::Taken(_)) => won += 1,
-                Ok(db::CodeTake::Missing) => {}
-                Ok(other) => panic!("round {round}: {other:?}"),
-                Err(sqlx::Error::Database(e))
-                    if e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
-                        .is_some_and(|e| e.number() == 1213) => {}
-                Err(e) => panic!("round {round}: {e}"),
+            let (item, got) = done.expect("caller");
+            seen.push(format!("{item}: {got:?}"));
+            match got {
+                Ok(true) => *won.entry(item).or_insert(0) += 1,
+                Ok(false) => {}
+                Err(wrong) => panic!("round {round}: {item}: {wrong}"),
             }
         }
-        assert_eq!(
-            won, 1,
-            "round {round}: {won} callers took the code; the callers saw: {seen:#?}"
+        assert!(
+            won.values().all(|n| *n == 1),
+            "round {round}: winners {won:?}; the callers saw: {seen:#?}"
         );
         for pool in pools {
             pool.close().await;

@@ -34,10 +34,12 @@ phase() { log "$1 ($(( $(date +%s) - started )) s so far)"; }
 if [ "$#" -gt 0 ]; then
     run cargo test "$@"
 else
-    # Two test crates have scripts of their own: the Galera tests need a
+    # Three test crates have scripts of their own: the Galera tests need a
     # cluster (./scripts/test-galera.sh), the README's recipes build fresh
-    # crates for minutes (./scripts/test-recipes.sh).
-    excluded=(--exclude attesto-galera-tests --exclude attesto-readme-tests --exclude attesto-bench-operations)
+    # crates for minutes (./scripts/test-recipes.sh), and the reference
+    # token endpoint builds an HTTP server and client
+    # (./scripts/test-endpoint.sh).
+    excluded=(--exclude attesto-galera-tests --exclude attesto-readme-tests --exclude attesto-bench-operations --exclude attesto-token-endpoint)
     # Every target in one build (the benchmarks too): one feature
     # resolution, each dependency built once.
     phase "building every target of the workspace, without the Galera tests and the README's recipes"

@@ -268,6 +268,16 @@ pub trait Driver: Sync {
     /// a savepoint inside the caller's.
     fn in_transaction(&self, body: &str, ty: &str) -> String;
 
+    /// As [`Driver::in_transaction`], committed when `keep` (an expression
+    /// on the body's `value`) holds and rolled back otherwise: a claim that
+    /// missed leaves no lock in the caller's transaction (PostgreSQL's
+    /// `READ COMMITTED` locks the row an `UPDATE` re-checks after waiting,
+    /// whether or not it then matches, until the transaction ends; a
+    /// savepoint rolled back releases it).
+    fn in_transaction_if(&self, body: &str, ty: &str, _keep: &str) -> String {
+        self.in_transaction(body, ty)
+    }
+
     // --- `verify` and `ensure` (see `super::live`) ---
 
     /// The first statements of `verify` and `ensure`, their errors mapped

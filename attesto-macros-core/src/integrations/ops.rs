@@ -512,6 +512,10 @@ impl Method<'_> {
         self.driver.in_transaction(body, ty)
     }
 
+    fn in_transaction_if(&self, body: &str, ty: &str, keep: &str) -> String {
+        self.driver.in_transaction_if(body, ty, keep)
+    }
+
     /// The guard of a `match` arm on an `Err(e)` that is a unique violation
     /// of the index on `column` (or, with `None`, of the primary key).
     fn unique_violation(&self, column: Option<&str>) -> String {
@@ -712,10 +716,12 @@ impl Method<'_> {
             (OpKind::ClaimRow { .. }, outcome) => {
                 if main.answer == Answer::Rows {
                     // In a transaction: a row returned that does not decode
-                    // is rolled back, not left claimed with no one told.
-                    let fetch = self.in_transaction(
+                    // is rolled back, not left claimed with no one told; a
+                    // miss rolls back, which leaves no lock behind.
+                    let fetch = self.in_transaction_if(
                         &self.fetch_optional(&main, true),
                         "::core::option::Option<Self>",
+                        "value.is_some()",
                     );
                     return match outcome {
                         Some(outcome) => (
@@ -791,12 +797,12 @@ impl Method<'_> {
                 if main.answer == Answer::Rows {
                     // In a transaction: rows returned that do not decode
                     // are rolled back, not deleted with no one told.
-                    let fetch = if many {
-                        self.fetch_all(&main, true)
+                    let (fetch, keep) = if many {
+                        (self.fetch_all(&main, true), "!value.is_empty()")
                     } else {
-                        self.fetch_optional(&main, true)
+                        (self.fetch_optional(&main, true), "value.is_some()")
                     };
-                    let body = self.in_transaction(&fetch, ty);
+                    let body = self.in_transaction_if(&fetch, ty, keep);
                     return match outcome {
                         Some(outcome) if !many => (
                             outcome.name.to_owned(),

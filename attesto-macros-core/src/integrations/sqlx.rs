@@ -272,6 +272,14 @@ impl Driver for Sqlx {
         format!("::sqlx::raw_sql({sql}).execute({}).await", on(tx))
     }
 
+    fn in_transaction_if(&self, body: &str, ty: &str, keep: &str) -> String {
+        format!(
+            "{{ let mut tx = ::sqlx::Connection::begin(&mut *conn).await?; \
+             let value: {ty} = {{ {body} }}; \
+             if {keep} {{ tx.commit().await?; }} else {{ tx.rollback().await?; }} value }}"
+        )
+    }
+
     fn live_begin(&self, immediate: bool, map: &str) -> String {
         if immediate {
             format!(

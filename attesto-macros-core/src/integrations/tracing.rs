@@ -1,5 +1,7 @@
 //! `tracing`: with the argument `tracing`, every operation runs in a span
-//! (`attesto`, with its table, operation and outcome), and the outcomes a
+//! (`attesto`, with its table, operation and outcome; target `attesto`,
+//! whatever module the invocation is in, so that a filter names it once:
+//! `attesto=info`), and the outcomes a
 //! security monitor wants are events: a replayed code, refresh token or
 //! DPoP proof (`WARN`), an expired presentation (`INFO`), and every sweep
 //! that deleted rows (`INFO`, with the counts per table). Without the
@@ -46,7 +48,7 @@ pub fn instrument(
             if let Some((level, name, message)) = event {
                 let _ = write!(
                     alerts,
-                    "{pattern} => ::tracing::event!(parent: &__attesto_span, ::tracing::Level::{level}, \
+                    "{pattern} => ::tracing::event!(target: \"attesto\", parent: &__attesto_span, ::tracing::Level::{level}, \
                      event = {name:?}, table = {table:?}, operation = {op:?}, {message:?}),",
                     op = op.name()
                 );
@@ -66,13 +68,13 @@ pub fn instrument(
         ("{ let _entered = __attesto_span.enter(); (|| {", "})() }")
     };
     format!(
-        "let __attesto_span = ::tracing::info_span!(\"attesto\", table = {table:?}, operation = {op:?}, \
+        "let __attesto_span = ::tracing::info_span!(target: \"attesto\", \"attesto\", table = {table:?}, operation = {op:?}, \
          outcome = ::tracing::field::Empty); \
          let __attesto_result: {result} = {run} {body} {close}; \
          match &__attesto_result {{ \
          ::core::result::Result::Ok(value) => {{ {ok} }} \
          ::core::result::Result::Err(error) => {{ __attesto_span.record(\"outcome\", \"error\"); \
-         ::tracing::event!(parent: &__attesto_span, ::tracing::Level::DEBUG, error = %error, \"the operation failed\"); }} \
+         ::tracing::event!(target: \"attesto\", parent: &__attesto_span, ::tracing::Level::DEBUG, error = %error, \"the operation failed\"); }} \
          }} \
          __attesto_result",
         op = op.name()
@@ -113,10 +115,10 @@ pub fn swept(result: &str, body: &str, asynchronous: bool, tables: &[&str]) -> S
     };
     let fields: Vec<String> = tables.iter().map(|t| format!("{t} = swept.{t}")).collect();
     format!(
-        "let __attesto_span = ::tracing::info_span!(\"attesto\", operation = \"sweep_all\"); \
+        "let __attesto_span = ::tracing::info_span!(target: \"attesto\", \"attesto\", operation = \"sweep_all\"); \
          let __attesto_result: {result} = {run} {body} {close}; \
          if let ::core::result::Result::Ok(swept) = &__attesto_result {{ \
-         if swept.total() > 0 {{ ::tracing::event!(parent: &__attesto_span, ::tracing::Level::INFO, \
+         if swept.total() > 0 {{ ::tracing::event!(target: \"attesto\", parent: &__attesto_span, ::tracing::Level::INFO, \
          event = \"swept\", total = swept.total(), {}, \"expired rows swept\"); }} }} \
          __attesto_result",
         fields.join(", ")

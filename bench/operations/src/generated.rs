@@ -157,6 +157,12 @@ macro_rules! shared_items {
             })
         }
 
+        /// `row` decoded as `T`: what a claim or a take hands its caller, so
+        /// the hand-written forms decode it too.
+        fn decode<R: sqlx::Row, T: for<'r> sqlx::FromRow<'r, R>>(row: &R) -> Result<T, sqlx::Error> {
+            T::from_row(row)
+        }
+
         /// A failure of the operation's semantics, as an error.
         fn wrong(what: String) -> sqlx::Error {
             sqlx::Error::Protocol(what)

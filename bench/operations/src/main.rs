@@ -208,6 +208,7 @@ macro_rules! compare {
 mod generated;
 mod mariadb_side;
 mod postgres_side;
+mod tracing_side;
 
 /// The sweep under load, and the rotations' errors, of one dialect.
 struct Extra {
@@ -237,6 +238,8 @@ async fn main() {
     let mut extras = Vec::new();
     extras.push(postgres_side::run(&options, &mut lines).await);
     extras.push(mariadb_side::run(&options, &mut lines).await);
+    let (spans, records) = tracing_side::run(options.seconds, &mut lines).await;
+    eprintln!("tracing: the subscriber saw {spans} spans and {records} records");
     let report = report(&options, &lines, &extras, started.elapsed());
     println!("{report}");
     if let Some(out) = &options.out

@@ -133,7 +133,7 @@ async fn hand_take(pool: &MySqlPool, hash: &str, now: Timestamp) -> Result<(), s
         .bind(hash)
         .fetch_one(pool)
         .await?;
-    let _: String = row.try_get("code_hash")?;
+    let _: AuthorizationCodeRow = decode(&row)?;
     Ok(())
 }
 
@@ -170,7 +170,7 @@ async fn hand_par_take(
         .await?;
         return match taken {
             Some(row) => {
-                let _: sqlx::types::Json<serde_json::Value> = row.try_get("params")?;
+                let _: PushedAuthorizationRequestRow = decode(&row)?;
                 Ok(())
             }
             None => Err(wrong("hand take missed".to_owned())),
@@ -181,7 +181,7 @@ async fn hand_par_take(
         .fetch_optional(pool)
         .await?
         .ok_or_else(|| wrong("hand take missed".to_owned()))?;
-    let _: sqlx::types::Json<serde_json::Value> = row.try_get("params")?;
+    let _: PushedAuthorizationRequestRow = decode(&row)?;
     let deleted = sqlx::query(
         "DELETE FROM b_attesto_pushed_authorization_requests WHERE request_uri = ? AND expires_at > ?",
     )
@@ -305,10 +305,11 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
                 if consumed.rows_affected() != 1 {
                     return Err(wrong("hand consume missed".to_owned()));
                 }
-                sqlx::query("SELECT * FROM b_attesto_refresh_tokens WHERE token_hash = ?")
+                let row = sqlx::query("SELECT * FROM b_attesto_refresh_tokens WHERE token_hash = ?")
                     .bind(&hash)
                     .fetch_one(&q)
                     .await?;
+                let _: RefreshTokenRow = decode(&row)?;
                 if hand_insert_in_family(&q, &token(key("hr", worker, n + 1), family, now)).await? {
                     Ok(())
                 } else {
@@ -445,6 +446,9 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
                 .bind(now.naive())
                 .fetch_all(&mut *tx)
                 .await?;
+                for row in &taken {
+                    let _: LogoutSessionRow = decode(row)?;
+                }
                 tx.commit().await?;
                 if taken.len() == 1 {
                     Ok(())
@@ -518,10 +522,11 @@ async fn statement_counts(url: &str, now: Timestamp) -> Vec<(&'static str, f64, 
         if consumed.rows_affected() != 1 {
             return Err(wrong("hand consume missed".to_owned()));
         }
-        sqlx::query("SELECT * FROM b_attesto_refresh_tokens WHERE token_hash = ?")
+        let row = sqlx::query("SELECT * FROM b_attesto_refresh_tokens WHERE token_hash = ?")
             .bind(&hash)
             .fetch_one(&p)
             .await?;
+        let _: RefreshTokenRow = decode(&row)?;
         Ok(())
     })
     .await;
@@ -573,6 +578,9 @@ async fn statement_counts(url: &str, now: Timestamp) -> Vec<(&'static str, f64, 
         .bind(now.naive())
         .fetch_all(&mut *tx)
         .await?;
+        for row in &taken {
+            let _: LogoutSessionRow = decode(row)?;
+        }
         tx.commit().await?;
         if taken.len() == 1 {
             Ok(())

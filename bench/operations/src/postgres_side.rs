@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use sqlx::{Executor, PgPool, Row};
+use sqlx::{Executor, PgPool};
 
 use crate::pg::*;
 use crate::{CONNECTIONS, Extra, Line, Options, is_deadlock, key, volume};
@@ -144,7 +144,7 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
                 .await?;
                 match taken {
                     Some(row) => {
-                        let _: String = row.try_get("code_hash")?;
+                        let _: AuthorizationCodeRow = decode(&row)?;
                         tx.commit().await?;
                         Ok(())
                     }
@@ -179,9 +179,10 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
                 .bind(key("hr", worker, n))
                 .fetch_optional(&mut *tx)
                 .await?;
-                if consumed.is_none() {
+                let Some(consumed) = consumed else {
                     return Err(wrong("hand consume missed".to_owned()));
-                }
+                };
+                let _: RefreshTokenRow = decode(&consumed)?;
                 tx.commit().await?;
                 if hand_insert_in_family(&q, &token(key("hr", worker, n + 1), family, now)).await? {
                     Ok(())
@@ -290,6 +291,9 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
                 .bind(now.naive())
                 .fetch_all(&mut *tx)
                 .await?;
+                for row in &taken {
+                    let _: LogoutSessionRow = decode(row)?;
+                }
                 tx.commit().await?;
                 if taken.len() == 1 {
                     Ok(())

@@ -96,6 +96,42 @@ start_postgres() {
     log "ATTESTO_TEST_DATABASE_URL=$ATTESTO_TEST_DATABASE_URL"
 }
 
+# Waits until the private MariaDB server answers, 10 s at most.
+wait_for_mariadb() {
+    local i
+    for i in $(seq 1 100); do
+        mariadb --no-defaults --socket="$servers_tmp/mariadb/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "MariaDB did not answer in 10 s:" >&2
+    tail -n 20 "$servers_tmp/mariadb.log" >&2
+    exit 1
+}
+
+# Kills the private MariaDB server with SIGKILL, as a crash would, and
+# starts it again on its data (crash recovery), with the same settings.
+crash_mariadb() {
+    local pid
+    pid=$(cat "$servers_tmp/mariadb/pid")
+    kill -9 "$pid"
+    # The server is this shell's child: reap it here, quietly (bash would
+    # report it "Killed").
+    { wait "$pid"; } 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    mariadbd "${mariadb_args[@]}" >>"$servers_tmp/mariadb.log" 2>&1 &
+    wait_for_mariadb
+}
+
+# The same for PostgreSQL: an immediate stop (no checkpoint: recovery
+# from the log at the next start), then a start.
+crash_postgres() {
+    local pg_bin
+    pg_bin=$(find_pg_bin)
+    as_user postgres "$pg_bin/pg_ctl" -D "$servers_tmp/pg" -m immediate -w stop >/dev/null
+    as_user postgres "$pg_bin/pg_ctl" -D "$servers_tmp/pg" -l "$servers_tmp/pg/server.log" -w \
+        -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $servers_tmp/pg -c fsync=off -c max_connections=300" start >/dev/null
+}
+
 start_mariadb() {
     local data port user=()
     if ! command -v mariadbd >/dev/null 2>&1 || ! command -v mariadb-install-db >/dev/null 2>&1; then
@@ -114,16 +150,13 @@ start_mariadb() {
         --auth-root-authentication-method=normal --skip-test-db >"$servers_tmp/mariadb-install.log" 2>&1 \
         || { cat "$servers_tmp/mariadb-install.log" >&2; exit 1; }
     # Durability off: the data is thrown away after the run.
-    mariadbd --no-defaults --datadir="$data/data" --socket="$data/sock" --port="$port" \
-        --bind-address=127.0.0.1 --pid-file="$data/pid" "${user[@]}" --skip-name-resolve \
-        --skip-log-bin --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-        --innodb-buffer-pool-size=128M --max-connections=300 >"$servers_tmp/mariadb.log" 2>&1 &
+    mariadb_args=(--no-defaults --datadir="$data/data" --socket="$data/sock" --port="$port"
+        --bind-address=127.0.0.1 --pid-file="$data/pid" "${user[@]}" --skip-name-resolve
+        --skip-log-bin --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0
+        --innodb-buffer-pool-size=128M --max-connections=300)
+    mariadbd "${mariadb_args[@]}" >"$servers_tmp/mariadb.log" 2>&1 &
     stoppers+=("kill \$(cat '$data/pid'); wait")
-    local i
-    for i in $(seq 1 100); do
-        mariadb --no-defaults --socket="$data/sock" -uroot -e 'SELECT 1' >/dev/null 2>&1 && break
-        sleep 0.1
-    done
+    wait_for_mariadb
     mariadb --no-defaults --socket="$data/sock" -uroot -e \
         "CREATE USER 'attesto'@'%' IDENTIFIED BY 'attesto'; GRANT ALL ON *.* TO 'attesto'@'%' WITH GRANT OPTION;" \
         || { cat "$servers_tmp/mariadb.log" >&2; exit 1; }

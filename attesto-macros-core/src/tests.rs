@@ -386,6 +386,15 @@ fn expansions_match_their_snapshots() {
             "upgrade_mysql_from_1_0_0",
             quote!(dialect = "mysql", from = "1.0.0"),
         ),
+        (
+            "several_dialects_tracing",
+            quote!(
+                dialects("postgres", "sqlite", "mariadb"),
+                prefix = "oauth_",
+                integrations(sqlx),
+                tracing
+            ),
+        ),
     ];
     let update = std::env::var_os("ATTESTO_UPDATE_SNAPSHOTS").is_some();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
@@ -521,6 +530,15 @@ fn a_host_whose_sqlx_drives_one_other_server_gets_one_error_naming_the_dialect()
         let explicit = expand_for_host(quote!(dialect = #lit, integrations(sqlx)), host);
         assert_eq!(code.trim_end(), explicit.trim_end(), "{host}");
     }
+    // `tracing` names its crate, which the host must depend on.
+    let untraced = expand_for_host(
+        quote!(dialect = "sqlite", integrations(sqlx), tracing),
+        "sqlite-host",
+    );
+    assert!(
+        untraced.contains("does not depend on; add to [dependencies]:\\ntracing = \\\"0.1\\\""),
+        "{untraced}"
+    );
     // A host whose sqlx drives PostgreSQL gets PostgreSQL, silently.
     let default = expand_for_host(quote!(integrations(sqlx)), "host");
     assert!(!default.contains("compile_error"));
@@ -556,6 +574,10 @@ fn dialects_are_refused_by_rule() {
             "integrations(rusqlite) writes the glue of one dialect",
         ),
         (quote!(tracing = "yes"), "`tracing` takes no value"),
+        (
+            quote!(tracing),
+            "`tracing` traces the operations, which only an integration generates",
+        ),
         (quote!(tracing(on)), "`tracing` takes no value"),
     ];
     for (input, expected) in inputs {

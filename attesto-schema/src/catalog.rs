@@ -14,6 +14,9 @@
 //! index    <table> <name> <unique: 1|0> <columns> <partial: 1|0> <predicate>
 //! check    <table> <clause>                      (MariaDB: its json columns)
 //! server   <version>                             (MySQL and MariaDB: VERSION())
+//! privileges <table> <select> <insert> <update> <delete>   (PostgreSQL: 1|0 each)
+//! schema   <current> <role> <schemas on the search path> <search_path>   (PostgreSQL)
+//! elsewhere <schema> <table> <on the search path: 1|0>     (PostgreSQL)
 //! ```
 //!
 //! Each dialect's spellings (PostgreSQL's `character varying(88)`,
@@ -39,6 +42,38 @@ pub struct Catalog {
     /// The server's version, where the statement reads it (MySQL and
     /// MariaDB, which share one statement).
     server: Option<String>,
+    /// Where unqualified names resolve, where the statement reads it
+    /// (PostgreSQL).
+    search_path: Option<SearchPath>,
+    /// The tables of attesto's look (`attesto_`, `dpop_`) in schemas other
+    /// than the one names resolve to (PostgreSQL).
+    elsewhere: Vec<Elsewhere>,
+}
+
+/// Where a PostgreSQL session's unqualified names resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPath {
+    /// `current_schema()`: where a `CREATE TABLE` goes and a name is looked
+    /// up first; `None` when no schema of the search path exists or is
+    /// usable.
+    pub current: Option<String>,
+    /// The role the session runs as.
+    pub role: String,
+    /// The schemas of the search path that exist and are usable, in order.
+    pub schemas: Vec<String>,
+    /// The `search_path` setting, as written.
+    pub setting: String,
+}
+
+/// A table of attesto's look in another schema than the current one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// The schema.
+    pub schema: String,
+    /// The table.
+    pub table: String,
+    /// Whether the schema is on the search path.
+    pub on_search_path: bool,
 }
 
 /// One table of a [`Catalog`].
@@ -52,6 +87,22 @@ pub struct CatalogTable {
     pub primary_key: Vec<String>,
     /// Its indexes and unique constraints other than the primary key.
     pub indexes: Vec<CatalogIndex>,
+    /// What the session's role may do with it, where the statement reads
+    /// it (PostgreSQL).
+    pub privileges: Option<Privileges>,
+}
+
+/// What a role may do with a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Privileges {
+    /// `SELECT`.
+    pub select: bool,
+    /// `INSERT`.
+    pub insert: bool,
+    /// `UPDATE`.
+    pub update: bool,
+    /// `DELETE`.
+    pub delete: bool,
 }
 
 /// One column of a [`CatalogTable`].
@@ -147,6 +198,7 @@ impl Catalog {
                         columns: Vec::new(),
                         primary_key: Vec::new(),
                         indexes: Vec::new(),
+                        privileges: None,
                     });
                 }
             }
@@ -162,7 +214,28 @@ impl Catalog {
                 catalog.server = Some(fields[1..].join("\t"));
                 continue;
             }
-            if !matches!(kind, "column" | "primary" | "index" | "check") {
+            if kind == "schema" {
+                let current = field(&fields, 1, line)?;
+                catalog.search_path = Some(SearchPath {
+                    current: (!current.is_empty()).then(|| current.to_owned()),
+                    role: field(&fields, 2, line)?.to_owned(),
+                    schemas: list(field(&fields, 3, line)?),
+                    setting: fields[4.min(fields.len())..].join("\t"),
+                });
+                continue;
+            }
+            if kind == "elsewhere" {
+                catalog.elsewhere.push(Elsewhere {
+                    schema: field(&fields, 1, line)?.to_owned(),
+                    table: field(&fields, 2, line)?.to_owned(),
+                    on_search_path: flag(&fields, 3, line)?,
+                });
+                continue;
+            }
+            if !matches!(
+                kind,
+                "column" | "primary" | "index" | "check" | "privileges"
+            ) {
                 return Err(CatalogError {
                     line: line.to_owned(),
                     reason: "starts with no kind the statement writes",
@@ -192,6 +265,14 @@ impl Catalog {
                 }
                 "primary" => {
                     table.primary_key = list(field(&fields, 4, line)?);
+                }
+                "privileges" => {
+                    table.privileges = Some(Privileges {
+                        select: flag(&fields, 2, line)?,
+                        insert: flag(&fields, 3, line)?,
+                        update: flag(&fields, 4, line)?,
+                        delete: flag(&fields, 5, line)?,
+                    });
                 }
                 "index" => {
                     let partial = flag(&fields, 5, line)?;
@@ -232,6 +313,7 @@ impl Catalog {
             .map(|table| {
                 let name = schema.table_name(table);
                 CatalogTable {
+                    privileges: None,
                     columns: schema
                         .columns(table)
                         .iter()
@@ -270,7 +352,21 @@ impl Catalog {
         Catalog {
             tables,
             server: None,
+            search_path: None,
+            elsewhere: Vec::new(),
         }
+    }
+
+    /// Where the session's unqualified names resolve, where the dialect's
+    /// statement reads it (PostgreSQL).
+    pub fn search_path(&self) -> Option<&SearchPath> {
+        self.search_path.as_ref()
+    }
+
+    /// The tables of attesto's look in schemas other than the current one
+    /// (PostgreSQL).
+    pub fn elsewhere(&self) -> &[Elsewhere] {
+        &self.elsewhere
     }
 
     /// The server's version (`VERSION()`), where the dialect's statement

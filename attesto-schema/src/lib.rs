@@ -81,6 +81,7 @@ mod migration;
 mod model;
 mod ops;
 mod prefix;
+mod resolution;
 mod schema;
 mod text;
 mod upgrade;
@@ -88,10 +89,14 @@ mod verify;
 mod versions;
 mod watch;
 
-pub use catalog::{Catalog, CatalogColumn, CatalogError, CatalogIndex, CatalogTable};
+pub use catalog::{
+    Catalog, CatalogColumn, CatalogError, CatalogIndex, CatalogTable, Elsewhere, Privileges,
+    SearchPath,
+};
 pub use describe::{ColumnDescription, Description, IndexDescription, SqlTypes, TableDescription};
 pub use dialect::{
-    Backend, Dialect, FAMILY_LOCK_NAMESPACE, INSTALL_LOCK_NAMESPACE, LengthLimit, UnknownDialect,
+    Backend, Dialect, FAMILY_LOCK_NAMESPACE, INSTALL_LOCK_NAMESPACE, INSTALL_LOCK_PAUSE_MS,
+    INSTALL_LOCK_TRIES, LengthLimit, UnknownDialect,
 };
 pub use drift::{Drift, DriftKind, compare};
 pub use files::{MAX_FILE_BYTES, ReadError, read_text};
@@ -99,7 +104,7 @@ pub use layout::{
     FoundMigration, MigrationFile, MigrationFormat, REFINERY_MAX_VERSION, UtcTime, VersionError,
     find_migrations,
 };
-pub use live::{EnsureStep, Ensured, Mismatch, ServerMismatch, Target, VerifyError};
+pub use live::{EnsureStep, Ensured, Interrupted, Mismatch, ServerMismatch, Target, VerifyError};
 pub use migration::{HeaderError, Migration};
 pub use model::{
     Alert, Column, ColumnDefault, Cond, Index, LogicalType, OpKind, Operation, Outcome, Param,
@@ -107,6 +112,7 @@ pub use model::{
 };
 pub use ops::{Answer, Bind, COUNT_COLUMN, OUTCOME_COLUMN, Role, Statement};
 pub use prefix::{PREFIX_GRAMMAR, PrefixError, validate_prefix};
+pub use resolution::SearchPathProblem;
 pub use schema::Schema;
 pub use text::{shown, shown_around};
 pub use upgrade::{Upgrade, UpgradeError};

@@ -13,9 +13,10 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::dialect::Dialect;
 use crate::model::Release;
 use crate::prefix::PrefixError;
+use crate::resolution::SearchPathProblem;
 use crate::schema::Schema;
 use crate::text::shown;
-use crate::verify::{Difference, Identified, Verdict, upgrade_command};
+use crate::verify::{Difference, DifferenceKind, Identified, Verdict, upgrade_command};
 
 /// The schema one invocation of the macro was built for: a release, a
 /// dialect and a prefix.
@@ -32,6 +33,9 @@ pub struct Target {
     dialect: Dialect,
     prefix: &'static str,
     release: &'static str,
+    /// Whether the role must be able to write the tables (not for a
+    /// read-only use: [`Target::read_only`]).
+    writes: bool,
 }
 
 /// What `ensure` did.
@@ -42,16 +46,24 @@ pub enum Ensured {
     Installed,
     /// The tables existed and hold the release exactly; nothing changed.
     Verified,
+    /// An install had been interrupted (MySQL and MariaDB commit each DDL
+    /// statement on its own): some of the release's tables existed, as
+    /// `UP_SQL` creates them and empty; it created the others.
+    Completed,
 }
 
 /// What `ensure` does next, after reading the catalog under its lock.
 #[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnsureStep {
     /// Apply `UP_SQL`, then verify.
     Install,
     /// Nothing: the database holds the release.
     Verified,
+    /// Complete an interrupted install: create these tables of the release
+    /// (the others exist, as `UP_SQL` creates them), once the existing ones
+    /// are found empty.
+    Complete(Vec<String>),
 }
 
 /// Why `verify` or `ensure` refused: the database (`E`, the driver's
@@ -69,12 +81,85 @@ pub enum VerifyError<E> {
     Catalog(CatalogError),
     /// The database does not hold the release.
     Mismatch(Box<Mismatch>),
-    /// Another session held the install lock for the whole wait (MySQL,
-    /// MariaDB: `GET_LOCK` timed out).
+    /// Another session held the install lock for the whole wait: 60
+    /// seconds on PostgreSQL (`INSTALL_LOCK_TRIES` tries), MySQL and
+    /// MariaDB (`GET_LOCK` timed out).
     Locked,
     /// The server is not one the invocation's dialect runs on: a
     /// `dialect = "mariadb"` invocation on MySQL 8.
     Server(ServerMismatch),
+    /// The stores' statements would not reach the tables (PostgreSQL's
+    /// search path): nothing is read or installed.
+    SearchPath(SearchPathProblem),
+    /// An interrupted install whose existing tables hold rows: `ensure`
+    /// completes an interrupted install only when they are empty.
+    Interrupted(Box<Interrupted>),
+}
+
+/// The tables an install of `schema` that stopped part-way left missing,
+/// when `differences` are exactly that: an install where DDL commits each
+/// statement on its own (MySQL and MariaDB; elsewhere an install is all or
+/// nothing), whose tables come in `UP_SQL`'s order, so that the ones that
+/// exist are the first and the missing ones the last. Anything else is
+/// damage.
+pub(crate) fn interrupted_install(
+    schema: &Schema,
+    differences: &[Difference],
+) -> Option<Vec<String>> {
+    if schema.dialect().transactional_ddl() || differences.is_empty() {
+        return None;
+    }
+    if differences
+        .iter()
+        .any(|d| d.kind != DifferenceKind::MissingTable)
+    {
+        return None;
+    }
+    let order: Vec<String> = schema
+        .tables()
+        .into_iter()
+        .map(|t| schema.table_name(t))
+        .collect();
+    let missing: Vec<String> = differences.iter().map(|d| d.table.clone()).collect();
+    let suffix = &order[order.len().saturating_sub(missing.len())..];
+    (suffix == missing.as_slice() && missing.len() < order.len()).then_some(missing)
+}
+
+/// An interrupted install that `ensure` does not complete by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Interrupted {
+    /// The release being installed.
+    pub release: Release,
+    /// The dialect.
+    pub dialect: Dialect,
+    /// The prefix.
+    pub prefix: String,
+    /// The release's tables that are missing.
+    pub missing: Vec<String>,
+    /// An existing table that holds rows.
+    pub with_rows: String,
+}
+
+impl fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "attesto: the {} database holds an interrupted install of release {}: {} of its tables \
+             are missing ({}), the others are as UP_SQL creates them, and {} holds rows, so `ensure` \
+             does not complete it by itself\n  fix: create the missing tables (each row struct's \
+             CREATE_SQL, or their statements in the output of `attesto schema --dialect {} \
+             --table-prefix '{}' --version {}`), then start again",
+            self.dialect.product(),
+            self.release,
+            self.missing.len(),
+            self.missing.join(", "),
+            self.with_rows,
+            self.dialect.name(),
+            self.prefix,
+            self.release
+        )
+    }
 }
 
 /// A server whose SQL the invocation's dialect does not speak.
@@ -134,6 +219,19 @@ impl Mismatch {
     pub fn is_absent(&self) -> bool {
         matches!(self.verdict, Verdict::Absent { .. })
     }
+
+    /// The tables of the release that are missing, when nothing else
+    /// differs: an install that stopped part-way (MySQL and MariaDB commit
+    /// each DDL statement on its own), which `ensure` completes.
+    pub fn interrupted(&self) -> Option<Vec<String>> {
+        // Not a database exactly at another release, which the upgrade
+        // command fixes.
+        if self.found.verdict == Verdict::Match {
+            return None;
+        }
+        let schema = Schema::at_release(self.dialect, &self.prefix, self.expected).ok()?;
+        interrupted_install(&schema, self.differences())
+    }
 }
 
 impl fmt::Display for Mismatch {
@@ -164,6 +262,18 @@ impl fmt::Display for Mismatch {
                     f,
                     "\n  fix: run `ensure`, or apply UP_SQL (release {})",
                     self.expected
+                )
+            }
+            Verdict::Mismatch(_) if self.interrupted().is_some() => {
+                let missing = self.interrupted().unwrap_or_default();
+                write!(
+                    f,
+                    "attesto: the {product} database (prefix {prefix:?}) holds an interrupted install of \
+                     release {}: {} of its tables are missing ({}), and the others are as UP_SQL creates \
+                     them\n  fix: run `ensure`, which completes it when those are empty",
+                    self.expected,
+                    missing.len(),
+                    missing.join(", ")
                 )
             }
             Verdict::Mismatch(differences) => {
@@ -218,6 +328,8 @@ impl<E: fmt::Display> fmt::Display for VerifyError<E> {
                 "attesto: another session held the install lock for the whole wait; is another `ensure` stuck?",
             ),
             VerifyError::Server(m) => m.fmt(f),
+            VerifyError::SearchPath(p) => p.fmt(f),
+            VerifyError::Interrupted(i) => i.fmt(f),
         }
     }
 }
@@ -233,6 +345,8 @@ impl<E: fmt::Debug + fmt::Display> fmt::Debug for VerifyError<E> {
             VerifyError::Mismatch(m) => f.debug_tuple("Mismatch").field(m).finish(),
             VerifyError::Locked => f.write_str("Locked"),
             VerifyError::Server(m) => f.debug_tuple("Server").field(m).finish(),
+            VerifyError::SearchPath(p) => f.debug_tuple("SearchPath").field(p).finish(),
+            VerifyError::Interrupted(i) => f.debug_tuple("Interrupted").field(i).finish(),
         }
     }
 }
@@ -242,7 +356,11 @@ impl<E: std::error::Error + 'static> std::error::Error for VerifyError<E> {
         match self {
             VerifyError::Database(e) => Some(e),
             VerifyError::Catalog(e) => Some(e),
-            VerifyError::Mismatch(_) | VerifyError::Locked | VerifyError::Server(_) => None,
+            VerifyError::Mismatch(_)
+            | VerifyError::Locked
+            | VerifyError::Server(_)
+            | VerifyError::SearchPath(_)
+            | VerifyError::Interrupted(_) => None,
         }
     }
 }
@@ -256,6 +374,18 @@ impl Target {
             dialect,
             prefix,
             release,
+            writes: true,
+        }
+    }
+
+    /// The target of a use that only reads: the session's role needs no
+    /// `INSERT`, `UPDATE` or `DELETE` on the tables. Verify a read-only
+    /// service with it, on the rows of the dialect's catalog statement:
+    /// `db::TARGET.read_only().verify(&lines)`.
+    pub const fn read_only(self) -> Target {
+        Target {
+            writes: false,
+            ..self
         }
     }
 
@@ -286,7 +416,23 @@ impl Target {
         let schema = self
             .schema()
             .map_err(|e| VerifyError::Catalog(CatalogError::target(e.to_string())))?;
-        let verdict = catalog.compare(&schema);
+        catalog
+            .resolution(&schema)
+            .map_err(VerifyError::SearchPath)?;
+        let verdict = match catalog.compare(&schema) {
+            Verdict::Mismatch(differences) if !self.writes => {
+                let kept: Vec<Difference> = differences
+                    .into_iter()
+                    .filter(|d| d.kind != DifferenceKind::MissingWritePrivilege)
+                    .collect();
+                if kept.is_empty() {
+                    Verdict::Match
+                } else {
+                    Verdict::Mismatch(kept)
+                }
+            }
+            verdict => verdict,
+        };
         if verdict == Verdict::Match {
             return Ok(None);
         }
@@ -313,14 +459,38 @@ impl Target {
 
     /// What `ensure` does with a database whose catalog is `lines`: install
     /// when no attesto table with the prefix exists, nothing when the
-    /// release is there, refuse otherwise.
+    /// release is there, complete an install that stopped part-way (the
+    /// release's tables missing, nothing else differing), refuse otherwise.
     #[doc(hidden)]
     pub fn ensure_step<E>(&self, lines: &[impl AsRef<str>]) -> Result<EnsureStep, VerifyError<E>> {
         match self.mismatch(lines)? {
             None => Ok(EnsureStep::Verified),
             Some(m) if m.is_absent() => Ok(EnsureStep::Install),
-            Some(m) => Err(VerifyError::Mismatch(Box::new(m))),
+            Some(m) => match m.interrupted() {
+                Some(missing) => Ok(EnsureStep::Complete(missing)),
+                None => Err(VerifyError::Mismatch(Box::new(m))),
+            },
         }
+    }
+
+    /// The refusal of an interrupted install that `ensure` found `table`
+    /// holding rows in; `missing` are the release's tables it lacks.
+    #[doc(hidden)]
+    pub fn interrupted_with_rows<E>(&self, table: &str, missing: &[String]) -> VerifyError<E> {
+        VerifyError::Interrupted(Box::new(Interrupted {
+            release: Release::named(self.release).unwrap_or_else(Release::latest),
+            dialect: self.dialect,
+            prefix: self.prefix.to_owned(),
+            missing: missing.to_vec(),
+            with_rows: table.to_owned(),
+        }))
+    }
+
+    /// Whether `lines`, the answer of a try of the install lock, say it was
+    /// taken (`1`).
+    #[doc(hidden)]
+    pub fn lock_taken(&self, lines: &[impl AsRef<str>]) -> bool {
+        lines.first().map(AsRef::as_ref) == Some("1")
     }
 
     /// `Ok` when `lines`, the answer of the install lock's statement, say

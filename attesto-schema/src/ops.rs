@@ -279,23 +279,22 @@ impl Schema {
                 let mut delete = Sql::new(self, Role::Main);
                 let several = matches!(op.kind(), OpKind::TakeRows { .. }) && !returns;
                 if several {
-                    let key: Vec<Cond> = shared
-                        .table
-                        .key()
-                        .iter()
-                        .map(|k| Cond::Eq(k, k))
-                        .collect();
-                    delete.text = shared.delete_from(self, &key);
-                    delete.text.push_str(" WHERE ");
+                    // Each row read, by its primary key alone: a plan no
+                    // server can take otherwise (a condition on another
+                    // column let MariaDB walk the `expires_at` index and
+                    // lock the live rows of every sid), in the plain
+                    // single-table `DELETE`. The read applied the filter;
+                    // the count says who took the row.
+                    delete.text = format!("DELETE FROM {} WHERE ", shared.name);
                     for (i, column) in shared.table.key().iter().enumerate() {
                         if i > 0 {
                             delete.text.push_str(" AND ");
                         }
                         let value = delete.bind(Bind::Taken(column));
-                        delete.text.push_str(&format!("{} = {value}", self.quote(column)));
+                        delete
+                            .text
+                            .push_str(&format!("{} = {value}", self.quote(column)));
                     }
-                    delete.text.push_str(" AND ");
-                    delete.conds(filter);
                 } else {
                     delete.text = shared.delete_from(self, filter);
                     delete.filter(filter);

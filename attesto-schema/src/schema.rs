@@ -178,6 +178,31 @@ impl Schema {
         self.dialect.forms().install_lock(&self.prefix)
     }
 
+    /// The statement `ensure` runs between two tries of
+    /// [`Schema::install_lock_sql`]'s lock, where the lock does not wait by
+    /// itself (PostgreSQL): a pause of
+    /// [`INSTALL_LOCK_PAUSE_MS`](crate::INSTALL_LOCK_PAUSE_MS).
+    pub fn install_wait_sql(&self) -> Option<&'static str> {
+        crate::dialect::install_wait(self.dialect)
+    }
+
+    /// Each table of the release in `UP_SQL`'s order: its prefixed name,
+    /// its `CREATE` statements (the table, then its indexes), and the
+    /// statement that reads whether it holds a row (one line if it does):
+    /// how `ensure` completes an install that stopped part-way.
+    pub fn install_steps(&self) -> Vec<(String, String, String)> {
+        self.tables()
+            .into_iter()
+            .map(|table| {
+                (
+                    self.table_name(table),
+                    self.create_sql(table),
+                    self.dialect.forms().probe_rows(&self.quoted_table(table)),
+                )
+            })
+            .collect()
+    }
+
     /// The statement that releases [`Schema::install_lock_sql`]'s lock
     /// where a transaction's end does not (MySQL, MariaDB).
     pub fn install_unlock_sql(&self) -> Option<String> {

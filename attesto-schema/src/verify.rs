@@ -46,6 +46,13 @@ pub enum DifferenceKind {
     /// An index the release does not have: one of another release, or a
     /// unique index of the host's own.
     ExtraIndex,
+    /// The session's role may not read the table (`SELECT`): every
+    /// operation would fail.
+    MissingPrivilege,
+    /// The session's role may not write the table (`INSERT`, `UPDATE` or
+    /// `DELETE`): every operation that writes would fail. A read-only use
+    /// verifies without it ([`crate::Target::read_only`]).
+    MissingWritePrivilege,
 }
 
 impl DifferenceKind {
@@ -64,6 +71,8 @@ impl DifferenceKind {
             DifferenceKind::MissingIndex => "missing_index",
             DifferenceKind::Index => "index",
             DifferenceKind::ExtraIndex => "extra_index",
+            DifferenceKind::MissingPrivilege => "missing_privilege",
+            DifferenceKind::MissingWritePrivilege => "missing_write_privilege",
         }
     }
 }
@@ -186,7 +195,10 @@ impl Catalog {
                     breaks_guarantee: false,
                     fix: format!("create it as {}", schema_command(schema)),
                 }),
-                Some(found) => compare_table(schema, table, want, found, &mut differences),
+                Some(found) => {
+                    compare_table(schema, table, want, found, &mut differences);
+                    self.compare_privileges(schema, found, &mut differences);
+                }
             }
         }
         for model in TABLES {
@@ -210,6 +222,52 @@ impl Catalog {
             Verdict::Match
         } else {
             Verdict::Mismatch(differences)
+        }
+    }
+
+    /// What the session's role lacks on `found`, a table of the release,
+    /// where the catalog says (PostgreSQL): reading it, and writing it.
+    fn compare_privileges(&self, schema: &Schema, found: &CatalogTable, out: &mut Vec<Difference>) {
+        let Some(privileges) = found.privileges else {
+            return;
+        };
+        let role = self
+            .search_path()
+            .map_or("the service's role", |p| p.role.as_str());
+        let quoted = schema.quote(&found.name);
+        if !privileges.select {
+            out.push(Difference {
+                kind: DifferenceKind::MissingPrivilege,
+                table: found.name.clone(),
+                detail: format!("role {role} may not SELECT from it: every operation would fail"),
+                breaks_guarantee: true,
+                fix: format!("GRANT SELECT ON {quoted} TO {}", schema.quote(role)),
+            });
+        }
+        let lacking: Vec<&str> = [
+            ("INSERT", privileges.insert),
+            ("UPDATE", privileges.update),
+            ("DELETE", privileges.delete),
+        ]
+        .into_iter()
+        .filter(|(_, held)| !held)
+        .map(|(name, _)| name)
+        .collect();
+        if !lacking.is_empty() {
+            out.push(Difference {
+                kind: DifferenceKind::MissingWritePrivilege,
+                table: found.name.clone(),
+                detail: format!(
+                    "role {role} may not {} it: every operation that writes would fail",
+                    lacking.join(", ")
+                ),
+                breaks_guarantee: true,
+                fix: format!(
+                    "GRANT {} ON {quoted} TO {} (or, for a service that only reads, verify with TARGET.read_only())",
+                    lacking.join(", "),
+                    schema.quote(role)
+                ),
+            });
         }
     }
 

@@ -56,14 +56,23 @@ fn reads_first_and_one_write_decides(dialect: Dialect, statements: &[Statement])
         "{dialect}: {}",
         main.sql
     );
-    assert!(role(statements, Role::Lock).is_none(), "{dialect}: {}", main.sql);
+    assert!(
+        role(statements, Role::Lock).is_none(),
+        "{dialect}: {}",
+        main.sql
+    );
     if let Some(read) = read {
         assert!(read.sql.starts_with("SELECT "), "{}", read.sql);
         assert!(!read.sql.contains(" FOR UPDATE"), "{}", read.sql);
         assert_eq!(read.answer, Answer::Rows);
         assert_eq!(main.answer, Answer::Count, "{}", main.sql);
         let roles: Vec<Role> = statements.iter().map(|s| s.role).collect();
-        assert_eq!(&roles[..2], [Role::Read, Role::Main], "{dialect}: {}", main.sql);
+        assert_eq!(
+            &roles[..2],
+            [Role::Read, Role::Main],
+            "{dialect}: {}",
+            main.sql
+        );
         if let Some(miss) = role(statements, Role::Miss) {
             assert!(miss.sql.ends_with(" LOCK IN SHARE MODE"), "{}", miss.sql);
         }

@@ -57,6 +57,36 @@ pub fn constants(code: &mut Code, schema: &Schema, upgrade: bool, path: &str) {
             str_literal(&lock)
         );
     }
+    if let Some(wait) = schema.install_wait_sql() {
+        let _ = writeln!(
+            code,
+            "/// The pause `ensure` takes between two tries of `INSTALL_LOCK_SQL` ({} ms), {} \
+             tries at most: its wait for another replica's install is bounded, and ends in \
+             `VerifyError::Locked`.\n\
+             pub const INSTALL_WAIT_SQL: &str = {};",
+            attesto_schema::INSTALL_LOCK_PAUSE_MS,
+            attesto_schema::INSTALL_LOCK_TRIES,
+            str_literal(wait)
+        );
+    }
+    let mut steps = String::new();
+    for (table, create, probe) in schema.install_steps() {
+        let _ = write!(
+            steps,
+            "({}, {}, {}),",
+            str_literal(&table),
+            str_literal(&create),
+            str_literal(&probe)
+        );
+    }
+    let _ = writeln!(
+        code,
+        "/// Each table of release {release} in `UP_SQL`'s order: its name, its `CREATE` \
+         statements, and the read of whether it holds a row. How `ensure` completes an install \
+         that stopped part-way: the missing tables created, once the others are found empty.\n\
+         #[doc(hidden)]\n\
+         pub const INSTALL_TABLES: &[(&str, &str, &str)] = &[{steps}];"
+    );
     if let Some(unlock) = schema.install_unlock_sql() {
         let _ = writeln!(
             code,
@@ -120,9 +150,12 @@ pub fn functions(
          /// # Errors\n\
          ///\n\
          /// `VerifyError::Mismatch` when it does not hold the release: its `Display` lists each \n\
-         /// difference (and whether it breaks a guarantee of the stores' operations) with what \n\
-         /// fixes it, and, for a database at an older release, the `attesto gen-migration --from` \n\
-         /// command of the upgrade; `VerifyError::Database` when the driver fails.\n\
+         /// difference (and whether it breaks a guarantee of the stores' operations, as a role \n\
+         /// that may not write the tables on PostgreSQL does) with what fixes it, and, for a \n\
+         /// database at an older release, the `attesto gen-migration --from` command of the \n\
+         /// upgrade, or, for an interrupted install, that state (`ensure` completes it); \n\
+         /// `VerifyError::SearchPath` when PostgreSQL's search path resolves to another \n\
+         /// schema than the tables' or to none; `VerifyError::Database` when the driver fails.\n\
          pub {asyncness}fn verify{}({}) -> ::core::result::Result<(), {error}> {{\n{}\n}}",
         schema.prefix(),
         sig.generics,
@@ -148,11 +181,12 @@ pub fn functions(
     for backend in &backends {
         locks.push(match backend {
             Backend::Postgres => {
-                "on PostgreSQL, a transaction-level advisory lock (`INSTALL_LOCK_SQL`), in the \
-                 transaction that installs"
+                "on PostgreSQL, a transaction-level advisory lock (`INSTALL_LOCK_SQL`), tried every \
+                 100 ms, each try a transaction of its own, for 60 seconds at most"
             }
             Backend::Sqlite => {
-                "on SQLite, `BEGIN IMMEDIATE`: the file's write lock, for the whole transaction"
+                "on SQLite, `BEGIN IMMEDIATE`: the file's write lock, for the whole transaction, \
+                 waited for as long as the connection's busy timeout"
             }
             Backend::Mysql => {
                 "on MySQL and MariaDB, `GET_LOCK` (`INSTALL_LOCK_SQL`, released after, as DDL \
@@ -174,14 +208,19 @@ pub fn functions(
          while it looks and installs ({lock_doc}).\n\
          ///\n\
          /// Call it outside a transaction. `Ok(Ensured::Installed)` when it installed, \n\
-         /// `Ok(Ensured::Verified)` when the release was there.\n\
+         /// `Ok(Ensured::Verified)` when the release was there, `Ok(Ensured::Completed)` when it \n\
+         /// completed an interrupted install (MySQL and MariaDB commit each `CREATE TABLE` on its \n\
+         /// own: some of the tables existed, as `UP_SQL` creates them and empty, and it created \n\
+         /// the others).\n\
          ///\n\
          /// # Errors\n\
          ///\n\
          /// As `verify`, and without changing anything, for a database at another release (with \n\
-         /// the upgrade's command for an older one) or with damaged tables; \n\
-         /// `VerifyError::Locked` when another session held the lock for the whole wait (MySQL, \n\
-         /// MariaDB: 60 seconds).\n\
+         /// the upgrade's command for an older one), with damaged tables, with the tables in \n\
+         /// another schema of PostgreSQL's search path than the one its statements resolve to \n\
+         /// (`VerifyError::SearchPath`), or with an interrupted install whose tables hold rows \n\
+         /// (`VerifyError::Interrupted`); `VerifyError::Locked` when another session held the \n\
+         /// install lock for the whole wait (60 seconds on PostgreSQL, MySQL and MariaDB).\n\
          pub {asyncness}fn ensure{}({}) -> ::core::result::Result<{path}::Ensured, {error}> {{\n{}\n}}",
         sig.generics,
         sig.connection,
@@ -199,7 +238,14 @@ fn verify_body(module: &str, driver: &dyn Driver, database: &str) -> String {
 }
 
 /// The body of `ensure` in `schema`'s dialect, whose constants start with
-/// `module`.
+/// `module`: at most two attempts, each a transaction that takes the
+/// install lock (tried again after a pause where it does not wait by
+/// itself, up to a bound), reads the catalog and verifies, installs, or
+/// completes an interrupted install. An install that fails on the
+/// database is tried once more: in a transaction whose isolation fixed its
+/// snapshot before the lock was granted (`REPEATABLE READ`,
+/// `SERIALIZABLE`), the first read the catalog as it was before another
+/// replica installed, and failed to create what that replica had.
 fn ensure_body(
     schema: &Schema,
     module: &str,
@@ -225,27 +271,48 @@ fn ensure_body(
             format!("{open} -> {ty} {{ {body} }}{close}")
         }
     };
-    let fetch = |sql: &str, tx: bool| {
-        format!(
-            "{}.map_err({database})?",
-            driver.live_fetch(&format!("{module}{sql}"), tx)
-        )
-    };
-    let batch = |sql: &str, tx: bool| {
-        format!(
-            "{}.map_err({database})?",
-            driver.live_batch(&format!("{module}{sql}"), tx)
-        )
-    };
+    let fetch_expr =
+        |sql: &str, tx: bool| format!("{}.map_err({database})?", driver.live_fetch(sql, tx));
+    let batch_expr =
+        |sql: &str, tx: bool| format!("{}.map_err({database})?", driver.live_batch(sql, tx));
+    let fetch = |sql: &str, tx: bool| fetch_expr(&format!("{module}{sql}"), tx);
+    let batch = |sql: &str, tx: bool| batch_expr(&format!("{module}{sql}"), tx);
     let lock = schema.install_lock_sql();
     let transactional = dialect.transactional_ddl();
-    let lock_step = match (backend, &lock) {
-        (Backend::Mysql, Some(_)) => format!(
+    let tried = schema.install_wait_sql().is_some();
+    let lock_step = match &lock {
+        // Tried once per transaction: a waiter that did not take it rolls
+        // back and pauses outside any transaction, so that the transaction
+        // that takes it starts its snapshot then, and sees what the
+        // holder installed under every isolation level.
+        Some(_) if tried => format!(
+            "let taken = {}; \
+             if !{module}TARGET.lock_taken(&taken) {{ busy = true; return ::core::result::Result::Err({path}::VerifyError::Locked); }}",
+            fetch("INSTALL_LOCK_SQL", true)
+        ),
+        // A lock that waits by itself, bounded, and says whether it took.
+        Some(_) if backend == Backend::Mysql => format!(
             "let locked = {}; {module}TARGET.locked(&locked)?;",
             fetch("INSTALL_LOCK_SQL", true)
         ),
-        (_, Some(_)) => format!("{};", batch("INSTALL_LOCK_SQL", true)),
-        (_, None) => String::new(),
+        Some(_) => format!("{};", batch("INSTALL_LOCK_SQL", true)),
+        None => String::new(),
+    };
+    let pause = if tried {
+        format!(
+            "::core::result::Result::Err({path}::VerifyError::Locked) if busy => {{ \
+             tries += 1; \
+             if tries >= {path}::INSTALL_LOCK_TRIES {{ break ::core::result::Result::Err({path}::VerifyError::Locked); }} \
+             {}; continue; }}\n",
+            batch("INSTALL_WAIT_SQL", false)
+        )
+    } else {
+        String::new()
+    };
+    let (tries, busy) = if tried {
+        ("let mut tries: u32 = 0;\n", "let mut busy = false;\n")
+    } else {
+        ("", "")
     };
     let cleanup = if transactional {
         String::new()
@@ -274,6 +341,19 @@ fn ensure_body(
             fetch("CATALOG_SQL", true)
         ),
     );
+    let complete = format!(
+        "for (table, _, probe) in {module}INSTALL_TABLES {{ \
+         if !missing.iter().any(|m| m == table) {{ \
+         let rows = {}; \
+         if !rows.is_empty() {{ return ::core::result::Result::Err({module}TARGET.interrupted_with_rows(table, &missing)); }} }} }} \
+         for (table, create, _) in {module}INSTALL_TABLES {{ \
+         if missing.iter().any(|m| m == table) {{ {}; }} }} \
+         let lines = {}; {module}TARGET.verify(&lines)?; \
+         ::core::result::Result::Ok({path}::Ensured::Completed)",
+        fetch_expr("*probe", true),
+        batch_expr("*create", true),
+        fetch("CATALOG_SQL", true)
+    );
     let body = block(
         &result_ty,
         &format!(
@@ -283,20 +363,33 @@ fn ensure_body(
              {path}::EnsureStep::Verified => ::core::result::Result::Ok({path}::Ensured::Verified),\n\
              {path}::EnsureStep::Install => {{\n\
              let installed: {installed_ty} = {install};\n\
-             if let ::core::result::Result::Err(e) = installed {{ {cleanup} return ::core::result::Result::Err(e); }}\n\
+             if let ::core::result::Result::Err(e) = installed {{ \
+             raced = matches!(e, {path}::VerifyError::Database(_)); {cleanup} return ::core::result::Result::Err(e); }}\n\
              ::core::result::Result::Ok({path}::Ensured::Installed)\n\
              }}\n\
+             {path}::EnsureStep::Complete(missing) => {{ {complete} }}\n\
              }}",
             fetch("CATALOG_SQL", true)
         ),
     );
     format!(
-        "{}\n\
+        "let mut attempt: u32 = 0;\n\
+         {tries}\
+         loop {{\n\
+         let mut raced = false;\n\
+         {busy}\
+         {}\n\
          let result: {result_ty} = {body};\n\
          {release_lock}\n\
-         match result {{\n\
+         let result: {result_ty} = match result {{\n\
          ::core::result::Result::Ok(value) => {{ {}.map_err({database})?; ::core::result::Result::Ok(value) }}\n\
          ::core::result::Result::Err(e) => {{ {} ::core::result::Result::Err(e) }}\n\
+         }};\n\
+         match result {{\n\
+         {pause}\
+         ::core::result::Result::Err({path}::VerifyError::Database(_)) if raced && attempt < 1 => {{ attempt += 1; continue; }}\n\
+         other => break other,\n\
+         }}\n\
          }}",
         driver.live_begin(backend == Backend::Sqlite, &database),
         driver.live_commit(),

@@ -106,6 +106,13 @@ pub fn check(
     check_derives(args, &named, errors);
     check_modules_per_table(&named, errors);
     if named.is_empty() {
+        if let Some(ident) = &args.tracing {
+            errors.push(syn::Error::new(
+                ident.span(),
+                "`tracing` traces the operations, which only an integration generates: \
+                 add one, e.g. `integrations(sqlx)`",
+            ));
+        }
         return checked;
     }
     let Some(dir) = errors.keep(host.dir(Span::call_site())) else {
@@ -133,7 +140,23 @@ pub fn check(
         &mut checked,
     );
     check_dependencies(layout, &named, types, &present, facade, errors);
+    check_tracing(args, &present, errors);
     checked
+}
+
+/// `tracing`'s spans and events name the `tracing` crate: the host depends
+/// on it.
+fn check_tracing(args: &Args, present: &[String], errors: &mut Errors) {
+    let Some(ident) = &args.tracing else {
+        return;
+    };
+    if !present.iter().any(|p| p == "tracing") {
+        errors.push(syn::Error::new(
+            ident.span(),
+            "`tracing` generates spans and events of the `tracing` crate, which this crate \
+             does not depend on; add to [dependencies]:\ntracing = \"0.1\"",
+        ));
+    }
 }
 
 /// `dialects(...)` takes only the integrations that run one operation on

@@ -62,8 +62,9 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
     for (op, statements) in schema.operations_sql(table) {
         for statement in statements {
             let role = match statement.role {
-                Role::Main if matches!(op.kind(), OpKind::TakeRows { .. })
-                    && statement.binds.iter().any(|b| matches!(b, Bind::Taken(_))) =>
+                Role::Main
+                    if matches!(op.kind(), OpKind::TakeRows { .. })
+                        && statement.binds.iter().any(|b| matches!(b, Bind::Taken(_))) =>
                 {
                     "The autocommit delete of each row it read, whose count says who took it"
                 }
@@ -72,7 +73,9 @@ pub fn constants(code: &mut Code, schema: &Schema, table: &Table) {
                 Role::Check => "The check it makes under the lock, or after its insert",
                 Role::Miss => "The read that tells a miss apart",
                 Role::Undo => "The delete of the inserted row when the check refuses it",
-                Role::Read => "The read, without a lock, of what it writes, decoded before the write",
+                Role::Read => {
+                    "The read, without a lock, of what it writes, decoded before the write"
+                }
             };
             // The operation's description is on its method; here, what
             // the statement is and what it binds (every constant's doc is
@@ -740,7 +743,10 @@ impl Method<'_> {
                 // written), then one autocommit `UPDATE` under the claim's
                 // filter decides by its count; the row returned is the one
                 // read with what the `UPDATE` set.
-                let read = self.statement(Role::Read).cloned().unwrap_or_else(|| main.clone());
+                let read = self
+                    .statement(Role::Read)
+                    .cloned()
+                    .unwrap_or_else(|| main.clone());
                 let claim = format!(
                     "if {} == 1 {{ {} ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}",
                     self.exec(&main, false),
@@ -815,7 +821,10 @@ impl Method<'_> {
                         _ => (ty.to_owned(), body),
                     };
                 }
-                let read = self.statement(Role::Read).cloned().unwrap_or_else(|| main.clone());
+                let read = self
+                    .statement(Role::Read)
+                    .cloned()
+                    .unwrap_or_else(|| main.clone());
                 if many {
                     // Each row read (and decoded) is deleted by its key, in
                     // an autocommit statement whose count says who took it:

@@ -15,6 +15,7 @@ use sqlx::Connection as _;
 use crate::catalog::{Catalog, CatalogError};
 use crate::dialect::Dialect;
 use crate::model::Release;
+use crate::resolution::SearchPathProblem;
 use crate::schema::Schema;
 use crate::verify::{Difference, Identified, Verdict};
 
@@ -98,10 +99,22 @@ struct Report {
     /// The release matched or nearest; `None` when no table is there.
     release: Option<Release>,
     verdict: Verdict,
+    /// Why the statements would not reach the tables (PostgreSQL's search
+    /// path), when they would not.
+    search_path: Option<SearchPathProblem>,
+    /// The release's missing tables, when an install of it stopped
+    /// part-way and nothing else differs.
+    interrupted: Option<Vec<String>>,
 }
 
 impl Report {
     fn status(&self) -> &'static str {
+        if self.search_path.is_some() {
+            return "search_path";
+        }
+        if self.interrupted.is_some() {
+            return "interrupted";
+        }
         match self.verdict {
             Verdict::Match => "match",
             Verdict::Absent { .. } => "absent",
@@ -177,6 +190,43 @@ fn report(
     let dialect = catalog
         .server()
         .map_or(dialect, |server| dialect.server_dialect(server));
+    let latest = Schema::at_release(dialect, prefix, asked.unwrap_or_else(Release::latest))
+        .map_err(|e| e.to_string())?;
+    if let Err(problem) = catalog.resolution(&latest) {
+        return Ok(Report {
+            dialect,
+            prefix: prefix.to_owned(),
+            asked,
+            release: None,
+            verdict: Verdict::Absent {
+                other_prefixes: Vec::new(),
+            },
+            search_path: Some(problem),
+            interrupted: None,
+        });
+    }
+    // An install of the release (asked, or the latest) that stopped
+    // part-way (MySQL, MariaDB), and no release held exactly: its tables
+    // missing, the others as UP_SQL creates them.
+    if let Verdict::Mismatch(differences) = catalog.compare(&latest) {
+        let exact = catalog
+            .identify(dialect, prefix)
+            .is_ok_and(|found| found.verdict == Verdict::Match);
+        if let (false, Some(missing)) = (
+            exact,
+            crate::live::interrupted_install(&latest, &differences),
+        ) {
+            return Ok(Report {
+                dialect,
+                prefix: prefix.to_owned(),
+                asked,
+                release: Some(latest.release()),
+                verdict: Verdict::Mismatch(differences),
+                search_path: None,
+                interrupted: Some(missing),
+            });
+        }
+    }
     let identified: Identified = catalog
         .identify(dialect, prefix)
         .map_err(|e| e.to_string())?;
@@ -204,12 +254,27 @@ fn report(
         asked,
         release,
         verdict,
+        search_path: None,
+        interrupted: None,
     })
 }
 
 fn write_text(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let product = report.dialect.product();
     let prefix = &report.prefix;
+    if let Some(problem) = &report.search_path {
+        return writeln!(out, "{product} database, prefix {prefix:?}: {problem}");
+    }
+    if let (Some(missing), Some(release)) = (&report.interrupted, report.release) {
+        return writeln!(
+            out,
+            "{product} database, prefix {prefix:?}: an interrupted install of release {release}: \
+             {} of its tables are missing ({}), the others are as UP_SQL creates them; \
+             the service's `ensure` completes it (when those are empty)",
+            missing.len(),
+            missing.join(", ")
+        );
+    }
     match (&report.verdict, report.release) {
         (Verdict::Match, Some(release)) => writeln!(
             out,
@@ -255,6 +320,8 @@ fn write_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     };
     let value = serde_json::json!({
         "status": report.status(),
+        "message": report.search_path.as_ref().map(ToString::to_string),
+        "missing_tables": report.interrupted,
         "release": report.release.map(Release::version),
         "versions": report.release.map_or(&[][..], Release::versions),
         "dialect": report.dialect.name(),

@@ -27,6 +27,12 @@ mod sqlite;
 
 pub use postgres::{FAMILY_LOCK_NAMESPACE, INSTALL_LOCK_NAMESPACE};
 
+/// The statement `ensure` runs between two tries of its install lock,
+/// where the lock does not wait by itself.
+pub(crate) fn install_wait(dialect: Dialect) -> Option<&'static str> {
+    dialect.forms().install_wait()
+}
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -89,6 +95,15 @@ pub enum Backend {
     /// MySQL's protocol and types (MySQL and MariaDB).
     Mysql,
 }
+
+/// How many times `ensure` tries an install lock that does not wait by
+/// itself ([`Forms::install_wait`]) before it gives up with
+/// `VerifyError::Locked`: with the pause between tries, a 60-second wait,
+/// as MySQL's `GET_LOCK` waits.
+pub const INSTALL_LOCK_TRIES: u32 = 600;
+
+/// The pause between two tries of the install lock, in milliseconds.
+pub const INSTALL_LOCK_PAUSE_MS: u32 = 100;
 
 impl Backend {
     /// Every family, in the order they are documented.
@@ -593,6 +608,24 @@ pub(crate) trait Forms: Sync {
     /// outside a transaction; `None` where the transaction's end does.
     fn install_unlock(&self, _prefix: &str) -> Option<String> {
         None
+    }
+
+    /// The statement `ensure` runs between two tries of an install lock
+    /// that does not wait by itself (PostgreSQL's
+    /// `pg_try_advisory_xact_lock`): a pause of [`INSTALL_LOCK_PAUSE_MS`],
+    /// [`INSTALL_LOCK_TRIES`] times at most, so that the wait is bounded
+    /// and named (`VerifyError::Locked`). `None` where the lock waits by
+    /// itself, bounded (MySQL's `GET_LOCK`), or the transaction is the lock
+    /// (SQLite).
+    fn install_wait(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The statement that reads whether `table` (quoted) holds a row: one
+    /// line if it does, none if it is empty. `ensure` asks it of the tables
+    /// an interrupted install left, which it completes only when empty.
+    fn probe_rows(&self, table: &str) -> String {
+        format!("SELECT 'rows' FROM {table} LIMIT 1")
     }
 
     /// The time `seconds` (a placeholder or a quoted column) before `at` (a

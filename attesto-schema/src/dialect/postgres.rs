@@ -33,7 +33,25 @@ FROM generate_series(1, x.indnkeyatts) k), \
 CASE WHEN x.indpred IS NULL THEN '0' ELSE '1' END, COALESCE(pg_catalog.pg_get_expr(x.indpred, x.indrelid), '')) \
 FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid \
 JOIN pg_catalog.pg_class t ON t.oid = x.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace \
-WHERE n.nspname = current_schema()";
+WHERE n.nspname = current_schema() \
+UNION ALL \
+SELECT concat_ws('\t', 'privileges', c.relname, \
+CASE WHEN pg_catalog.has_table_privilege(c.oid, 'SELECT') THEN '1' ELSE '0' END, \
+CASE WHEN pg_catalog.has_table_privilege(c.oid, 'INSERT') THEN '1' ELSE '0' END, \
+CASE WHEN pg_catalog.has_table_privilege(c.oid, 'UPDATE') THEN '1' ELSE '0' END, \
+CASE WHEN pg_catalog.has_table_privilege(c.oid, 'DELETE') THEN '1' ELSE '0' END) \
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') \
+UNION ALL \
+SELECT concat_ws('\t', 'schema', COALESCE(current_schema(), ''), current_user, \
+array_to_string(current_schemas(false), ','), current_setting('search_path')) \
+UNION ALL \
+SELECT concat_ws('\t', 'elsewhere', n.nspname, c.relname, \
+CASE WHEN n.nspname = ANY (current_schemas(false)) THEN '1' ELSE '0' END) \
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+WHERE c.relkind IN ('r', 'p') AND n.nspname IS DISTINCT FROM current_schema() \
+AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%' \
+AND (c.relname LIKE '%attesto\\_%' OR c.relname LIKE '%dpop\\_%')";
 
 /// PostgreSQL's forms.
 pub(super) struct Postgres;
@@ -121,12 +139,19 @@ impl Forms for Postgres {
         Dialect::Postgres
     }
 
-    /// A transaction-level advisory lock: the transaction's end releases
-    /// it, whatever happens to the caller.
+    /// A transaction-level advisory lock, tried (`'1'` when taken): the
+    /// transaction's end releases it, whatever happens to the caller, and
+    /// `ensure` tries again after a pause ([`Forms::install_wait`]) rather
+    /// than wait without bound on a replica frozen while it holds it.
     fn install_lock(&self, prefix: &str) -> Option<String> {
         Some(format!(
-            "SELECT pg_advisory_xact_lock({INSTALL_LOCK_NAMESPACE}, hashtext('{prefix}'))"
+            "SELECT CASE WHEN pg_try_advisory_xact_lock({INSTALL_LOCK_NAMESPACE}, hashtext('{prefix}')) \
+             THEN '1' ELSE '0' END AS line"
         ))
+    }
+
+    fn install_wait(&self) -> Option<&'static str> {
+        Some("SELECT pg_sleep(0.1)")
     }
 
     /// The casts give the parameters their types: `timestamp - interval`

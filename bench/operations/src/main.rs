@@ -6,7 +6,8 @@
 //! a release build; BENCHMARKS.md says what it measures and how to read it.
 //! Arguments: `--scale F` (the fraction of the volumes below, default 0.1),
 //! `--seconds S` (each measurement's length, default 1), `--out FILE` (the
-//! report, also printed).
+//! report, also printed), `--only TEXT` (only the workloads whose name
+//! holds it, without the sweep, the rotations and the statement counts).
 //!
 //! Volumes at scale 1: 1,000,000 authorization codes (half expired);
 //! 1,000,000 refresh tokens in 200,000 families of 5; 1,000,000 DPoP
@@ -35,6 +36,24 @@ struct Options {
     scale: f64,
     seconds: f64,
     out: Option<String>,
+    /// Only the workloads whose name holds this (`--only`), and none of
+    /// the sweep, rotations and statement counts.
+    only: Option<String>,
+}
+
+/// The `--only` filter of this run.
+static ONLY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Whether this run measures `workload`.
+fn selected(workload: &str) -> bool {
+    ONLY.get()
+        .and_then(Option::as_ref)
+        .is_none_or(|only| workload.contains(only.as_str()))
+}
+
+/// Whether this run measures everything (no `--only`).
+fn everything() -> bool {
+    ONLY.get().is_none_or(Option::is_none)
 }
 
 fn options() -> Result<Options, String> {
@@ -42,6 +61,7 @@ fn options() -> Result<Options, String> {
         scale: 0.1,
         seconds: 1.0,
         out: None,
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -52,6 +72,7 @@ fn options() -> Result<Options, String> {
                 options.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?
             }
             "--out" => options.out = Some(value()?),
+            "--only" => options.only = Some(value()?),
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -173,33 +194,37 @@ fn key(prefix: &str, worker: usize, n: u64) -> String {
 /// both alike.
 macro_rules! compare {
     ($lines:expr, $dialect:expr, $workload:expr, $seconds:expr, $generated:expr, $hand:expr) => {{
-        let (generated_op, hand_op) = (
-            ::std::sync::Arc::new($generated),
-            ::std::sync::Arc::new($hand),
-        );
-        for connections in crate::CONNECTIONS {
-            let (mut generated, mut hand) = (crate::Sample::default(), crate::Sample::default());
-            for _ in 0..2 {
-                crate::RUN.fetch_add(1, ::std::sync::atomic::Ordering::Relaxed);
-                generated
-                    .merge(crate::measure(connections, $seconds / 2.0, generated_op.clone()).await);
-                crate::RUN.fetch_add(1, ::std::sync::atomic::Ordering::Relaxed);
-                hand.merge(crate::measure(connections, $seconds / 2.0, hand_op.clone()).await);
-            }
-            eprintln!(
-                "{} {} x{connections}: {:.0} / {:.0} ops/s",
-                $dialect,
-                $workload,
-                generated.ops_per_second(),
-                hand.ops_per_second()
+        if crate::selected($workload) {
+            let (generated_op, hand_op) = (
+                ::std::sync::Arc::new($generated),
+                ::std::sync::Arc::new($hand),
             );
-            $lines.push(crate::Line {
-                dialect: $dialect,
-                workload: $workload,
-                connections,
-                generated,
-                hand,
-            });
+            for connections in crate::CONNECTIONS {
+                let (mut generated, mut hand) =
+                    (crate::Sample::default(), crate::Sample::default());
+                for _ in 0..2 {
+                    crate::RUN.fetch_add(1, ::std::sync::atomic::Ordering::Relaxed);
+                    generated.merge(
+                        crate::measure(connections, $seconds / 2.0, generated_op.clone()).await,
+                    );
+                    crate::RUN.fetch_add(1, ::std::sync::atomic::Ordering::Relaxed);
+                    hand.merge(crate::measure(connections, $seconds / 2.0, hand_op.clone()).await);
+                }
+                eprintln!(
+                    "{} {} x{connections}: {:.0} / {:.0} ops/s",
+                    $dialect,
+                    $workload,
+                    generated.ops_per_second(),
+                    hand.ops_per_second()
+                );
+                $lines.push(crate::Line {
+                    dialect: $dialect,
+                    workload: $workload,
+                    connections,
+                    generated,
+                    hand,
+                });
+            }
         }
     }};
 }
@@ -224,6 +249,22 @@ struct Extra {
     rotations: Vec<(&'static str, u64, u64, u64)>,
 }
 
+impl Extra {
+    /// The extras of a run that measured only some workloads.
+    fn skipped(dialect: &'static str) -> Extra {
+        Extra {
+            dialect,
+            statements: Vec::new(),
+            swept: 0,
+            sweep: Duration::ZERO,
+            worst_take: Duration::ZERO,
+            takes: 0,
+            take_errors: 0,
+            rotations: Vec::new(),
+        }
+    }
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 4)]
 async fn main() {
     let options = match options() {
@@ -233,13 +274,16 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    let _ = ONLY.set(options.only.clone());
     let started = Instant::now();
     let mut lines = Vec::new();
     let mut extras = Vec::new();
     extras.push(postgres_side::run(&options, &mut lines).await);
     extras.push(mariadb_side::run(&options, &mut lines).await);
-    let (spans, records) = tracing_side::run(options.seconds, &mut lines).await;
-    eprintln!("tracing: the subscriber saw {spans} spans and {records} records");
+    if selected("tracing") {
+        let (spans, records) = tracing_side::run(options.seconds, &mut lines).await;
+        eprintln!("tracing: the subscriber saw {spans} spans and {records} records");
+    }
     let report = report(&options, &lines, &extras, started.elapsed());
     println!("{report}");
     if let Some(out) = &options.out

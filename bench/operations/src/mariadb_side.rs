@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 use sqlx::{Executor, MySqlPool, Row};
 
 use crate::my::*;
+
+const DIALECT: &str = "MariaDB";
 use crate::{CONNECTIONS, Extra, Line, Options, is_deadlock, key, volume};
 
 /// The load, by MariaDB's sequence engine: what is loaded is not what is
@@ -176,11 +178,12 @@ async fn hand_par_take(
             None => Err(wrong("hand take missed".to_owned())),
         };
     }
-    let row = sqlx::query("SELECT * FROM b_attesto_pushed_authorization_requests WHERE request_uri = ?")
-        .bind(uri)
-        .fetch_optional(pool)
-        .await?
-        .ok_or_else(|| wrong("hand take missed".to_owned()))?;
+    let row =
+        sqlx::query("SELECT * FROM b_attesto_pushed_authorization_requests WHERE request_uri = ?")
+            .bind(uri)
+            .fetch_optional(pool)
+            .await?
+            .ok_or_else(|| wrong("hand take missed".to_owned()))?;
     let _: PushedAuthorizationRequestRow = decode(&row)?;
     let deleted = sqlx::query(
         "DELETE FROM b_attesto_pushed_authorization_requests WHERE request_uri = ? AND expires_at > ?",
@@ -305,10 +308,11 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
                 if consumed.rows_affected() != 1 {
                     return Err(wrong("hand consume missed".to_owned()));
                 }
-                let row = sqlx::query("SELECT * FROM b_attesto_refresh_tokens WHERE token_hash = ?")
-                    .bind(&hash)
-                    .fetch_one(&q)
-                    .await?;
+                let row =
+                    sqlx::query("SELECT * FROM b_attesto_refresh_tokens WHERE token_hash = ?")
+                        .bind(&hash)
+                        .fetch_one(&q)
+                        .await?;
                 let _: RefreshTokenRow = decode(&row)?;
                 if hand_insert_in_family(&q, &token(key("hr", worker, n + 1), family, now)).await? {
                     Ok(())
@@ -459,6 +463,9 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
         }
     );
 
+    if !crate::everything() {
+        return Extra::skipped(DIALECT);
+    }
     let statements = statement_counts(&url, now).await;
     let (swept, sweep, worst_take, takes, take_errors) = sweep_under_load(&pool, now).await;
     let rotations = rotations(&pool, now).await;

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 use sqlx::{Executor, PgPool};
 
 use crate::pg::*;
+
+const DIALECT: &str = "PostgreSQL";
 use crate::{CONNECTIONS, Extra, Line, Options, is_deadlock, key, volume};
 
 /// The load, by the server's own `generate_series`: what is loaded is not
@@ -304,6 +306,9 @@ pub async fn run(options: &Options, lines: &mut Vec<Line>) -> Extra {
         }
     );
 
+    if !crate::everything() {
+        return Extra::skipped(DIALECT);
+    }
     let (swept, sweep, worst_take, takes, take_errors) = sweep_under_load(&pool, now).await;
     let rotations = rotations(&pool, now).await;
     Extra {

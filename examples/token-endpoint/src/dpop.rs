@@ -65,9 +65,13 @@ pub fn check(jwt: &str, method: &str, url: &str, now: i64) -> Result<Proof, &'st
     else {
         return Err("the DPoP proof is not a JWS in compact form");
     };
-    let decode = |part: &str| URL_SAFE_NO_PAD.decode(part).map_err(|_| "the DPoP proof is not base64url");
-    let header: Header =
-        serde_json::from_slice(&decode(header)?).map_err(|_| "the DPoP proof's header is not a DPoP header")?;
+    let decode = |part: &str| {
+        URL_SAFE_NO_PAD
+            .decode(part)
+            .map_err(|_| "the DPoP proof is not base64url")
+    };
+    let header: Header = serde_json::from_slice(&decode(header)?)
+        .map_err(|_| "the DPoP proof's header is not a DPoP header")?;
     if header.typ != "dpop+jwt" {
         return Err("the DPoP proof's typ is not dpop+jwt");
     }
@@ -84,13 +88,15 @@ pub fn check(jwt: &str, method: &str, url: &str, now: i64) -> Result<Proof, &'st
     }
     // SEC 1's uncompressed encoding: 0x04, then x, then y.
     let sec1: Vec<u8> = [&[4u8][..], &x, &y].concat();
-    let key = VerifyingKey::from_sec1_bytes(&sec1).map_err(|_| "the DPoP proof's jwk is not a point of P-256")?;
-    let signature = Signature::from_slice(&decode(signature)?).map_err(|_| "the DPoP proof's signature is malformed")?;
+    let key = VerifyingKey::from_sec1_bytes(&sec1)
+        .map_err(|_| "the DPoP proof's jwk is not a point of P-256")?;
+    let signature = Signature::from_slice(&decode(signature)?)
+        .map_err(|_| "the DPoP proof's signature is malformed")?;
     let signed = &jwt[..jwt.rfind('.').unwrap_or(0)];
     key.verify(signed.as_bytes(), &signature)
         .map_err(|_| "the DPoP proof's signature does not verify")?;
-    let payload: Payload =
-        serde_json::from_slice(&decode(payload)?).map_err(|_| "the DPoP proof's payload lacks jti, htm, htu or iat")?;
+    let payload: Payload = serde_json::from_slice(&decode(payload)?)
+        .map_err(|_| "the DPoP proof's payload lacks jti, htm, htu or iat")?;
     if payload.htm != method {
         return Err("the DPoP proof's htm is not this request's method");
     }

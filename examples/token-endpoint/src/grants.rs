@@ -66,7 +66,10 @@ pub struct AuthorizationRequest<'a> {
 /// A code for an authorization request that checked out: stored by its
 /// digest, with its PKCE challenge and a new token family; the code
 /// itself is returned, once.
-pub async fn issue_code(state: &State, request: AuthorizationRequest<'_>) -> Result<String, GrantError> {
+pub async fn issue_code(
+    state: &State,
+    request: AuthorizationRequest<'_>,
+) -> Result<String, GrantError> {
     let now = db::Timestamp::now();
     let code = tokens::secret()?;
     let expires_at = later(now, state.config.code_ttl)?;
@@ -120,7 +123,10 @@ pub async fn exchange_code(
             tx.commit().await?;
             let family = code.family_id.unwrap_or_default();
             revoke(state, &family, now).await?;
-            tracing::warn!(client_id, "an authorization code was presented again: its tokens are revoked");
+            tracing::warn!(
+                client_id,
+                "an authorization code was presented again: its tokens are revoked"
+            );
             return Err(GrantError::InvalidGrant(
                 "the code was redeemed already; the tokens issued from it are revoked",
             ));
@@ -177,13 +183,17 @@ pub async fn refresh(
     let now = db::Timestamp::now();
     let mut tx = state.pool.begin().await?;
     check_replay(&mut tx, proof.as_ref(), now).await?;
-    let consumed = match db::RefreshTokenRow::consume(&mut tx, &tokens::digest(token), &now).await? {
+    let consumed = match db::RefreshTokenRow::consume(&mut tx, &tokens::digest(token), &now).await?
+    {
         RefreshConsume::Consumed(row) => row,
         RefreshConsume::Reused(row) => {
             // The transaction ends first, as for a replayed code.
             tx.commit().await?;
             revoke(state, &row.family_id, now).await?;
-            tracing::warn!(client_id, "a refresh token was presented again: its family is revoked");
+            tracing::warn!(
+                client_id,
+                "a refresh token was presented again: its family is revoked"
+            );
             return Err(GrantError::InvalidGrant(
                 "the refresh token was used already; its family is revoked",
             ));
@@ -194,7 +204,9 @@ pub async fn refresh(
         }
         RefreshConsume::FamilyRevoked | RefreshConsume::Unknown => {
             tx.commit().await?;
-            return Err(GrantError::InvalidGrant("no such refresh token, or it is revoked"));
+            return Err(GrantError::InvalidGrant(
+                "no such refresh token, or it is revoked",
+            ));
         }
     };
     let bound = consumed
@@ -206,7 +218,9 @@ pub async fn refresh(
     let jkt = proof.map(|p| p.jkt);
     if consumed.client_id.as_deref() != Some(client_id) {
         tx.commit().await?;
-        return Err(GrantError::InvalidGrant("the refresh token was issued to another client"));
+        return Err(GrantError::InvalidGrant(
+            "the refresh token was issued to another client",
+        ));
     }
     if bound.is_some() && bound != jkt {
         // RFC 9449 §5: a bound refresh token needs a proof of its key.
@@ -267,7 +281,11 @@ pub async fn introspect(state: &State, token: &str) -> Result<Introspection, Gra
     Ok(Introspection {
         active: true,
         claims: Some(IntrospectedClaims {
-            token_type: if claims.jkt.is_some() { "DPoP" } else { "Bearer" },
+            token_type: if claims.jkt.is_some() {
+                "DPoP"
+            } else {
+                "Bearer"
+            },
             cnf: claims.jkt.map(|jkt| serde_json::json!({ "jkt": jkt })),
             sub: claims.sub,
             client_id: claims.client_id,
@@ -305,7 +323,9 @@ async fn check_replay(
     };
     match seen.check_and_record(&mut *tx).await? {
         ReplayCheck::Recorded => Ok(()),
-        ReplayCheck::Replay => Err(GrantError::InvalidDpopProof("the DPoP proof was used already")),
+        ReplayCheck::Replay => Err(GrantError::InvalidDpopProof(
+            "the DPoP proof was used already",
+        )),
     }
 }
 
@@ -362,7 +382,11 @@ async fn issue(
         .ok_or_else(|| GrantError::Server("the access token could not be signed".to_owned()))?;
     Ok(TokenResponse {
         access_token,
-        token_type: if issue.jkt.is_some() { "DPoP" } else { "Bearer" },
+        token_type: if issue.jkt.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        },
         expires_in: config.access_ttl.as_secs(),
         refresh_token: refresh,
         scope: claims.scope,

@@ -78,8 +78,14 @@ async fn authorize(
     let Some(client) = param("client_id").and_then(|id| state.config.client(id)) else {
         return (StatusCode::BAD_REQUEST, "unknown client_id").into_response();
     };
-    let Some(redirect_uri) = param("redirect_uri").filter(|uri| client.redirect_uris.iter().any(|r| r == uri)) else {
-        return (StatusCode::BAD_REQUEST, "redirect_uri is not one the client registered").into_response();
+    let Some(redirect_uri) =
+        param("redirect_uri").filter(|uri| client.redirect_uris.iter().any(|r| r == uri))
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "redirect_uri is not one the client registered",
+        )
+            .into_response();
     };
     let back = |pairs: &[(&str, &str)]| {
         let mut pairs = pairs.to_vec();
@@ -95,10 +101,14 @@ async fn authorize(
         return back(&[("error", "unsupported_response_type")]);
     }
     // RFC 9700 §2.1.1: public clients use PKCE, S256.
-    let (Some(challenge), Some("S256")) = (param("code_challenge"), param("code_challenge_method")) else {
+    let (Some(challenge), Some("S256")) = (param("code_challenge"), param("code_challenge_method"))
+    else {
         return back(&[
             ("error", "invalid_request"),
-            ("error_description", "PKCE with code_challenge_method=S256 is required"),
+            (
+                "error_description",
+                "PKCE with code_challenge_method=S256 is required",
+            ),
         ]);
     };
     let request = AuthorizationRequest {
@@ -130,10 +140,17 @@ async fn token(
                 .map(String::as_str)
                 .ok_or_else(|| GrantError::InvalidRequest(format!("{name} is missing")))
         };
-        let proof = match headers.get_all("dpop").iter().collect::<Vec<_>>().as_slice() {
+        let proof = match headers
+            .get_all("dpop")
+            .iter()
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
             [] => None,
             [one] => {
-                let jwt = one.to_str().map_err(|_| GrantError::InvalidDpopProof("the DPoP header is not text"))?;
+                let jwt = one
+                    .to_str()
+                    .map_err(|_| GrantError::InvalidDpopProof("the DPoP header is not text"))?;
                 let url = format!("{}/token", state.config.issuer);
                 let now = chrono::Utc::now().timestamp();
                 Some(dpop::check(jwt, "POST", &url, now).map_err(GrantError::InvalidDpopProof)?)
@@ -153,7 +170,9 @@ async fn token(
                 )
                 .await
             }
-            "refresh_token" => grants::refresh(&state, client_id, param("refresh_token")?, proof).await,
+            "refresh_token" => {
+                grants::refresh(&state, client_id, param("refresh_token")?, proof).await
+            }
             _ => Err(GrantError::UnsupportedGrantType),
         }
     }

@@ -122,7 +122,11 @@ pub async fn start(
 ) -> Result<State, Box<dyn std::error::Error + Send + Sync>> {
     let pool = db::Pool::connect(url).await?;
     let ensured = db::ensure(&pool).await?;
-    tracing::info!(dialect = pool.dialect(), ?ensured, "attesto's schema is in place");
+    tracing::info!(
+        dialect = pool.dialect(),
+        ?ensured,
+        "attesto's schema is in place"
+    );
     tokio::spawn(db::sweep_every(
         pool.clone(),
         sweep_interval,

@@ -21,8 +21,7 @@ use p256::ecdsa::signature::Signer as _;
 
 /// The client the tests drive: the `oauth2` crate's, with the
 /// authorization, token and introspection endpoints of the server.
-type Client =
-    BasicClient<EndpointSet, EndpointNotSet, EndpointSet, EndpointNotSet, EndpointSet>;
+type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointSet, EndpointNotSet, EndpointSet>;
 
 const REDIRECT: &str = "http://127.0.0.1/callback";
 
@@ -103,16 +102,22 @@ impl Http {
         let mut request = request;
         let proof = match (&self.fixed, &self.key) {
             (Some(fixed), _) => Some(fixed.clone()),
-            (None, Some(key)) => Some(proof(key, request.method().as_str(), &request.uri().to_string())),
+            (None, Some(key)) => Some(proof(
+                key,
+                request.method().as_str(),
+                &request.uri().to_string(),
+            )),
             (None, None) => None,
         };
         if let Some(proof) = proof {
-            request
-                .headers_mut()
-                .insert("dpop", proof.parse().map_err(|_| HttpError("a header".to_owned()))?);
+            request.headers_mut().insert(
+                "dpop",
+                proof
+                    .parse()
+                    .map_err(|_| HttpError("a header".to_owned()))?,
+            );
         }
-        let request =
-            reqwest::Request::try_from(request).map_err(|e| HttpError(e.to_string()))?;
+        let request = reqwest::Request::try_from(request).map_err(|e| HttpError(e.to_string()))?;
         let response = self
             .client
             .execute(request)
@@ -122,16 +127,22 @@ impl Http {
         for (name, value) in response.headers() {
             builder = builder.header(name, value);
         }
-        let body = response.bytes().await.map_err(|e| HttpError(e.to_string()))?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| HttpError(e.to_string()))?;
         builder
             .body(body.to_vec())
             .map_err(|e| HttpError(e.to_string()))
     }
 
     /// The closure the `oauth2` crate calls.
-    fn as_client(
+    fn into_client(
         self,
-    ) -> impl Fn(HttpRequest) -> std::pin::Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send>>
+    ) -> impl Fn(
+        HttpRequest,
+    )
+        -> std::pin::Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send>>
     + Clone {
         move |request| Box::pin(self.clone().send(request))
     }
@@ -217,7 +228,7 @@ fn refused<T: std::fmt::Debug, RE: std::error::Error + 'static>(
 async fn active(client: &Client, token: &oauth2::AccessToken) -> bool {
     client
         .introspect(token)
-        .request_async(&Http::plain().as_client())
+        .request_async(&Http::plain().into_client())
         .await
         .expect("introspect")
         .active()
@@ -226,7 +237,7 @@ async fn active(client: &Client, token: &oauth2::AccessToken) -> bool {
 async fn whole_flow(url: &str) {
     let server = server(url, |_| {}).await;
     let client = client(&server);
-    let http = Http::plain().as_client();
+    let http = Http::plain().into_client();
     let (code, verifier) = authorize(&client).await;
     let tokens = client
         .exchange_code(AuthorizationCode::new(code))
@@ -248,11 +259,21 @@ async fn whole_flow(url: &str) {
     assert!(active(&client, rotated.access_token()).await);
     // The first refresh token again: reuse, and the family goes.
     assert_eq!(
-        refused(client.exchange_refresh_token(&first).request_async(&http).await),
+        refused(
+            client
+                .exchange_refresh_token(&first)
+                .request_async(&http)
+                .await
+        ),
         BasicErrorResponseType::InvalidGrant
     );
     assert_eq!(
-        refused(client.exchange_refresh_token(&second).request_async(&http).await),
+        refused(
+            client
+                .exchange_refresh_token(&second)
+                .request_async(&http)
+                .await
+        ),
         BasicErrorResponseType::InvalidGrant,
         "the whole family is revoked"
     );
@@ -278,7 +299,7 @@ async fn whole_flow(url: &str) {
 async fn code_redeemed_twice(url: &str) {
     let server = server(url, |_| {}).await;
     let client = client(&server);
-    let http = Http::plain().as_client();
+    let http = Http::plain().into_client();
     let (code, verifier) = authorize(&client).await;
     let verifier_again = PkceCodeVerifier::new(verifier.secret().clone());
     let tokens = client
@@ -325,7 +346,7 @@ async fn sixteen_exchanges_of_one_code(url: &str) {
                 client
                     .exchange_code(AuthorizationCode::new(code))
                     .set_pkce_verifier(verifier)
-                    .request_async(&Http::plain().as_client())
+                    .request_async(&Http::plain().into_client())
                     .await
             });
         }
@@ -350,7 +371,7 @@ async fn dpop(url: &str) {
     let server = server(url, |_| {}).await;
     let client = client(&server);
     let key = key();
-    let bound = Http::with_dpop(key.clone()).as_client();
+    let bound = Http::with_dpop(key.clone()).into_client();
     let (code, verifier) = authorize(&client).await;
     let tokens = client
         .exchange_code(AuthorizationCode::new(code))
@@ -369,7 +390,7 @@ async fn dpop(url: &str) {
         refused(
             client
                 .exchange_refresh_token(&refresh)
-                .request_async(&Http::plain().as_client())
+                .request_async(&Http::plain().into_client())
                 .await
         ),
         BasicErrorResponseType::Extension("invalid_dpop_proof".to_owned())
@@ -394,7 +415,7 @@ async fn dpop(url: &str) {
         fixed: Some(proof(&key, "POST", &format!("{}/token", server.issuer))),
         ..Http::with_dpop(key.clone())
     }
-    .as_client();
+    .into_client();
     client
         .exchange_code(AuthorizationCode::new(code))
         .set_pkce_verifier(verifier)

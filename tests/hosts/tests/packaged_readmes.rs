@@ -9,7 +9,13 @@ use std::path::Path;
 fn packaged_readmes() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut readmes = Vec::new();
-    for package in ["attesto", "attesto-macros", "attesto-macros-core", "attesto-schema", "attesto-cli"] {
+    for package in [
+        "attesto",
+        "attesto-macros",
+        "attesto-macros-core",
+        "attesto-schema",
+        "attesto-cli",
+    ] {
         let dir = root.join(package);
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("manifest");
         let readme = manifest

@@ -543,10 +543,11 @@ mod on_mariadb {
             .record(&pool)
             .await
             .expect("record");
-        let live: uuid::Uuid = sqlx::query_scalar("SELECT id FROM t_attesto_logout_sessions WHERE sid = 'sid-plan'")
-            .fetch_one(&pool)
-            .await
-            .expect("a session");
+        let live: uuid::Uuid =
+            sqlx::query_scalar("SELECT id FROM t_attesto_logout_sessions WHERE sid = 'sid-plan'")
+                .fetch_one(&pool)
+                .await
+                .expect("a session");
         for (sql, index) in [
             (
                 LogoutSessionRow::TAKE_TARGETS_BY_SID_READ_SQL,

@@ -263,6 +263,50 @@ mod run {
         super::sqlx_mysql8::spawned(my().await, my().await, my().await).await;
     }
 
+    /// The invocation of several dialects, by URL, on each server.
+    async fn several(url: &str) -> attesto_service_tests::multi::Pool {
+        attesto_service_tests::multi::Pool::connect(url)
+            .await
+            .expect("connect")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn several_dialects_on_postgres() {
+        let url = || attesto_test_support::fresh_postgres("forms_several");
+        super::several::spawned(
+            several(&url()).await,
+            several(&url()).await,
+            several(&url()).await,
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn several_dialects_on_sqlite() {
+        let files = [
+            SqliteFile::new("sa"),
+            SqliteFile::new("sb"),
+            SqliteFile::new("sc"),
+        ];
+        super::several::spawned(
+            several(&files[0].url()).await,
+            several(&files[1].url()).await,
+            several(&files[2].url()).await,
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn several_dialects_on_mariadb() {
+        let url = || attesto_test_support::fresh_mysql("forms_several");
+        super::several::spawned(
+            several(&url()).await,
+            several(&url()).await,
+            several(&url()).await,
+        )
+        .await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn tokio_postgres() {
         async fn client() -> tokio_postgres::Client {

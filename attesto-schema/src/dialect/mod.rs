@@ -97,9 +97,11 @@ pub enum Backend {
 }
 
 /// How many times `ensure` tries an install lock that does not wait by
-/// itself ([`Forms::install_wait`]) before it gives up with
-/// `VerifyError::Locked`: with the pause between tries, a 60-second wait,
-/// as MySQL's `GET_LOCK` waits.
+/// itself (PostgreSQL's `pg_try_advisory_xact_lock`, each try a
+/// transaction of its own) before it gives up with
+/// [`VerifyError::Locked`](crate::VerifyError::Locked): with the pause
+/// between tries ([`INSTALL_LOCK_PAUSE_MS`]), a 60-second wait, as MySQL's
+/// `GET_LOCK` waits.
 pub const INSTALL_LOCK_TRIES: u32 = 600;
 
 /// The pause between two tries of the install lock, in milliseconds.

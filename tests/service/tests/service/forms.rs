@@ -21,29 +21,42 @@ macro_rules! sqlx_forms {
             use $($db)::+ as db;
             rows!(db);
 
+            /// `ensure` and `verify` on a pool, then every operation and
+            /// `sweep_all`. The spawned test and the handler both call it:
+            /// each form's scenarios are compiled once, and each use
+            /// proves its future `Send`.
+            pub async fn on_pool(pool: $Pool) {
+                db::ensure(&pool).await.expect("ensure on the pool");
+                db::verify(&pool).await.expect("verify on the pool");
+                scenarios!(db, &pool, .await);
+            }
+
+            /// The same on a connection of the pool.
+            pub async fn on_connection(pool: $Pool) {
+                let mut conn = pool.acquire().await.expect("acquire");
+                db::ensure(&mut $($deref)? conn).await.expect("ensure on a connection");
+                db::verify(&mut $($deref)? conn).await.expect("verify on a connection");
+                scenarios!(db, &mut $($deref)? conn, .await);
+            }
+
+            /// The same in a transaction, committed at the end.
+            pub async fn in_transaction(pool: $Pool) {
+                db::ensure(&pool).await.expect("ensure");
+                let mut tx = pool.begin().await.expect("begin");
+                db::verify(&mut $($deref)? tx).await.expect("verify in a transaction");
+                scenarios!(in_transaction: db, &mut $($deref)? tx, .await);
+                tx.commit().await.expect("commit");
+            }
+
             /// On a pool, a connection and a transaction, each in a task
-            /// of its own: `ensure` or `verify`, then every operation and
-            /// `sweep_all`. Each pool is a fresh database.
+            /// of its own. Each pool is a fresh database.
             pub async fn spawned(on_pool: $Pool, on_connection: $Pool, on_transaction: $Pool) {
-                let pool = tokio::spawn(async move {
-                    db::ensure(&on_pool).await.expect("ensure on the pool");
-                    db::verify(&on_pool).await.expect("verify on the pool");
-                    scenarios!(db, &on_pool, .await);
-                });
-                let connection = tokio::spawn(async move {
-                    let mut conn = on_connection.acquire().await.expect("acquire");
-                    db::ensure(&mut $($deref)? conn).await.expect("ensure on a connection");
-                    db::verify(&mut $($deref)? conn).await.expect("verify on a connection");
-                    scenarios!(db, &mut $($deref)? conn, .await);
-                });
-                let transaction = tokio::spawn(async move {
-                    db::ensure(&on_transaction).await.expect("ensure");
-                    let mut tx = on_transaction.begin().await.expect("begin");
-                    db::verify(&mut $($deref)? tx).await.expect("verify in a transaction");
-                    scenarios!(in_transaction: db, &mut $($deref)? tx, .await);
-                    tx.commit().await.expect("commit");
-                });
-                for task in [pool, connection, transaction] {
+                let tasks = [
+                    tokio::spawn(self::on_pool(on_pool)),
+                    tokio::spawn(self::on_connection(on_connection)),
+                    tokio::spawn(self::in_transaction(on_transaction)),
+                ];
+                for task in tasks {
                     task.await.expect("the task completes");
                 }
             }
@@ -60,27 +73,18 @@ macro_rules! sqlx_forms {
                 });
             }
 
-            async fn on_pool(State(pool): State<$Pool>) -> &'static str {
-                let _ = db::ensure(&pool).await;
-                let _ = db::verify(&pool).await;
-                scenarios!(db, &pool, .await);
+            async fn handle_pool(State(pool): State<$Pool>) -> &'static str {
+                on_pool(pool).await;
                 "ok"
             }
 
-            async fn on_connection(State(pool): State<$Pool>) -> &'static str {
-                let mut conn = pool.acquire().await.expect("acquire");
-                let _ = db::ensure(&mut $($deref)? conn).await;
-                let _ = db::verify(&mut $($deref)? conn).await;
-                scenarios!(db, &mut $($deref)? conn, .await);
+            async fn handle_connection(State(pool): State<$Pool>) -> &'static str {
+                on_connection(pool).await;
                 "ok"
             }
 
-            async fn on_transaction(State(pool): State<$Pool>) -> &'static str {
-                let mut tx = pool.begin().await.expect("begin");
-                let _ = db::ensure(&mut $($deref)? tx).await;
-                let _ = db::verify(&mut $($deref)? tx).await;
-                scenarios!(in_transaction: db, &mut $($deref)? tx, .await);
-                tx.commit().await.expect("commit");
+            async fn handle_transaction(State(pool): State<$Pool>) -> &'static str {
+                in_transaction(pool).await;
                 "ok"
             }
 
@@ -89,9 +93,9 @@ macro_rules! sqlx_forms {
             #[allow(dead_code)]
             pub fn router(pool: $Pool) -> axum::Router {
                 axum::Router::new()
-                    .route("/pool", axum::routing::post(on_pool))
-                    .route("/connection", axum::routing::post(on_connection))
-                    .route("/transaction", axum::routing::post(on_transaction))
+                    .route("/pool", axum::routing::post(handle_pool))
+                    .route("/connection", axum::routing::post(handle_connection))
+                    .route("/transaction", axum::routing::post(handle_transaction))
                     .with_state(pool)
             }
         }
@@ -117,35 +121,40 @@ pub mod tokio_pg {
     use tokio::sync::Mutex;
     rows!(db);
 
+    /// `ensure` and `verify` on a client, then every operation. The
+    /// spawned test and the handler both call it.
+    pub async fn on_client(client: &mut tokio_postgres::Client) {
+        db::ensure(&mut *client).await.expect("ensure");
+        db::verify(&mut *client).await.expect("verify");
+        scenarios!(db, &mut *client, .await);
+    }
+
+    /// The same in a transaction of the client, committed at the end.
+    pub async fn in_transaction(client: &mut tokio_postgres::Client) {
+        db::ensure(&mut *client).await.expect("ensure");
+        let mut tx = client.transaction().await.expect("begin");
+        db::verify(&mut tx).await.expect("verify");
+        scenarios!(in_transaction: db, &mut tx, .await);
+        tx.commit().await.expect("commit");
+    }
+
     /// On a client and in a transaction of another, each in a task of its
     /// own; each client is connected to a fresh database.
     pub async fn spawned(
         mut on_client: tokio_postgres::Client,
         mut on_transaction: tokio_postgres::Client,
     ) {
-        let client = tokio::spawn(async move {
-            db::ensure(&mut on_client).await.expect("ensure");
-            db::verify(&mut on_client).await.expect("verify");
-            scenarios!(db, &mut on_client, .await);
-        });
-        let transaction = tokio::spawn(async move {
-            db::ensure(&mut on_transaction).await.expect("ensure");
-            let mut tx = on_transaction.transaction().await.expect("begin");
-            db::verify(&mut tx).await.expect("verify");
-            scenarios!(in_transaction: db, &mut tx, .await);
-            tx.commit().await.expect("commit");
-        });
+        let client = tokio::spawn(async move { self::on_client(&mut on_client).await });
+        let transaction =
+            tokio::spawn(async move { self::in_transaction(&mut on_transaction).await });
         client.await.expect("the task completes");
         transaction.await.expect("the task completes");
     }
 
-    async fn on_client(State(client): State<Arc<Mutex<tokio_postgres::Client>>>) -> &'static str {
+    async fn handle(State(client): State<Arc<Mutex<tokio_postgres::Client>>>) -> &'static str {
         let mut client = client.lock().await;
-        let _ = db::ensure(&mut *client).await;
-        scenarios!(db, &mut *client, .await);
-        let mut tx = client.transaction().await.expect("begin");
-        scenarios!(in_transaction: db, &mut tx, .await);
-        tx.commit().await.expect("commit");
+        on_client(&mut client).await;
+        in_transaction(&mut client).await;
         "ok"
     }
 
@@ -153,7 +162,7 @@ pub mod tokio_pg {
     #[allow(dead_code)]
     pub fn router(client: tokio_postgres::Client) -> axum::Router {
         axum::Router::new()
-            .route("/", axum::routing::post(on_client))
+            .route("/", axum::routing::post(handle))
             .with_state(Arc::new(Mutex::new(client)))
     }
 }
@@ -168,31 +177,35 @@ macro_rules! sea_forms {
             use sea_orm::TransactionTrait as _;
             rows!(db);
 
+            /// `ensure` and `verify` on a connection, then every operation.
+            /// The spawned test and the handler both call it.
+            pub async fn on_connection(conn: sea_orm::DatabaseConnection) {
+                db::ensure(&conn).await.expect("ensure");
+                db::verify(&conn).await.expect("verify");
+                scenarios!(db, &conn, .await);
+            }
+
+            /// The same in a transaction, committed at the end.
+            pub async fn in_transaction(conn: sea_orm::DatabaseConnection) {
+                db::ensure(&conn).await.expect("ensure");
+                let tx = conn.begin().await.expect("begin");
+                db::verify(&tx).await.expect("verify");
+                scenarios!(in_transaction: db, &tx, .await);
+                tx.commit().await.expect("commit");
+            }
+
             /// On a connection and in a transaction of another, each in a
             /// task of its own; each is a fresh database.
             pub async fn spawned(on_connection: sea_orm::DatabaseConnection, on_transaction: sea_orm::DatabaseConnection) {
-                let connection = tokio::spawn(async move {
-                    db::ensure(&on_connection).await.expect("ensure");
-                    db::verify(&on_connection).await.expect("verify");
-                    scenarios!(db, &on_connection, .await);
-                });
-                let transaction = tokio::spawn(async move {
-                    db::ensure(&on_transaction).await.expect("ensure");
-                    let tx = on_transaction.begin().await.expect("begin");
-                    db::verify(&tx).await.expect("verify");
-                    scenarios!(in_transaction: db, &tx, .await);
-                    tx.commit().await.expect("commit");
-                });
+                let connection = tokio::spawn(self::on_connection(on_connection));
+                let transaction = tokio::spawn(self::in_transaction(on_transaction));
                 connection.await.expect("the task completes");
                 transaction.await.expect("the task completes");
             }
 
-            async fn on_connection(State(conn): State<sea_orm::DatabaseConnection>) -> &'static str {
-                let _ = db::ensure(&conn).await;
-                scenarios!(db, &conn, .await);
-                let tx = conn.begin().await.expect("begin");
-                scenarios!(in_transaction: db, &tx, .await);
-                tx.commit().await.expect("commit");
+            async fn handle(State(conn): State<sea_orm::DatabaseConnection>) -> &'static str {
+                on_connection(conn.clone()).await;
+                in_transaction(conn).await;
                 "ok"
             }
 
@@ -200,7 +213,7 @@ macro_rules! sea_forms {
             #[allow(dead_code)]
             pub fn router(conn: sea_orm::DatabaseConnection) -> axum::Router {
                 axum::Router::new()
-                    .route("/", axum::routing::post(on_connection))
+                    .route("/", axum::routing::post(handle))
                     .with_state(conn)
             }
         }

@@ -9,8 +9,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 export RUSTDOCFLAGS="--cfg docsrs -D warnings"
-# attesto-cli is a binary (`doc = false`): docs.rs documents libraries.
-cargo doc --no-deps -p attesto-schema -p attesto-macros-core -p attesto-macros
+# attesto-cli: its library (`attesto_cli::run`); its binary is `doc = false`
+# (`attesto --help` is the binary's reference).
+cargo doc --no-deps -p attesto-schema -p attesto-macros-core -p attesto-macros -p attesto-cli
 cargo doc --no-deps -p attesto --features example
 page=target/doc/attesto/example/struct.AuthorizationCodeRow.html
 for method in put take get mark_consumed record_access_token revoke_family_access_tokens access_token_revoked sweep; do

@@ -4,7 +4,7 @@
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
-    let code = attesto_schema::cli::run(
+    let code = attesto_cli::run(
         &args,
         &cwd,
         attesto_schema::UtcTime::now(),

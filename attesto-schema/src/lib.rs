@@ -62,9 +62,6 @@
 //! (`catalog`, `verify`, `live`), then migrations and their files.
 
 mod catalog;
-#[cfg(feature = "commands")]
-#[doc(hidden)]
-pub mod cli;
 #[cfg(feature = "config")]
 pub mod config;
 mod data;

@@ -125,6 +125,16 @@ pub(crate) fn interrupted_install(
     (suffix == missing.as_slice() && missing.len() < order.len()).then_some(missing)
 }
 
+impl Schema {
+    /// The tables an install of this schema that stopped part-way left
+    /// missing, when `differences` (a comparison with this schema) are
+    /// exactly that; `None` when they are anything else, or where an
+    /// install is all or nothing (PostgreSQL, SQLite).
+    pub fn interrupted_install(&self, differences: &[Difference]) -> Option<Vec<String>> {
+        interrupted_install(self, differences)
+    }
+}
+
 /// An interrupted install that `ensure` does not complete by itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

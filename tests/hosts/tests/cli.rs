@@ -1,10 +1,11 @@
 //! `attesto gen-migration` and `attesto check`, end to end: driven
-//! in-process through `attesto_schema::cli::run`, and once as the real
+//! in-process through `attesto_cli::run`, and once as the real
 //! binary.
 
 use std::path::{Path, PathBuf};
 
-use attesto_schema::{Dialect, Migration, UtcTime, Version, cli};
+use attesto_cli as cli;
+use attesto_schema::{Dialect, Migration, UtcTime, Version};
 
 /// A scratch directory standing for a project.
 fn project(name: &str) -> PathBuf {

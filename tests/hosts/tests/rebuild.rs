@@ -118,7 +118,7 @@ fn the_drift_guard_fails_the_build_when_the_migration_is_edited() {
     .map(|a| (*a).to_owned())
     .collect();
     let now = attesto_schema::UtcTime::from_unix(1_795_437_296);
-    let code = attesto_schema::cli::run(&args, &host.dir, now, &mut out, &mut err);
+    let code = attesto_cli::run(&args, &host.dir, now, &mut out, &mut err);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
     host.write(
         "src/main.rs",
@@ -179,7 +179,7 @@ fn a_file_added_to_the_migrations_directory_turns_the_build_red_with_the_build_s
         .map(|a| (*a).to_owned())
         .collect();
     let now = attesto_schema::UtcTime::from_unix(1_795_437_296);
-    let code = attesto_schema::cli::run(&args, &host.dir, now, &mut out, &mut err);
+    let code = attesto_cli::run(&args, &host.dir, now, &mut out, &mut err);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
     host.write(
         "src/main.rs",

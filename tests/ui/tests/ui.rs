@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use attesto_schema::{UtcTime, cli};
+use attesto_schema::{Dialect, Migration, MigrationFormat, UtcTime, Version};
 
 #[test]
 fn refused_inputs() {
@@ -22,33 +22,35 @@ fn refused_inputs() {
         let name = path.file_name().expect("file name");
         std::fs::copy(&path, fixtures.join(name)).expect("copy fixture");
     }
-    migrations(&fixtures, "migrations-sqlx", &["--table-prefix", "ui_"]);
+    migrations(
+        &fixtures,
+        "migrations-sqlx",
+        Dialect::Postgres,
+        MigrationFormat::Sqlx,
+        None,
+    );
     migrations(
         &fixtures,
         "migrations-diesel",
-        &[
-            "--table-prefix",
-            "ui_",
-            "--dialect",
-            "sqlite",
-            "--format",
-            "diesel",
-        ],
+        Dialect::Sqlite,
+        MigrationFormat::Diesel,
+        None,
     );
     migrations(
         &fixtures,
         "migrations-refinery",
-        &[
-            "--table-prefix",
-            "ui_",
-            "--from",
-            "0.19.0",
-            "--format",
-            "refinery",
-        ],
+        Dialect::Postgres,
+        MigrationFormat::Refinery,
+        Some("0.19.0"),
     );
     // A migration with CRLF line endings, and one without its final newline.
-    let crlf = migrations(&fixtures, "migrations-crlf", &["--table-prefix", "ui_"]);
+    let crlf = migrations(
+        &fixtures,
+        "migrations-crlf",
+        Dialect::Postgres,
+        MigrationFormat::Sqlx,
+        None,
+    );
     for entry in std::fs::read_dir(&crlf).expect("dir") {
         let path = entry.expect("file").path();
         let text = std::fs::read_to_string(&path).expect("read");
@@ -57,7 +59,9 @@ fn refused_inputs() {
     let unterminated = migrations(
         &fixtures,
         "migrations-no-final-newline",
-        &["--table-prefix", "ui_"],
+        Dialect::Postgres,
+        MigrationFormat::Sqlx,
+        None,
     );
     for entry in std::fs::read_dir(&unterminated).expect("dir") {
         let path = entry.expect("file").path();
@@ -65,7 +69,13 @@ fn refused_inputs() {
         std::fs::write(&path, text.trim_end_matches('\n')).expect("write");
     }
     // A migration beside another copy of itself.
-    let twice = migrations(&fixtures, "migrations-twice", &["--table-prefix", "ui_"]);
+    let twice = migrations(
+        &fixtures,
+        "migrations-twice",
+        Dialect::Postgres,
+        MigrationFormat::Sqlx,
+        None,
+    );
     for entry in std::fs::read_dir(&twice).expect("dir") {
         let path = entry.expect("file").path();
         let name = path
@@ -79,7 +89,13 @@ fn refused_inputs() {
     let imposter = fixtures.join("migrations-imposter");
     std::fs::create_dir_all(&imposter).expect("dir");
     std::fs::write(imposter.join("-_create_attesto_tables.up.sql"), "").expect("write");
-    let edited = migrations(&fixtures, "migrations-edited", &["--table-prefix", "ui_"]);
+    let edited = migrations(
+        &fixtures,
+        "migrations-edited",
+        Dialect::Postgres,
+        MigrationFormat::Sqlx,
+        None,
+    );
     let up = edited.join("20261123123456_create_attesto_tables.up.sql");
     let text = std::fs::read_to_string(&up).expect("up file");
     std::fs::write(&up, text.replacen("varchar(88)", "varchar(64)", 1)).expect("edit");
@@ -100,18 +116,30 @@ fn refused_inputs() {
     cases.pass("pass/*.rs");
 }
 
-/// Generates a migrations directory `name` under `fixtures` with `attesto
-/// gen-migration`, at a fixed time so that file names are stable.
-fn migrations(fixtures: &Path, name: &str, args: &[&str]) -> PathBuf {
-    let mut argv = vec![
-        "gen-migration".to_owned(),
-        "--migrations-path".to_owned(),
-        name.to_owned(),
-    ];
-    argv.extend(args.iter().map(|a| (*a).to_owned()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let now = UtcTime::from_unix(1_795_437_296);
-    let code = cli::run(&argv, fixtures, now, &mut out, &mut err);
-    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
-    fixtures.join(name)
+/// Writes a migrations directory `name` under `fixtures`, as `attesto
+/// gen-migration` writes it, at a fixed time so that file names are stable:
+/// the tables prefixed `ui_`, in `format`, of the latest version or the
+/// upgrade `from` one, for `dialect`. Through attesto-schema's own API, not
+/// the command's, so that trybuild, which builds every case against this
+/// crate's dev-dependencies, builds no command-line parser.
+fn migrations(
+    fixtures: &Path,
+    name: &str,
+    dialect: Dialect,
+    format: MigrationFormat,
+    from: Option<&str>,
+) -> PathBuf {
+    let dir = fixtures.join(name);
+    std::fs::create_dir_all(&dir).expect("migrations dir");
+    let from = from.map(|v| v.parse::<Version>().expect("a published version"));
+    let migration = Migration::new(dialect, "ui_", Version::latest(), from).expect("migration");
+    let version = format
+        .next_version(&dir, UtcTime::from_unix(1_795_437_296))
+        .expect("version");
+    for file in migration.files(format, &version) {
+        let path = dir.join(&file.path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("dir");
+        std::fs::write(&path, file.contents).expect("write");
+    }
+    dir
 }

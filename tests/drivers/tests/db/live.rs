@@ -76,7 +76,7 @@ pub(crate) fn status(url: &str, args: &[&str]) -> (i32, serde_json::Value) {
     let (code, out, err) = std::thread::spawn(move || {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let cwd = std::env::temp_dir();
-        let code = attesto_schema::cli::run(
+        let code = attesto_cli::run(
             &argv,
             &cwd,
             attesto_schema::UtcTime::now(),

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use attesto_schema::{UtcTime, cli};
+use attesto_cli as cli;
+use attesto_schema::UtcTime;
 
 use sqlx::Connection as _;
 

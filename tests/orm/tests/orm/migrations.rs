@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+use attesto_cli as cli;
 use attesto_orm_tests::{diesel_lite as lite, diesel_pg as pg};
-use attesto_schema::{UtcTime, cli};
+use attesto_schema::UtcTime;
 use attesto_test_support::{for_each_table, sample_row};
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{FileBasedMigrations, MigrationHarness};

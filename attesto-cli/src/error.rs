@@ -4,11 +4,11 @@
 use std::fmt;
 use std::io;
 
-use crate::config::ConfigError;
-use crate::files::ReadError;
-use crate::layout::VersionError;
-use crate::migration::HeaderError;
-use crate::upgrade::UpgradeError;
+use attesto_schema::HeaderError;
+use attesto_schema::ReadError;
+use attesto_schema::UpgradeError;
+use attesto_schema::VersionError;
+use attesto_schema::config::ConfigError;
 
 /// A command that could not do its work (exit code 3, or as
 /// [`CliError::exit_code`] says).
@@ -100,9 +100,9 @@ impl CliError {
             CliError::Migration {
                 error: UpgradeError::Prefix(_),
                 origin: None,
-            } => super::EXIT_USAGE,
-            CliError::NoMigrations { .. } => super::EXIT_NOTHING_TO_CHECK,
-            _ => super::EXIT_FAILURE,
+            } => crate::EXIT_USAGE,
+            CliError::NoMigrations { .. } => crate::EXIT_NOTHING_TO_CHECK,
+            _ => crate::EXIT_FAILURE,
         }
     }
 }

@@ -1,26 +1,28 @@
-//! The `attesto` command: `gen-migration` writes a migration into a
-//! migrations directory, `check` compares one on disk with what attesto
-//! generates, `schema` prints the schema as SQL, JSON or a diagram,
-//! `status` says which release a live database holds. Prefix resolution, validation and SQL are the macro's own.
+//! The `attesto` command, as a library: `gen-migration` writes a
+//! migration into a migrations directory, `check` compares one on disk
+//! with what attesto generates, `schema` prints the schema as SQL, JSON or
+//! a diagram, `status` says which release a live database holds. Prefix
+//! resolution, validation and SQL are attesto-schema's, as the macro's are.
 //!
-//! Semver-exempt: this module exists for the `attesto` binary and its
-//! tests.
+//! [`run`] is what the `attesto` binary calls, with the process's
+//! arguments and streams, and what the tests call in-process. `attesto
+//! --help` is the command's reference.
 
 mod args;
 mod error;
-#[cfg(feature = "cli")]
+#[cfg(feature = "status")]
 mod status;
 mod write;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::config::{PrefixSources, resolve_prefix};
-use crate::drift::compare;
-use crate::files::read_text;
-use crate::layout::{FoundMigration, MigrationFormat, UtcTime, find_migrations};
-use crate::migration::Migration;
-use crate::versions::Version;
+use attesto_schema::Migration;
+use attesto_schema::Version;
+use attesto_schema::compare;
+use attesto_schema::config::{PrefixSources, resolve_prefix};
+use attesto_schema::read_text;
+use attesto_schema::{FoundMigration, MigrationFormat, UtcTime, find_migrations};
 
 pub use args::EXIT_CODES;
 use args::{Options, SchemaFormat};
@@ -68,7 +70,7 @@ pub fn run(
         Some(("gen-migration", sub)) => generate(&Options::from_matches(sub), cwd, now, out),
         Some(("check", sub)) => check(&Options::from_matches(sub), cwd, out),
         Some(("schema", sub)) => schema(&Options::from_matches(sub), cwd, out),
-        #[cfg(feature = "cli")]
+        #[cfg(feature = "status")]
         Some(("status", sub)) => {
             let options = Options::from_matches(sub);
             match status_prefix(&options, cwd) {
@@ -85,7 +87,7 @@ pub fn run(
                 Err(e) => Err(e),
             }
         }
-        #[cfg(not(feature = "cli"))]
+        #[cfg(not(feature = "status"))]
         Some(("status", _)) => {
             let _ = writeln!(
                 err,
@@ -135,7 +137,7 @@ fn migration(options: &Options, cwd: &Path) -> Result<Migration, CliError> {
 }
 
 /// The prefix `status` compares with, resolved as the macro resolves it.
-#[cfg(feature = "cli")]
+#[cfg(feature = "status")]
 fn status_prefix(options: &Options, cwd: &Path) -> Result<String, CliError> {
     let manifest = match &options.manifest_path {
         Some(path) => Some(cwd.join(path)),
@@ -218,11 +220,13 @@ fn schema(options: &Options, cwd: &Path, out: &mut dyn Write) -> Result<i32, Cli
             migration.down_sql()
         ),
         SchemaFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &crate::Description::of(schema))
+            serde_json::to_writer_pretty(&mut *out, &attesto_schema::Description::of(schema))
                 .map_err(std::io::Error::from)
                 .and_then(|()| writeln!(out))
         }
-        SchemaFormat::Mermaid => out.write_all(crate::Description::of(schema).mermaid().as_bytes()),
+        SchemaFormat::Mermaid => {
+            out.write_all(attesto_schema::Description::of(schema).mermaid().as_bytes())
+        }
     };
     match written {
         // The reader stopped reading (`attesto schema | head`): not a failure.

@@ -4,7 +4,7 @@
 //!
 //! The drivers are sqlx's (PostgreSQL, MySQL/MariaDB, SQLite), on a
 //! current-thread tokio runtime: the command makes one connection and one
-//! query, so nothing more is needed. They are dependencies of the `cli`
+//! query, so nothing more is needed. They are dependencies of the `status`
 //! feature only, never of the library's defaults nor of the macro.
 
 use std::io::Write;
@@ -12,15 +12,15 @@ use std::str::FromStr;
 
 use sqlx::Connection as _;
 
-use crate::catalog::{Catalog, CatalogError};
-use crate::dialect::Dialect;
-use crate::model::Release;
-use crate::resolution::SearchPathProblem;
-use crate::schema::Schema;
-use crate::verify::{Difference, Identified, Verdict};
+use attesto_schema::Dialect;
+use attesto_schema::Release;
+use attesto_schema::Schema;
+use attesto_schema::SearchPathProblem;
+use attesto_schema::{Catalog, CatalogError};
+use attesto_schema::{Difference, Identified, Verdict};
 
-use super::args::StatusFormat;
-use super::{EXIT_DRIFT, EXIT_OK, EXIT_USAGE};
+use crate::args::StatusFormat;
+use crate::{EXIT_DRIFT, EXIT_OK, EXIT_USAGE};
 
 /// Exit code: the database could not be reached or read.
 pub const EXIT_UNREACHABLE: i32 = 3;
@@ -35,7 +35,7 @@ pub fn dialect_of(url: &str) -> Result<Dialect, String> {
         "sqlite" => Ok(Dialect::Sqlite),
         _ => Err(format!(
             "--database-url must start with postgres://, mysql://, mariadb:// or sqlite: (found {})",
-            crate::text::shown(scheme)
+            attesto_schema::shown(scheme)
         )),
     }
 }
@@ -118,7 +118,9 @@ impl Report {
         match self.verdict {
             Verdict::Match => "match",
             Verdict::Absent { .. } => "absent",
-            Verdict::Mismatch(_) => "mismatch",
+            // `Mismatch`, and whatever a later attesto-schema adds (the
+            // verdict is `non_exhaustive`): not a match.
+            _ => "mismatch",
         }
     }
 
@@ -212,10 +214,7 @@ fn report(
         let exact = catalog
             .identify(dialect, prefix)
             .is_ok_and(|found| found.verdict == Verdict::Match);
-        if let (false, Some(missing)) = (
-            exact,
-            crate::live::interrupted_install(&latest, &differences),
-        ) {
+        if let (false, Some(missing)) = (exact, latest.interrupted_install(&differences)) {
             return Ok(Report {
                 dialect,
                 prefix: prefix.to_owned(),

@@ -11,8 +11,8 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::error::CliError;
-use crate::layout::MigrationFile;
+use crate::error::CliError;
+use attesto_schema::MigrationFile;
 
 /// The lock file's name in the migrations directory.
 pub const LOCK: &str = ".attesto-gen-migration.lock";
@@ -138,17 +138,17 @@ pub fn write_all(
     for (i, file) in files.iter().enumerate() {
         let target = dir.join(&file.path);
         let shown_target = shown.join(&file.path);
-        if let Some(parent) = target.parent() {
-            if !parent.is_dir() {
-                std::fs::create_dir(parent).map_err(|error| CliError::Io {
-                    action: "create",
-                    path: shown_target
-                        .parent()
-                        .map_or_else(String::new, |p| p.display().to_string()),
-                    error,
-                })?;
-                staged.created_dirs.push(parent.to_owned());
-            }
+        if let Some(parent) = target.parent()
+            && !parent.is_dir()
+        {
+            std::fs::create_dir(parent).map_err(|error| CliError::Io {
+                action: "create",
+                path: shown_target
+                    .parent()
+                    .map_or_else(String::new, |p| p.display().to_string()),
+                error,
+            })?;
+            staged.created_dirs.push(parent.to_owned());
         }
         let temp = target.with_file_name(format!(".attesto-{}-{i}.tmp", std::process::id()));
         let io_error = |error| CliError::Io {

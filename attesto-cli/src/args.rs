@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
-use crate::dialect::Dialect;
-use crate::layout::MigrationFormat;
-use crate::prefix::validate_prefix;
-use crate::versions::Version;
+use attesto_schema::Dialect;
+use attesto_schema::MigrationFormat;
+use attesto_schema::Version;
+use attesto_schema::validate_prefix;
 
 /// What the exit codes mean, for every command's help.
 pub const EXIT_CODES: &str = "\
@@ -148,7 +148,7 @@ pub enum StatusFormat {
 
 /// `attesto status`'s options: the database, the prefix (resolved as the
 /// other commands resolve it) and the release asked for.
-#[cfg(feature = "cli")]
+#[cfg(feature = "status")]
 fn status_command() -> Command {
     let command = Command::new("status")
         .about("Say which schema release a live database holds, or what differs from the one asked for")
@@ -210,9 +210,9 @@ fn status_command() -> Command {
     command.after_help(EXIT_CODES)
 }
 
-/// Without the `cli` feature there are no drivers: `status` says what it
+/// Without the `status` feature there are no drivers: `status` says what it
 /// needs instead.
-#[cfg(not(feature = "cli"))]
+#[cfg(not(feature = "status"))]
 fn status_command() -> Command {
     Command::new("status")
         .hide(true)
@@ -298,11 +298,11 @@ fn version_text() -> String {
     format!(
         "{} (schema releases {} to {}, attesto_phoenix {} to {})",
         env!("CARGO_PKG_VERSION"),
-        crate::Release::all()
+        attesto_schema::Release::all()
             .next()
             .map(|r| r.version())
             .unwrap_or_default(),
-        crate::Release::latest(),
+        attesto_schema::Release::latest(),
         Version::all()
             .next()
             .map(Version::as_str)
@@ -325,9 +325,9 @@ pub struct Options {
     pub config_key: Option<String>,
     pub path: Option<PathBuf>,
     pub schema_format: Option<SchemaFormat>,
-    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    #[cfg_attr(not(feature = "status"), allow(dead_code))]
     pub database_url: Option<String>,
-    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
+    #[cfg_attr(not(feature = "status"), allow(dead_code))]
     pub status_format: Option<StatusFormat>,
 }
 

@@ -289,14 +289,28 @@ impl fmt::Display for Mismatch {
             Verdict::Mismatch(differences) => {
                 let found = self.found.release;
                 let exact = self.found.verdict == Verdict::Match;
-                write!(
-                    f,
-                    "attesto: the {product} database (prefix {prefix:?}) does not hold release {}: ",
-                    self.expected
-                )?;
+                if found == self.expected && !exact {
+                    // Everything of the release is there but something
+                    // else differs (a privilege, an extra index): saying
+                    // "does not hold release X, the nearest is X" would
+                    // read as a contradiction.
+                    write!(
+                        f,
+                        "attesto: the {product} database (prefix {prefix:?}) holds release {}'s tables, \
+                         with {} difference(s)",
+                        self.expected,
+                        differences.len()
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "attesto: the {product} database (prefix {prefix:?}) does not hold release {}: ",
+                        self.expected
+                    )?;
+                }
                 if exact {
                     write!(f, "it holds release {found} exactly")?;
-                } else {
+                } else if found != self.expected {
                     write!(
                         f,
                         "{} difference(s); the nearest release is {found}",

@@ -263,7 +263,7 @@ impl Catalog {
                 ),
                 breaks_guarantee: true,
                 fix: format!(
-                    "GRANT {} ON {quoted} TO {} (or, for a service that only reads, verify with TARGET.read_only())",
+                    "GRANT {} ON {quoted} TO {} (or, for a service that only reads, verify with `TARGET.read_only()`, under `dialects(...)` the dialect module's `TARGET`)",
                     lacking.join(", "),
                     schema.quote(role)
                 ),

@@ -275,6 +275,16 @@ async fn postgres_a_role_that_may_not_write_is_told_and_may_verify_read_only() {
             .contains("may not INSERT, UPDATE, DELETE it"),
         "{error}"
     );
+    // The tables are the release's: the message says so rather than
+    // "does not hold release X; the nearest is X".
+    assert!(
+        error.to_string().contains(&format!(
+            "holds release {}'s tables, with {} difference(s)",
+            sqlx_pg::SCHEMA_RELEASE,
+            sqlx_pg::TABLES.len()
+        )),
+        "{error}"
+    );
     // A service that only reads verifies with the read-only target.
     let lines: Vec<String> = sqlx::query_scalar(sqlx_pg::CATALOG_SQL)
         .fetch_all(&reader)

@@ -402,10 +402,14 @@ fn expansions_match_their_snapshots() {
     let mut stale = Vec::new();
     for (name, input) in cases {
         let code = expansion_for(input.clone(), &host()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let rendered = code.render().replace(&fixture, "$HOST");
         let text = format!(
-            "// attesto_migration!({input})\n{}\n",
-            code.render().replace(&fixture, "$HOST").trim()
+            "// attesto_migration!({input})\n{}",
+            formatted(&rendered).unwrap_or_else(|e| panic!("{name}: {e}"))
         );
+        let text = wrap_docs(&text);
+        let widest = text.lines().map(str::len).max().unwrap_or(0);
+        assert!(widest <= 200, "{name}: a line of {widest} characters");
         let path = dir.join(format!("{name}.rs.txt"));
         if update {
             std::fs::write(&path, &text).expect("write snapshot");
@@ -423,6 +427,149 @@ fn expansions_match_their_snapshots() {
          review the diff",
         dir.display()
     );
+}
+
+/// The widest line a snapshot holds: wider lines are string literals and
+/// doc comments, which [`formatted`] wraps.
+const SNAPSHOT_WIDTH: usize = 100;
+
+/// `code` as prettyplease prints it, with the two things it leaves on one
+/// line wrapped: a string literal without a line break of its own is
+/// rewritten as an escaped literal continued with `\` at its spaces (the
+/// same string), and a doc comment is split at its spaces into lines of
+/// one comment (the same paragraph to rustdoc).
+fn formatted(code: &str) -> Result<String, String> {
+    use syn::visit_mut::VisitMut;
+
+    /// Rewrites long one-line string literals.
+    struct WrapLiterals;
+
+    impl VisitMut for WrapLiterals {
+        fn visit_lit_mut(&mut self, lit: &mut syn::Lit) {
+            if let syn::Lit::Str(text) = lit {
+                let value = text.value();
+                if long(&value) {
+                    let literal: proc_macro2::Literal =
+                        continued(&value).parse().expect("a string literal");
+                    *lit = syn::Lit::new(literal);
+                }
+            }
+        }
+
+        // A doc attribute's literal stays: prettyplease prints it as a
+        // `///` comment, which `wrap_docs` wraps. An attribute's list is
+        // tokens, printed as they are, as a macro's are.
+        fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+            if let syn::Meta::List(list) = &mut attr.meta {
+                list.tokens = wrap_token_literals(std::mem::take(&mut list.tokens));
+            }
+        }
+
+        // prettyplease prints a macro's tokens as they are: its long
+        // literals are rewritten token by token.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            mac.tokens = wrap_token_literals(std::mem::take(&mut mac.tokens));
+        }
+    }
+
+    /// `tokens` with each long string literal continued.
+    fn wrap_token_literals(tokens: TokenStream) -> TokenStream {
+        use proc_macro2::TokenTree;
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                TokenTree::Group(group) => {
+                    let mut wrapped = proc_macro2::Group::new(
+                        group.delimiter(),
+                        wrap_token_literals(group.stream()),
+                    );
+                    wrapped.set_span(group.span());
+                    TokenTree::Group(wrapped)
+                }
+                TokenTree::Literal(literal) => {
+                    match syn::parse2::<syn::LitStr>(TokenTree::Literal(literal.clone()).into()) {
+                        Ok(text) if long(&text.value()) => TokenTree::Literal(
+                            continued(&text.value()).parse().expect("a string literal"),
+                        ),
+                        _ => TokenTree::Literal(literal),
+                    }
+                }
+                other => other,
+            })
+            .collect()
+    }
+
+    /// Whether a literal of `value` has a line too long for a snapshot.
+    fn long(value: &str) -> bool {
+        value.lines().any(|line| line.len() > SNAPSHOT_WIDTH - 40)
+    }
+
+    let mut file = syn::parse_file(code).map_err(|e| format!("does not parse: {e}"))?;
+    WrapLiterals.visit_file_mut(&mut file);
+    Ok(wrap_docs(&prettyplease::unparse(&file)))
+}
+
+/// An escaped string literal of `value`, a line break and `\` after a space
+/// wherever a line would pass [`SNAPSHOT_WIDTH`]: the compiler drops the
+/// break and the next line's indentation, so the string is unchanged.
+fn continued(value: &str) -> String {
+    let escaped = format!("{value:?}");
+    let mut out = String::new();
+    let mut line = 0;
+    for word in escaped.split_inclusive(' ') {
+        // A break before a space would lose it: the continuation drops
+        // the whitespace that follows it.
+        if line + word.len() > SNAPSHOT_WIDTH - 20 && line > 0 && !word.starts_with(' ') {
+            out.push_str("\\\n    ");
+            line = 4;
+        }
+        out.push_str(word);
+        line += word.len();
+    }
+    out
+}
+
+/// Splits each line of a doc comment (`///`, or inside `/** */`, as
+/// prettyplease prints a doc of several lines) wider than
+/// [`SNAPSHOT_WIDTH`] at its spaces, each piece behind the line's own
+/// indentation and comment marker.
+fn wrap_docs(text: &str) -> String {
+    let mut out = String::new();
+    let mut in_block = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let block_line = in_block || trimmed.starts_with("/**");
+        in_block = block_line && !trimmed.ends_with("*/");
+        // A line comment keeps its marker on every piece; a line of a
+        // block comment, its indentation.
+        let marker = ["///", "//"]
+            .into_iter()
+            .find(|marker| trimmed.starts_with(marker))
+            .filter(|_| !block_line);
+        if line.len() <= SNAPSHOT_WIDTH || (marker.is_none() && !block_line) {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let lead = format!("{indent}{}", marker.unwrap_or_default());
+        let body = &trimmed[marker.map_or(0, str::len)..];
+        let mut current = lead.clone();
+        for word in body.split(' ').filter(|w| !w.is_empty()) {
+            if current.len() + 1 + word.len() > SNAPSHOT_WIDTH && current.len() > lead.len() {
+                out.push_str(&current);
+                out.push('\n');
+                current.clone_from(&lead);
+            }
+            if current.len() > indent.len() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out
 }
 
 mod properties {

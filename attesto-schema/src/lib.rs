@@ -78,6 +78,12 @@ mod migration;
 mod model;
 mod ops;
 mod prefix;
+#[doc(hidden)]
+pub mod __private {
+    //! Not a public API: what the generated code calls (see `private.rs`).
+    pub use crate::private::*;
+}
+mod private;
 mod resolution;
 mod schema;
 mod text;

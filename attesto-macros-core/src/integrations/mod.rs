@@ -694,57 +694,16 @@ pub fn json_message(table: &str, column: &str) -> String {
     )
 }
 
-/// The deepest nesting serde_json reads back.
-const JSON_DEPTH: u32 = 127;
+/// The deepest nesting serde_json reads back, as the message says it.
+const JSON_DEPTH: u32 = attesto_schema::__private::JSON_DEPTH;
 
 /// The sink that measures how deep serialised JSON nests, refusing past
-/// what serde_json reads back: serialization streams into it, so a value
-/// is measured without a copy or a recursion of its own.
-fn json_depth(code: &mut Code) {
-    let _ = write!(
+/// what serde_json reads back: attesto-schema's, under the name the
+/// generated code uses.
+fn json_depth(code: &mut Code, schema_path: &str) {
+    let _ = writeln!(
         code,
-        r#"
-        /// Measures how deep the JSON written into it nests: a write fails past {JSON_DEPTH}
-        /// levels, the deepest serde_json reads back.
-        #[doc(hidden)]
-        #[derive(Default)]
-        pub struct __AttestoJsonDepth {{
-            depth: u32,
-            in_string: bool,
-            escaped: bool,
-        }}
-        impl ::std::io::Write for __AttestoJsonDepth {{
-            fn write(&mut self, buf: &[u8]) -> ::std::io::Result<usize> {{
-                for &byte in buf {{
-                    if self.in_string {{
-                        if self.escaped {{
-                            self.escaped = false;
-                        }} else if byte == b'\\' {{
-                            self.escaped = true;
-                        }} else if byte == b'"' {{
-                            self.in_string = false;
-                        }}
-                        continue;
-                    }}
-                    match byte {{
-                        b'"' => self.in_string = true,
-                        b'[' | b'{{' => {{
-                            self.depth += 1;
-                            if self.depth > {JSON_DEPTH} {{
-                                return ::core::result::Result::Err(::std::io::Error::other("nested too deep"));
-                            }}
-                        }}
-                        b']' | b'}}' => self.depth = self.depth.saturating_sub(1),
-                        _ => {{}}
-                    }}
-                }}
-                ::core::result::Result::Ok(buf.len())
-            }}
-            fn flush(&mut self) -> ::std::io::Result<()> {{
-                ::core::result::Result::Ok(())
-            }}
-        }}
-"#
+        "\n#[doc(hidden)] pub use {schema_path}::__private::JsonDepth as __AttestoJsonDepth;"
     );
 }
 
@@ -944,63 +903,54 @@ pub fn statements(code: &mut Code, schema: &Schema, table: &Table) {
 
 /// The trait that tells a timestamp's sub-second part, implemented for the
 /// timestamp types of chrono, time and std that the rows use.
-fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>) {
-    code.push_str(
+fn timestamp_trait(code: &mut Code, schema: &Schema, types: &RustTypes<'_>, schema_path: &str) {
+    let _ = write!(
+        code,
         r#"
         /// The sub-second part of a timestamp, in nanoseconds: how the generated binding
         /// refuses a value with more precision than its column keeps (a `timestamp(0)`
         /// column keeps whole seconds, a `timestamp` one microseconds), which would not
         /// read back equal. Implemented here for the timestamp types of chrono, time and
         /// std that the rows use; implement it for a timestamp type of your own.
-        pub trait AttestoTimestamp {
+        pub trait AttestoTimestamp {{
             /// The nanoseconds past the whole second.
             fn attesto_subsec_nanos(&self) -> u32;
             /// The whole seconds since the Unix epoch (negative before it): how the
             /// binding refuses a value outside years 1 to 9999, the range every dialect
             /// stores and compares alike.
             fn attesto_unix_seconds(&self) -> i64;
-        }
-        impl<T: AttestoTimestamp> AttestoTimestamp for ::core::option::Option<T> {
-            fn attesto_subsec_nanos(&self) -> u32 {
+        }}
+        impl<T: AttestoTimestamp> AttestoTimestamp for ::core::option::Option<T> {{
+            fn attesto_subsec_nanos(&self) -> u32 {{
                 self.as_ref().map_or(0, T::attesto_subsec_nanos)
-            }
-            fn attesto_unix_seconds(&self) -> i64 {
+            }}
+            fn attesto_unix_seconds(&self) -> i64 {{
                 self.as_ref().map_or(0, T::attesto_unix_seconds)
-            }
-        }
-        impl<T: AttestoTimestamp + ?::core::marker::Sized> AttestoTimestamp for &T {
-            fn attesto_subsec_nanos(&self) -> u32 {
+            }}
+        }}
+        impl<T: AttestoTimestamp + ?::core::marker::Sized> AttestoTimestamp for &T {{
+            fn attesto_subsec_nanos(&self) -> u32 {{
                 T::attesto_subsec_nanos(self)
-            }
-            fn attesto_unix_seconds(&self) -> i64 {
+            }}
+            fn attesto_unix_seconds(&self) -> i64 {{
                 T::attesto_unix_seconds(self)
-            }
-        }
-        /// Why a timestamp would not read back as written.
+            }}
+        }}
         #[doc(hidden)]
-        #[derive(Debug, Clone, Copy)]
-        pub enum __AttestoTimestampRefusal {
-            /// More precision than the column keeps.
-            Precision,
-            /// Outside years 1 to 9999.
-            Range,
-        }
+        pub use {schema_path}::__private::TimestampRefusal as __AttestoTimestampRefusal;
         /// Why `value`, for a column that keeps whole multiples of `unit` nanoseconds,
         /// would not read back as written; `None` when it would.
         #[doc(hidden)]
         pub fn __attesto_timestamp_refusal<T: AttestoTimestamp + ?::core::marker::Sized>(
             value: &T,
             unit: u32,
-        ) -> ::core::option::Option<__AttestoTimestampRefusal> {
-            let seconds = value.attesto_unix_seconds();
-            if !(-62_135_596_800..=253_402_300_799).contains(&seconds) {
-                ::core::option::Option::Some(__AttestoTimestampRefusal::Range)
-            } else if value.attesto_subsec_nanos() % unit != 0 {
-                ::core::option::Option::Some(__AttestoTimestampRefusal::Precision)
-            } else {
-                ::core::option::Option::None
-            }
-        }
+        ) -> ::core::option::Option<__AttestoTimestampRefusal> {{
+            {schema_path}::__private::timestamp_refusal(
+                value.attesto_unix_seconds(),
+                value.attesto_subsec_nanos(),
+                unit,
+            )
+        }}
 "#,
     );
     let mut seen: Vec<String> = Vec::new();
@@ -1083,10 +1033,10 @@ pub fn generate(
             .any(|schema| binds(schema, types, want))
     };
     if named.iter().any(|d| d.checks_timestamps()) && any(&|b| matches!(b, Binding::Timestamp(_))) {
-        timestamp_trait(code, schema, types);
+        timestamp_trait(code, schema, types, schema_path);
     }
     if any(&|b| b == Binding::Json) {
-        json_depth(code);
+        json_depth(code, schema_path);
     }
     timestamps::definitions(code, &timestamps::used(schema, types), &args.derives);
     let mut backends: Vec<Backend> = Vec::new();

@@ -12,10 +12,10 @@ use std::str::FromStr;
 
 use sqlx::Connection as _;
 
-use attesto_schema::Dialect;
 use attesto_schema::Release;
 use attesto_schema::Schema;
 use attesto_schema::SearchPathProblem;
+use attesto_schema::{Backend, Dialect};
 use attesto_schema::{Catalog, CatalogError};
 use attesto_schema::{Difference, Identified, Verdict};
 
@@ -27,17 +27,19 @@ pub const EXIT_UNREACHABLE: i32 = 3;
 
 /// The dialect a database URL's scheme names, or why none.
 pub fn dialect_of(url: &str) -> Result<Dialect, String> {
-    let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
-    match scheme {
-        "postgres" | "postgresql" => Ok(Dialect::Postgres),
-        "mysql" => Ok(Dialect::Mysql),
-        "mariadb" => Ok(Dialect::Mariadb),
-        "sqlite" => Ok(Dialect::Sqlite),
-        _ => Err(format!(
-            "--database-url must start with postgres://, mysql://, mariadb:// or sqlite: (found {})",
+    Dialect::of_url(url).ok_or_else(|| {
+        let schemes: Vec<String> = Dialect::ALL
+            .into_iter()
+            .flat_map(Dialect::url_schemes)
+            .map(|scheme| format!("{scheme}:"))
+            .collect();
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        format!(
+            "--database-url must start with one of {} (found {})",
+            schemes.join(", "),
             attesto_schema::shown(scheme)
-        )),
-    }
+        )
+    })
 }
 
 /// The rows of the dialect's catalog statement, read from `url`.
@@ -48,8 +50,9 @@ fn read_catalog(dialect: Dialect, url: &str) -> Result<Vec<String>, String> {
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async {
         let sql = dialect.catalog_sql();
-        let lines = match dialect {
-            Dialect::Postgres => {
+        // The driver is the family's: sqlx reads MySQL and MariaDB alike.
+        let lines = match dialect.backend() {
+            Backend::Postgres => {
                 let mut conn = sqlx::PgConnection::connect(url)
                     .await
                     .map_err(|e| format!("cannot connect: {e}"))?;
@@ -59,7 +62,7 @@ fn read_catalog(dialect: Dialect, url: &str) -> Result<Vec<String>, String> {
                 let _ = conn.close().await;
                 lines
             }
-            Dialect::Mysql | Dialect::Mariadb => {
+            Backend::Mysql => {
                 let options = sqlx::mysql::MySqlConnectOptions::from_str(url)
                     .map_err(|e| format!("cannot read the URL: {e}"))?;
                 let mut conn = sqlx::MySqlConnection::connect_with(&options)
@@ -71,7 +74,7 @@ fn read_catalog(dialect: Dialect, url: &str) -> Result<Vec<String>, String> {
                 let _ = conn.close().await;
                 lines
             }
-            Dialect::Sqlite => {
+            Backend::Sqlite => {
                 // Never creates a file: a missing database is an error.
                 let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
                     .map_err(|e| format!("cannot read the URL: {e}"))?

@@ -26,8 +26,8 @@
 
 use std::fmt;
 
-use crate::dialect::{Backend, Dialect};
-use crate::model::{ColumnDefault, LogicalType, Predicate};
+use crate::dialect::Dialect;
+use crate::model::Predicate;
 use crate::schema::Schema;
 use crate::text::shown;
 
@@ -319,10 +319,15 @@ impl Catalog {
                         .iter()
                         .map(|column| CatalogColumn {
                             name: column.name().to_owned(),
-                            sql_type: catalog_type(dialect, column.logical_type()).to_owned(),
+                            sql_type: dialect
+                                .forms()
+                                .catalog_type(column.logical_type())
+                                .to_owned(),
                             not_null: !column.is_nullable()
                                 || schema.primary_key(table).contains(&column.name()),
-                            default: column.default_value().map(|d| catalog_default(dialect, d)),
+                            default: column
+                                .default_value()
+                                .map(|d| dialect.forms().catalog_default(d)),
                         })
                         .collect(),
                     primary_key: schema
@@ -454,87 +459,11 @@ fn normalize_column(
     extra: &str,
     default: Option<String>,
 ) -> CatalogColumn {
-    let (sql_type, default) = match dialect.backend() {
-        Backend::Postgres | Backend::Sqlite => (ty.to_owned(), default),
-        Backend::Mysql => {
-            let ty = ty.to_ascii_lowercase();
-            // MariaDB and MySQL before 8.0.19 print integer display widths.
-            let sql_type = match ty.split_once('(') {
-                Some((base @ ("int" | "bigint" | "smallint"), _)) => base.to_owned(),
-                _ => ty,
-            };
-            let default = match default.as_deref() {
-                // MariaDB prints NULL for a nullable column without one.
-                None | Some("NULL") => None,
-                Some(text) if extra.contains("DEFAULT_GENERATED") => {
-                    // MySQL 8 prints an expression default with its
-                    // charset introducer and escaped quotes.
-                    Some(text.trim_start_matches("_utf8mb4").replace("\\'", "'"))
-                }
-                Some(text)
-                    if dialect == Dialect::Mysql
-                        && (sql_type.contains("char") || sql_type.contains("text"))
-                        && !text.starts_with('\'') =>
-                {
-                    // MySQL 8 prints a literal string default unquoted.
-                    Some(format!("'{text}'"))
-                }
-                Some(text) => Some(text.to_owned()),
-            };
-            (sql_type, default)
-        }
-    };
+    let (sql_type, default) = dialect.forms().catalog_column(ty, extra, default);
     CatalogColumn {
         name: name.to_owned(),
         sql_type,
         not_null,
         default,
-    }
-}
-
-/// The type `ty` has in the dialect's catalog, normalised.
-fn catalog_type(dialect: Dialect, ty: LogicalType) -> &'static str {
-    use LogicalType::*;
-    match dialect.backend() {
-        Backend::Postgres => match ty {
-            Hash => "character varying(88)",
-            Ident => "character varying(255)",
-            Short => "character varying(16)",
-            Text => "text",
-            Strings => "character varying(255)[]",
-            Json => "jsonb",
-            Timestamp => "timestamp(0) without time zone",
-            TimestampUsec => "timestamp without time zone",
-            Uuid => "uuid",
-            Int => "integer",
-            BigInt => "bigint",
-            Bool => "boolean",
-        },
-        Backend::Sqlite => dialect.sql_type(ty),
-        Backend::Mysql => match ty {
-            Bool => "tinyint(1)",
-            other => dialect.sql_type(other),
-        },
-    }
-}
-
-/// The default `default` has in the dialect's catalog, normalised.
-fn catalog_default(dialect: Dialect, default: ColumnDefault) -> String {
-    match dialect.backend() {
-        Backend::Postgres => match default {
-            ColumnDefault::EmptyStrings => "ARRAY[]::character varying[]".to_owned(),
-            ColumnDefault::EmptyObject => "'{}'::jsonb".to_owned(),
-            ColumnDefault::Int(n) => n.to_string(),
-            ColumnDefault::Bool(b) => b.to_string(),
-            ColumnDefault::Text(s) => format!("'{s}'::character varying"),
-        },
-        Backend::Sqlite => dialect.default_sql(default),
-        Backend::Mysql => match default {
-            ColumnDefault::EmptyStrings => "'[]'".to_owned(),
-            ColumnDefault::EmptyObject => "'{}'".to_owned(),
-            ColumnDefault::Int(n) => n.to_string(),
-            ColumnDefault::Bool(b) => u8::from(b).to_string(),
-            ColumnDefault::Text(s) => format!("'{s}'"),
-        },
     }
 }

@@ -203,11 +203,7 @@ fn describe_column(dialect: Dialect, column: &Column) -> ColumnDescription {
         name: column.name(),
         logical_type: ty.name(),
         sql_type: dialect.sql_type(ty),
-        sql_types: SqlTypes {
-            postgres: Dialect::Postgres.sql_type(ty),
-            sqlite: Dialect::Sqlite.sql_type(ty),
-            mysql: Dialect::Mysql.sql_type(ty),
-        },
+        sql_types: crate::dialect::sql_types(ty),
         nullable: column.is_nullable(),
         default: column.default_value().map(|d| dialect.default_sql(d)),
         description: column.description(),

@@ -314,32 +314,75 @@ fn compare_table(
     found: &CatalogTable,
     out: &mut Vec<Difference>,
 ) {
-    let name = &want.name;
-    let quoted = schema.quote(name);
-    let mut push = |kind, detail: String, breaks_guarantee, fix: String| {
-        out.push(Difference {
+    let mut diffs = TableDifferences {
+        table: &want.name,
+        out,
+    };
+    compare_columns(schema, table, want, found, &mut diffs);
+    compare_extra_columns(schema, table, want, found, &mut diffs);
+    compare_primary_key(schema, want, found, &mut diffs);
+    compare_indexes(schema, table, want, found, &mut diffs);
+    compare_extra_indexes(schema, table, want, found, &mut diffs);
+}
+
+/// The differences of one table, as the comparisons find them.
+struct TableDifferences<'a> {
+    table: &'a str,
+    out: &'a mut Vec<Difference>,
+}
+
+impl TableDifferences<'_> {
+    fn push(&mut self, kind: DifferenceKind, detail: String, breaks_guarantee: bool, fix: String) {
+        self.out.push(Difference {
             kind,
-            table: name.clone(),
+            table: self.table.to_owned(),
             detail,
             breaks_guarantee,
             fix,
         });
-    };
+    }
+}
+
+/// Each column of the release against the table's: missing, or of another
+/// type, nullability or default.
+fn compare_columns(
+    schema: &Schema,
+    table: &Table,
+    want: &CatalogTable,
+    found: &CatalogTable,
+    diffs: &mut TableDifferences<'_>,
+) {
+    let name = &want.name;
+    let quoted = schema.quote(name);
     let columns = schema.columns(table);
     for (column, want_column) in columns.iter().zip(&want.columns) {
         let c = &want_column.name;
         let definition = schema.column_sql(table, column);
         let Some(got) = found.column(c) else {
-            push(
+            let add = format!("ALTER TABLE {quoted} ADD COLUMN {definition}");
+            let required = want_column.not_null && want_column.default.is_none();
+            let fix = if !required {
+                add
+            } else if schema.dialect().adds_required_columns() {
+                format!(
+                    "{add} (on an empty table; with rows, add it without NOT NULL, fill it, then restore NOT NULL)"
+                )
+            } else {
+                format!(
+                    "{} cannot add a NOT NULL column without a default: rebuild {name} as UP_SQL creates it and copy its rows",
+                    schema.dialect().product()
+                )
+            };
+            diffs.push(
                 DifferenceKind::MissingColumn,
                 format!("column {c} ({}) is missing", want_column.sql_type),
                 false,
-                format!("ALTER TABLE {quoted} ADD COLUMN {definition}"),
+                fix,
             );
             continue;
         };
         if got.sql_type != want_column.sql_type {
-            push(
+            diffs.push(
                 DifferenceKind::ColumnType,
                 format!(
                     "column {c} is {}, not {}",
@@ -364,7 +407,7 @@ fn compare_table(
                     "drop its NOT NULL",
                 )
             };
-            push(
+            diffs.push(
                 DifferenceKind::ColumnNullability,
                 format!("column {c} {is}"),
                 false,
@@ -373,7 +416,7 @@ fn compare_table(
         }
         if got.default != want_column.default {
             let shown = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".to_owned());
-            push(
+            diffs.push(
                 DifferenceKind::ColumnDefault,
                 format!(
                     "column {c} has default {}, not {}",
@@ -385,6 +428,17 @@ fn compare_table(
             );
         }
     }
+}
+
+/// The table's columns that the release does not have: another release's,
+/// or one that breaks every insert.
+fn compare_extra_columns(
+    schema: &Schema,
+    table: &Table,
+    want: &CatalogTable,
+    found: &CatalogTable,
+    diffs: &mut TableDifferences<'_>,
+) {
     for got in &found.columns {
         if want.column(&got.name).is_some() {
             continue;
@@ -393,7 +447,7 @@ fn compare_table(
             let added = model
                 .added_in()
                 .map_or_else(|| table.added_in().to_string(), |r| r.to_string());
-            push(
+            diffs.push(
                 DifferenceKind::ExtraColumn,
                 format!(
                     "column {} belongs to release {added}, not {}",
@@ -404,7 +458,7 @@ fn compare_table(
                 "the database is at another release: build against it".to_owned(),
             );
         } else if got.not_null && got.default.is_none() {
-            push(
+            diffs.push(
                 DifferenceKind::ExtraColumn,
                 format!(
                     "column {} is not attesto's and is NOT NULL without a default: every insert of the stores fails",
@@ -415,24 +469,34 @@ fn compare_table(
             );
         }
     }
+}
+
+/// The primary key: missing, or of other columns.
+fn compare_primary_key(
+    schema: &Schema,
+    want: &CatalogTable,
+    found: &CatalogTable,
+    diffs: &mut TableDifferences<'_>,
+) {
+    let name = &want.name;
     if want.primary_key != found.primary_key {
         let columns = want.primary_key.join(", ");
         if found.primary_key.is_empty() {
-            push(
+            let key: Vec<&str> = want.primary_key.iter().map(String::as_str).collect();
+            let fix = schema
+                .dialect()
+                .add_primary_key_sql(name, &key)
+                .unwrap_or_else(|| {
+                    format!(
+                        "{} cannot add a primary key to a table: rebuild {name} as UP_SQL creates it and copy its rows",
+                        schema.dialect().product()
+                    )
+                });
+            diffs.push(
                 DifferenceKind::MissingPrimaryKey,
                 format!("the primary key ({columns}) is missing: one row per key no longer holds"),
                 true,
-                format!(
-                    "ALTER TABLE {} ADD PRIMARY KEY ({})",
-                    schema.quoted_table(table),
-                    schema.quoted_list(
-                        &want
-                            .primary_key
-                            .iter()
-                            .map(String::as_str)
-                            .collect::<Vec<_>>()
-                    )
-                ),
+                fix,
             );
         } else {
             let detail = if want.primary_key.is_empty() {
@@ -446,7 +510,7 @@ fn compare_table(
                     found.primary_key.join(", ")
                 )
             };
-            push(
+            diffs.push(
                 DifferenceKind::PrimaryKey,
                 detail,
                 true,
@@ -454,6 +518,16 @@ fn compare_table(
             );
         }
     }
+}
+
+/// Each index of the release against the table's: missing, or another.
+fn compare_indexes(
+    schema: &Schema,
+    table: &Table,
+    want: &CatalogTable,
+    found: &CatalogTable,
+    diffs: &mut TableDifferences<'_>,
+) {
     let indexes = schema.indexes(table);
     for (index, want_index) in indexes.iter().zip(&want.indexes) {
         let create = schema.create_index_sql(table, index);
@@ -463,7 +537,7 @@ fn compare_table(
             "index"
         };
         match found.index(&want_index.name) {
-            None => push(
+            None => diffs.push(
                 DifferenceKind::MissingIndex,
                 format!(
                     "{what} {} on ({}) is missing{}",
@@ -478,7 +552,7 @@ fn compare_table(
                 want_index.unique,
                 create,
             ),
-            Some(got) if !same_index(got, want_index) => push(
+            Some(got) if !same_index(got, want_index) => diffs.push(
                 DifferenceKind::Index,
                 format!(
                     "{} is {}, not {}",
@@ -492,6 +566,18 @@ fn compare_table(
             Some(_) => {}
         }
     }
+}
+
+/// The table's indexes that the release does not have: another release's,
+/// or a unique one that can refuse a row.
+fn compare_extra_indexes(
+    schema: &Schema,
+    table: &Table,
+    want: &CatalogTable,
+    found: &CatalogTable,
+    diffs: &mut TableDifferences<'_>,
+) {
+    let name = &want.name;
     for got in &found.indexes {
         if want.index(&got.name).is_some() {
             continue;
@@ -499,7 +585,7 @@ fn compare_table(
         let of_model = table.indexes().iter().find(|i| i.name(name) == got.name);
         if let Some(model) = of_model {
             let added = model.added_in().unwrap_or_else(|| table.added_in());
-            push(
+            diffs.push(
                 DifferenceKind::ExtraIndex,
                 format!(
                     "index {} belongs to release {added}, not {}",
@@ -510,7 +596,7 @@ fn compare_table(
                 "the database is at another release: build against it".to_owned(),
             );
         } else if got.unique {
-            push(
+            diffs.push(
                 DifferenceKind::ExtraIndex,
                 format!(
                     "unique index {} on ({}) is not attesto's: it can refuse a row the stores must write",
@@ -518,7 +604,7 @@ fn compare_table(
                     got.columns.join(", ")
                 ),
                 false,
-                format!("DROP INDEX {}", schema.quote(&got.name)),
+                schema.dialect().drop_index_sql(&got.name, &found.name),
             );
         }
     }

@@ -453,13 +453,16 @@ pub fn implied_dialect(args: &Args, host: &Host) -> Option<(Dialect, syn::Error)
         return None;
     };
     let names: Vec<&str> = named.iter().map(|(d, _)| d.name()).collect();
-    let (dialect, write) = match backend {
-        Backend::Sqlite => (Dialect::Sqlite, "`dialect = \"sqlite\"`".to_owned()),
-        _ => (
-            Dialect::Mysql,
-            "`dialect = \"mariadb\"` (MariaDB) or `dialect = \"mysql\"` (MySQL 8)".to_owned(),
-        ),
-    };
+    // Every dialect of the family, the last-documented first (MariaDB
+    // before MySQL 8: the one more hosts run).
+    let dialects: Vec<Dialect> = Dialect::of_backend(backend).collect();
+    let dialect = *dialects.first()?;
+    let write = dialects
+        .iter()
+        .rev()
+        .map(|d| format!("`dialect = \"{}\"` ({})", d.name(), d.product()))
+        .collect::<Vec<_>>()
+        .join(" or ");
     Some((
         dialect,
         syn::Error::new(

@@ -132,7 +132,7 @@ impl Backend {
     }
 
     /// The family whose URLs start as `url` does (`postgres://...`), if
-    /// any.
+    /// any (see [`Dialect::of_url`] for the dialect).
     pub fn of_url(url: &str) -> Option<Backend> {
         let (scheme, _) = url.split_once(':')?;
         Backend::ALL.into_iter().find(|b| {
@@ -176,6 +176,53 @@ impl Dialect {
     /// The family of servers the dialect's statements run on.
     pub fn backend(self) -> Backend {
         self.forms().backend()
+    }
+
+    /// The dialect whose URLs start as `url` does: `postgres://` and
+    /// `postgresql://` (PostgreSQL), `mysql://` (MySQL 8, or MariaDB as the
+    /// server tells: [`Dialect::server_dialect`]), `mariadb://` and
+    /// `sqlite:`.
+    pub fn of_url(url: &str) -> Option<Dialect> {
+        let (scheme, _) = url.split_once(':')?;
+        Dialect::ALL.into_iter().find(|d| {
+            d.url_schemes()
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+        })
+    }
+
+    /// The schemes of the URLs [`Dialect::of_url`] reads as this dialect.
+    pub fn url_schemes(self) -> &'static [&'static str] {
+        self.forms().url_schemes()
+    }
+
+    /// The dialects of `backend`, in the order they are documented.
+    pub fn of_backend(backend: Backend) -> impl Iterator<Item = Dialect> {
+        Dialect::ALL
+            .into_iter()
+            .filter(move |d| d.backend() == backend)
+    }
+
+    /// `ALTER TABLE` that adds the primary key `columns` to `table` (all
+    /// unquoted); `None` where the dialect cannot add one to a table
+    /// (SQLite, whose table must be rebuilt).
+    pub fn add_primary_key_sql(self, table: &str, columns: &[&str]) -> Option<String> {
+        let columns: Vec<String> = columns.iter().map(|c| self.quote(c)).collect();
+        self.forms()
+            .add_primary_key(&self.quote(table), &columns.join(", "))
+    }
+
+    /// Whether `ALTER TABLE ... ADD COLUMN` can add a `NOT NULL` column
+    /// without a default; SQLite's cannot.
+    pub fn adds_required_columns(self) -> bool {
+        self.forms().adds_required_columns()
+    }
+
+    /// `DROP INDEX` of the index `index` on `table` (both unquoted), as the
+    /// dialect writes it (MySQL and MariaDB name the table).
+    pub fn drop_index_sql(self, index: &str, table: &str) -> String {
+        self.forms()
+            .drop_index(&self.quote(index), &self.quote(table))
     }
 
     /// The dialect named `name` (exactly as [`Dialect::name`] spells it).
@@ -291,6 +338,16 @@ impl Dialect {
     /// a `mysql://` URL.
     pub fn server_dialect(self, server: &str) -> Dialect {
         self.forms().server_dialect(server)
+    }
+}
+
+/// The SQL types of `ty` in each family, for `attesto schema --format json`.
+pub(crate) fn sql_types(ty: LogicalType) -> crate::describe::SqlTypes {
+    crate::describe::SqlTypes {
+        postgres: Dialect::Postgres.sql_type(ty),
+        sqlite: Dialect::Sqlite.sql_type(ty),
+        // MariaDB stores every type as MySQL 8 does.
+        mysql: Dialect::Mysql.sql_type(ty),
     }
 }
 
@@ -468,6 +525,19 @@ pub(crate) trait Forms: Sync {
         sql.push_str(";\n");
     }
 
+    /// `ALTER TABLE` that adds the primary key `columns` (quoted, comma
+    /// separated) to `table` (quoted); `None` where a table's key cannot be
+    /// added after it is created (SQLite).
+    fn add_primary_key(&self, table: &str, columns: &str) -> Option<String> {
+        Some(format!("ALTER TABLE {table} ADD PRIMARY KEY ({columns})"))
+    }
+
+    /// Whether `ALTER TABLE ... ADD COLUMN` can add a `NOT NULL` column
+    /// without a default (to an empty table); SQLite never can.
+    fn adds_required_columns(&self) -> bool {
+        true
+    }
+
     /// `DROP INDEX` of `index` on `table` (both quoted), without `;`.
     fn drop_index(&self, index: &str, _table: &str) -> String {
         format!("DROP INDEX {index}")
@@ -589,6 +659,36 @@ pub(crate) trait Forms: Sync {
     /// indexes, one text column per row (see `crate::catalog`).
     fn catalog_sql(&self) -> &'static str;
 
+    /// A column's type and default as the catalog prints them (its `EXTRA`
+    /// beside), in the terms [`Forms::catalog_type`] and
+    /// [`Forms::catalog_default`] write: what the server adds of its own
+    /// (display widths, `NULL` defaults, charset introducers) taken off.
+    fn catalog_column(
+        &self,
+        ty: &str,
+        _extra: &str,
+        default: Option<String>,
+    ) -> (String, Option<String>) {
+        (ty.to_owned(), default)
+    }
+
+    /// The type `ty` has in the dialect's catalog, as
+    /// [`Forms::catalog_column`] normalises it.
+    fn catalog_type(&self, ty: LogicalType) -> &'static str {
+        self.sql_type(ty)
+    }
+
+    /// The default `default` has in the dialect's catalog, as
+    /// [`Forms::catalog_column`] normalises it.
+    fn catalog_default(&self, default: ColumnDefault) -> String {
+        self.default_sql(default)
+    }
+
+    /// The schemes of the URLs that name a database of this dialect, as
+    /// `attesto status` reads them; sqlx reads MariaDB's as `mysql://` as
+    /// well, which the server's own version then tells apart.
+    fn url_schemes(&self) -> &'static [&'static str];
+
     /// Whether the dialect's statements run on the server whose version the
     /// catalog's `server` line gave; if not, the dialect whose do.
     fn runs_on(&self, _server: &str) -> Result<(), Dialect> {
@@ -690,5 +790,74 @@ impl FromStr for Dialect {
         Dialect::from_name(s).ok_or_else(|| UnknownDialect {
             given: s.to_owned(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each dialect's hooks walked over every dialect: what one dialect
+    //! knows is in its module, and these say each module answers alike.
+
+    use super::*;
+
+    #[test]
+    fn every_url_scheme_names_its_dialect_and_family() {
+        for dialect in Dialect::ALL {
+            assert!(!dialect.url_schemes().is_empty(), "{dialect}");
+            for scheme in dialect.url_schemes() {
+                let url = format!("{scheme}://host/db");
+                assert_eq!(Dialect::of_url(&url), Some(dialect), "{url}");
+                assert_eq!(Backend::of_url(&url), Some(dialect.backend()), "{url}");
+            }
+        }
+        assert_eq!(Dialect::of_url("SQLITE:x.db"), Some(Dialect::Sqlite));
+        assert_eq!(Dialect::of_url("redis://host"), None);
+        assert_eq!(Dialect::of_url("no scheme"), None);
+    }
+
+    #[test]
+    fn the_expected_catalog_reads_back_as_itself_in_every_dialect() {
+        let defaults = [
+            (ColumnDefault::EmptyStrings, LogicalType::Strings),
+            (ColumnDefault::EmptyObject, LogicalType::Json),
+            (ColumnDefault::Int(7), LogicalType::Int),
+            (ColumnDefault::Bool(true), LogicalType::Bool),
+            (ColumnDefault::Text("pending"), LogicalType::Short),
+        ];
+        for dialect in Dialect::ALL {
+            let forms = dialect.forms();
+            for ty in LogicalType::ALL {
+                let expected = forms.catalog_type(ty);
+                let (read, default) = forms.catalog_column(expected, "", None);
+                assert_eq!(read, expected, "{dialect} {ty:?}");
+                assert_eq!(default, None, "{dialect} {ty:?}");
+            }
+            for (default, ty) in defaults {
+                let expected = forms.catalog_default(default);
+                let (_, read) =
+                    forms.catalog_column(forms.catalog_type(ty), "", Some(expected.clone()));
+                assert_eq!(read, Some(expected), "{dialect} {default:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_dialect_drops_an_index_and_adds_a_key_in_its_own_words() {
+        for dialect in Dialect::ALL {
+            let drop = dialect.drop_index_sql("i", "t");
+            assert!(drop.starts_with("DROP INDEX "), "{drop}");
+            // MySQL and MariaDB refuse a DROP INDEX without its table.
+            assert_eq!(
+                drop.contains(" ON "),
+                dialect.backend() == Backend::Mysql,
+                "{dialect}: {drop}"
+            );
+            let key = dialect.add_primary_key_sql("t", &["a", "b"]);
+            assert_eq!(
+                key.is_none(),
+                dialect.backend() == Backend::Sqlite,
+                "{dialect}: {key:?}"
+            );
+        }
     }
 }

@@ -410,6 +410,64 @@ impl Forms for Mysql {
         CATALOG_SQL
     }
 
+    fn catalog_column(
+        &self,
+        ty: &str,
+        extra: &str,
+        default: Option<String>,
+    ) -> (String, Option<String>) {
+        let ty = ty.to_ascii_lowercase();
+        // MariaDB and MySQL before 8.0.19 print integer display widths.
+        let sql_type = match ty.split_once('(') {
+            Some((base @ ("int" | "bigint" | "smallint"), _)) => base.to_owned(),
+            _ => ty,
+        };
+        let default = match default.as_deref() {
+            // MariaDB prints NULL for a nullable column without one.
+            None | Some("NULL") => None,
+            Some(text) if extra.contains("DEFAULT_GENERATED") => {
+                // MySQL 8 prints an expression default with its charset
+                // introducer and escaped quotes.
+                Some(text.trim_start_matches("_utf8mb4").replace("\\'", "'"))
+            }
+            Some(text)
+                if self.flavor == Flavor::Mysql8
+                    && (sql_type.contains("char") || sql_type.contains("text"))
+                    && !text.starts_with('\'') =>
+            {
+                // MySQL 8 prints a literal string default unquoted.
+                Some(format!("'{text}'"))
+            }
+            Some(text) => Some(text.to_owned()),
+        };
+        (sql_type, default)
+    }
+
+    fn catalog_type(&self, ty: LogicalType) -> &'static str {
+        match ty {
+            // `boolean` is a synonym the catalog prints as what it is.
+            LogicalType::Bool => "tinyint(1)",
+            other => self.sql_type(other),
+        }
+    }
+
+    fn catalog_default(&self, default: ColumnDefault) -> String {
+        match default {
+            ColumnDefault::EmptyStrings => "'[]'".to_owned(),
+            ColumnDefault::EmptyObject => "'{}'".to_owned(),
+            ColumnDefault::Int(n) => n.to_string(),
+            ColumnDefault::Bool(b) => u8::from(b).to_string(),
+            ColumnDefault::Text(s) => format!("'{s}'"),
+        }
+    }
+
+    fn url_schemes(&self) -> &'static [&'static str] {
+        match self.flavor {
+            Flavor::Mysql8 => &["mysql"],
+            Flavor::Mariadb => &["mariadb"],
+        }
+    }
+
     /// MySQL 8's statements run on MariaDB too (its `SET_VAR` hint is a
     /// comment there, and the binding refuses what a loose session would
     /// cut); MariaDB's use SQL MySQL lacks (`DELETE ... RETURNING`).

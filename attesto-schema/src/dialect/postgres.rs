@@ -135,6 +135,40 @@ impl Forms for Postgres {
         CATALOG_SQL
     }
 
+    fn catalog_type(&self, ty: LogicalType) -> &'static str {
+        use LogicalType::*;
+        // `format_type`'s spelling.
+        match ty {
+            Hash => "character varying(88)",
+            Ident => "character varying(255)",
+            Short => "character varying(16)",
+            Text => "text",
+            Strings => "character varying(255)[]",
+            Json => "jsonb",
+            Timestamp => "timestamp(0) without time zone",
+            TimestampUsec => "timestamp without time zone",
+            Uuid => "uuid",
+            Int => "integer",
+            BigInt => "bigint",
+            Bool => "boolean",
+        }
+    }
+
+    fn catalog_default(&self, default: ColumnDefault) -> String {
+        // `pg_get_expr`'s spelling, casts included.
+        match default {
+            ColumnDefault::EmptyStrings => "ARRAY[]::character varying[]".to_owned(),
+            ColumnDefault::EmptyObject => "'{}'::jsonb".to_owned(),
+            ColumnDefault::Int(n) => n.to_string(),
+            ColumnDefault::Bool(b) => b.to_string(),
+            ColumnDefault::Text(s) => format!("'{s}'::character varying"),
+        }
+    }
+
+    fn url_schemes(&self) -> &'static [&'static str] {
+        &["postgres", "postgresql"]
+    }
+
     fn server_dialect(&self, _server: &str) -> Dialect {
         Dialect::Postgres
     }

@@ -95,6 +95,18 @@ impl Forms for Sqlite {
         CATALOG_SQL
     }
 
+    fn url_schemes(&self) -> &'static [&'static str] {
+        &["sqlite"]
+    }
+
+    fn add_primary_key(&self, _table: &str, _columns: &str) -> Option<String> {
+        None
+    }
+
+    fn adds_required_columns(&self) -> bool {
+        false
+    }
+
     fn server_dialect(&self, _server: &str) -> Dialect {
         Dialect::Sqlite
     }

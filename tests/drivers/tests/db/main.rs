@@ -4,6 +4,7 @@
 mod catalog;
 mod ecto;
 mod families;
+mod fixes;
 mod installs;
 mod integrations;
 mod live;

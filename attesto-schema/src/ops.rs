@@ -138,11 +138,6 @@ impl Schema {
             list,
         } = shared;
         let mut out = Vec::new();
-        let returning = |sql: &mut Sql<'_>| {
-            sql.text.push_str(" RETURNING ");
-            sql.text.push_str(list);
-            sql.answer = Answer::Rows;
-        };
         match op.kind() {
             OpKind::Insert => {
                 out.push(self.insert_statement(shared, "", Answer::Count));
@@ -165,64 +160,7 @@ impl Schema {
                 };
                 out.push(statement);
             }
-            OpKind::InsertUnlessFamilyRevoked => {
-                let mut lock = Sql::new(self, Role::Lock);
-                let family = lock.bind(Bind::Field("family_id"));
-                if let Some(text) = forms.family_lock(&family) {
-                    lock.text = text;
-                    lock.answer = Answer::Rows;
-                    out.push(lock.done());
-                }
-                let revoked = |sql: &mut Sql<'_>| {
-                    // A placeholder of its own: PostgreSQL deduces a
-                    // parameter's type from each use, and a comparison
-                    // (`text`) and the insert's column (`varchar`) differ.
-                    let family = sql.bind_again(Bind::Field("family_id"));
-                    format!(
-                        "FROM {name} WHERE {} = {family} AND {} = TRUE",
-                        self.quote("family_id"),
-                        self.quote("family_revoked")
-                    )
-                };
-                if forms.family_check_after_insert() {
-                    out.push(self.insert_statement(shared, "", Answer::Count));
-                    let mut check = Sql::new(self, Role::Check);
-                    let from = revoked(&mut check);
-                    check.text = format!("SELECT COUNT(*) AS {} {from}", self.quote(COUNT_COLUMN));
-                    check.answer = Answer::Rows;
-                    out.push(check.done());
-                    let mut undo = Sql::new(self, Role::Undo);
-                    let key: Vec<Cond> = table.key().iter().map(|k| Cond::Eq(k, k)).collect();
-                    let key_text = table
-                        .key()
-                        .iter()
-                        .map(|column| {
-                            let value = undo.bind(Bind::Field(column));
-                            format!("{} = {value}", self.quote(column))
-                        })
-                        .collect::<Vec<_>>()
-                        .join(" AND ");
-                    undo.text = format!("{} WHERE {key_text}", shared.delete_from(self, &key));
-                    out.push(undo.done());
-                } else {
-                    // One statement inserts unless the family holds a
-                    // revoked row: under the lock on PostgreSQL, whose
-                    // snapshot starts after the lock is held; atomic by
-                    // itself on SQLite, which writes one at a time.
-                    let mut insert = Sql::new(self, Role::Main);
-                    insert.binds = columns.iter().map(|c| Bind::Field(c.name())).collect();
-                    let from = revoked(&mut insert);
-                    insert.text = format!(
-                        "{} INTO {name} ({list}) SELECT {} WHERE NOT EXISTS (SELECT 1 {from})",
-                        forms.writing("INSERT"),
-                        Placeholders {
-                            dialect: self.dialect(),
-                            count: columns.len()
-                        }
-                    );
-                    out.push(insert.done());
-                }
-            }
+            OpKind::InsertUnlessFamilyRevoked => self.insert_in_family(shared, &mut out),
             OpKind::Upsert { conflict, replace } => {
                 let replace: Vec<&str> = replace
                     .iter()
@@ -246,7 +184,7 @@ impl Schema {
                 let mut update = Sql::new(self, Role::Main);
                 update.update(&shared.locking(self, filter), set, filter);
                 if forms.update_returning() {
-                    returning(&mut update);
+                    returning(&mut update, list);
                 }
                 out.push(update.done());
             }
@@ -268,41 +206,7 @@ impl Schema {
                 out.push(update.done());
             }
             OpKind::TakeRow { filter } | OpKind::TakeRows { filter } => {
-                let returns = forms.delete_returning();
-                if !returns {
-                    // Read first, without a lock, and decoded; then each
-                    // row deleted by an autocommit `DELETE` whose count
-                    // says who took it: by the filter for one row, by its
-                    // primary key under the filter for each of several.
-                    out.push(self.read_statement(shared, op, filter));
-                }
-                let mut delete = Sql::new(self, Role::Main);
-                let several = matches!(op.kind(), OpKind::TakeRows { .. }) && !returns;
-                if several {
-                    // Each row read, by its primary key alone: a plan no
-                    // server can take otherwise (a condition on another
-                    // column let MariaDB walk the `expires_at` index and
-                    // lock the live rows of every sid), in the plain
-                    // single-table `DELETE`. The read applied the filter;
-                    // the count says who took the row.
-                    delete.text = format!("DELETE FROM {} WHERE ", shared.name);
-                    for (i, column) in shared.table.key().iter().enumerate() {
-                        if i > 0 {
-                            delete.text.push_str(" AND ");
-                        }
-                        let value = delete.bind(Bind::Taken(column));
-                        delete
-                            .text
-                            .push_str(&format!("{} = {value}", self.quote(column)));
-                    }
-                } else {
-                    delete.text = shared.delete_from(self, filter);
-                    delete.filter(filter);
-                }
-                if returns {
-                    returning(&mut delete);
-                }
-                out.push(delete.done());
+                self.take(shared, op, filter, &mut out);
             }
             OpKind::Sweep { filter } => {
                 let mut delete = Sql::new(self, Role::Main);
@@ -340,6 +244,124 @@ impl Schema {
             out.push(self.miss_statement(name, list, &outcome, key));
         }
         out
+    }
+
+    /// `insert_in_family`: the family's lock where the dialect takes one,
+    /// then one insert unless the family is revoked, or (MySQL, MariaDB)
+    /// the insert, a read of the family's revoked rows and the undo.
+    fn insert_in_family(&self, shared: &TableSql<'_>, out: &mut Vec<Statement>) {
+        let forms = self.dialect().forms();
+        let TableSql {
+            table,
+            columns,
+            name,
+            list,
+        } = shared;
+        let mut lock = Sql::new(self, Role::Lock);
+        let family = lock.bind(Bind::Field("family_id"));
+        if let Some(text) = forms.family_lock(&family) {
+            lock.text = text;
+            lock.answer = Answer::Rows;
+            out.push(lock.done());
+        }
+        let revoked = |sql: &mut Sql<'_>| {
+            // A placeholder of its own: PostgreSQL deduces a
+            // parameter's type from each use, and a comparison
+            // (`text`) and the insert's column (`varchar`) differ.
+            let family = sql.bind_again(Bind::Field("family_id"));
+            format!(
+                "FROM {name} WHERE {} = {family} AND {} = TRUE",
+                self.quote("family_id"),
+                self.quote("family_revoked")
+            )
+        };
+        if forms.family_check_after_insert() {
+            out.push(self.insert_statement(shared, "", Answer::Count));
+            let mut check = Sql::new(self, Role::Check);
+            let from = revoked(&mut check);
+            check.text = format!("SELECT COUNT(*) AS {} {from}", self.quote(COUNT_COLUMN));
+            check.answer = Answer::Rows;
+            out.push(check.done());
+            let mut undo = Sql::new(self, Role::Undo);
+            let key: Vec<Cond> = table.key().iter().map(|k| Cond::Eq(k, k)).collect();
+            let key_text = table
+                .key()
+                .iter()
+                .map(|column| {
+                    let value = undo.bind(Bind::Field(column));
+                    format!("{} = {value}", self.quote(column))
+                })
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            undo.text = format!("{} WHERE {key_text}", shared.delete_from(self, &key));
+            out.push(undo.done());
+        } else {
+            // One statement inserts unless the family holds a
+            // revoked row: under the lock on PostgreSQL, whose
+            // snapshot starts after the lock is held; atomic by
+            // itself on SQLite, which writes one at a time.
+            let mut insert = Sql::new(self, Role::Main);
+            insert.binds = columns.iter().map(|c| Bind::Field(c.name())).collect();
+            let from = revoked(&mut insert);
+            insert.text = format!(
+                "{} INTO {name} ({list}) SELECT {} WHERE NOT EXISTS (SELECT 1 {from})",
+                forms.writing("INSERT"),
+                Placeholders {
+                    dialect: self.dialect(),
+                    count: columns.len()
+                }
+            );
+            out.push(insert.done());
+        }
+    }
+
+    /// A take of the rows `filter` picks: a `DELETE ... RETURNING`, or
+    /// (without one) a read and then a `DELETE` whose count says who took
+    /// each row.
+    fn take(
+        &self,
+        shared: &TableSql<'_>,
+        op: &Operation,
+        filter: &[Cond],
+        out: &mut Vec<Statement>,
+    ) {
+        let forms = self.dialect().forms();
+        let list = &shared.list;
+        let returns = forms.delete_returning();
+        if !returns {
+            // Read first, without a lock, and decoded; then each
+            // row deleted by an autocommit `DELETE` whose count
+            // says who took it: by the filter for one row, by its
+            // primary key under the filter for each of several.
+            out.push(self.read_statement(shared, op, filter));
+        }
+        let mut delete = Sql::new(self, Role::Main);
+        let several = matches!(op.kind(), OpKind::TakeRows { .. }) && !returns;
+        if several {
+            // Each row read, by its primary key alone: a plan no
+            // server can take otherwise (a condition on another
+            // column let MariaDB walk the `expires_at` index and
+            // lock the live rows of every sid), in the plain
+            // single-table `DELETE`. The read applied the filter;
+            // the count says who took the row.
+            delete.text = format!("DELETE FROM {} WHERE ", shared.name);
+            for (i, column) in shared.table.key().iter().enumerate() {
+                if i > 0 {
+                    delete.text.push_str(" AND ");
+                }
+                let value = delete.bind(Bind::Taken(column));
+                delete
+                    .text
+                    .push_str(&format!("{} = {value}", self.quote(column)));
+            }
+        } else {
+            delete.text = shared.delete_from(self, filter);
+            delete.filter(filter);
+        }
+        if returns {
+            returning(&mut delete, list);
+        }
+        out.push(delete.done());
     }
 
     /// The rows a claim or a take writes, read without a lock through the
@@ -730,4 +752,11 @@ impl<'a> Sql<'a> {
         };
         self.schema.dialect().forms().minus_seconds(&at, &seconds)
     }
+}
+
+/// Ends `sql` with `RETURNING` of the row's columns (`list`).
+fn returning(sql: &mut Sql<'_>, list: &str) {
+    sql.text.push_str(" RETURNING ");
+    sql.text.push_str(list);
+    sql.answer = Answer::Rows;
 }

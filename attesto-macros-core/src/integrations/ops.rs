@@ -641,143 +641,18 @@ impl Method<'_> {
             | (OpKind::Insert | OpKind::Upsert { .. }, _) => {
                 ("()".to_owned(), format!("{};", self.exec(&main, false)))
             }
-            (OpKind::InsertIfAbsent, Some(outcome)) => {
-                let won = self.variant(&outcome, &outcome.won, "");
-                let absent = self.variant(&outcome, &outcome.absent, "");
-                let body = if main.answer == Answer::CountOrConflict {
-                    // No `ON CONFLICT DO NOTHING`: the duplicate key is the conflict.
-                    format!(
-                        "match {} {{ ::core::result::Result::Ok(_) => {won}, {} => {absent}, ::core::result::Result::Err(e) => return ::core::result::Result::Err(e.into()), }}",
-                        self.try_exec(&main),
-                        self.unique_violation(None)
-                    )
-                } else {
-                    format!(
-                        "if {} == 1 {{ {won} }} else {{ {absent} }}",
-                        self.exec(&main, false)
-                    )
-                };
-                (outcome.name.to_owned(), body)
-            }
-            (OpKind::InsertUnlessTaken { column }, Some(outcome)) => {
-                let won = self.variant(&outcome, &outcome.won, "");
-                let absent = self.variant(&outcome, &outcome.absent, "");
-                let body = if main.answer == Answer::CountOrConflict {
-                    format!(
-                        "match {} {{ ::core::result::Result::Ok(_) => {won}, {} => {absent}, ::core::result::Result::Err(e) => return ::core::result::Result::Err(e.into()), }}",
-                        self.try_exec(&main),
-                        self.unique_violation(Some(column))
-                    )
-                } else {
-                    // `ON CONFLICT (column) DO NOTHING`: no row inserted is
-                    // the key taken; any other conflict is still an error.
-                    format!(
-                        "if {} == 1 {{ {won} }} else {{ {absent} }}",
-                        self.exec(&main, false)
-                    )
-                };
-                (outcome.name.to_owned(), body)
-            }
+            (OpKind::InsertIfAbsent, Some(outcome)) => (
+                outcome.name.to_owned(),
+                self.insert_unless_conflict(&main, &outcome, None),
+            ),
+            (OpKind::InsertUnlessTaken { column }, Some(outcome)) => (
+                outcome.name.to_owned(),
+                self.insert_unless_conflict(&main, &outcome, Some(column)),
+            ),
             (OpKind::InsertUnlessFamilyRevoked, Some(outcome)) => {
-                let won = self.variant(&outcome, &outcome.won, "");
-                let absent = self.variant(&outcome, &outcome.absent, "");
-                let lock = self.statement(Role::Lock);
-                let check_after = self.statement(Role::Check).zip(self.statement(Role::Undo));
-                let in_tx = lock.is_some() || check_after.is_some();
-                let mut body = String::new();
-                if let Some(lock) = lock {
-                    let _ = write!(body, "{};", self.exec(lock, true));
-                }
-                match check_after {
-                    // The insert, then the family's revoked rows; a
-                    // revoked family deletes the row before the commit.
-                    Some((check, undo)) => {
-                        let _ = write!(
-                            body,
-                            "{}; if {} > 0 {{ {}; {absent} }} else {{ {won} }}",
-                            self.exec(&main, true),
-                            self.count(check, true),
-                            self.exec(undo, true)
-                        );
-                    }
-                    // One statement inserts unless the family is revoked.
-                    None => {
-                        let _ = write!(
-                            body,
-                            "if {} == 1 {{ {won} }} else {{ {absent} }}",
-                            self.exec(&main, in_tx)
-                        );
-                    }
-                }
-                let body = if in_tx {
-                    self.in_transaction(&body, outcome.name)
-                } else {
-                    body
-                };
-                (outcome.name.to_owned(), body)
+                self.insert_in_family(&main, &outcome)
             }
-            (OpKind::ClaimRow { .. }, outcome) => {
-                if main.answer == Answer::Rows {
-                    // In a transaction: a row returned that does not decode
-                    // is rolled back, not left claimed with no one told; a
-                    // miss rolls back, which leaves no lock behind.
-                    let fetch = self.in_transaction_if(
-                        &self.fetch_optional(&main, true),
-                        "::core::option::Option<Self>",
-                        "value.is_some()",
-                    );
-                    return match outcome {
-                        Some(outcome) => (
-                            outcome.name.to_owned(),
-                            format!(
-                                "let claimed: ::core::option::Option<Self> = {fetch}; match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
-                                self.won(&outcome),
-                                self.classify(&outcome)
-                            ),
-                        ),
-                        None => ("::core::option::Option<Self>".to_owned(), fetch),
-                    };
-                }
-                // The row is read without a lock and decoded (a row that
-                // does not decode is an error before anything is
-                // written), then one autocommit `UPDATE` under the claim's
-                // filter decides by its count; the row returned is the one
-                // read with what the `UPDATE` set.
-                let read = self
-                    .statement(Role::Read)
-                    .cloned()
-                    .unwrap_or_else(|| main.clone());
-                let claim = format!(
-                    "if {} == 1 {{ {} ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}",
-                    self.exec(&main, false),
-                    self.assignments()
-                );
-                match outcome {
-                    Some(outcome) => (
-                        outcome.name.to_owned(),
-                        format!(
-                            "match {} {{ \
-                             ::core::option::Option::None => {}, \
-                             ::core::option::Option::Some((outcome, mut row)) if outcome.is_empty() => {{ \
-                             let claimed: ::core::option::Option<Self> = {claim}; \
-                             match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
-                             ::core::option::Option::Some((outcome, row)) => {} }}",
-                            self.miss(&read),
-                            self.variant(&outcome, &outcome.absent, "row"),
-                            self.won(&outcome),
-                            self.classify(&outcome),
-                            self.miss_arms(&outcome)
-                        ),
-                    ),
-                    None => (
-                        "::core::option::Option<Self>".to_owned(),
-                        format!(
-                            "match {} {{ ::core::option::Option::Some(mut row) => {claim}, ::core::option::Option::None => ::core::option::Option::None }}",
-                            self.fetch_optional(&read, false)
-                        ),
-                    ),
-                }
-            }
+            (OpKind::ClaimRow { .. }, outcome) => self.claim_row(&main, outcome),
             (OpKind::ClaimCount { .. }, outcome) => match outcome {
                 Some(outcome) => (
                     outcome.name.to_owned(),
@@ -793,100 +668,8 @@ impl Method<'_> {
                     format!("{} == 1", self.exec(&main, false)),
                 ),
             },
-            (OpKind::TakeRow { .. } | OpKind::TakeRows { .. }, _) => {
-                let many = matches!(self.op.kind(), OpKind::TakeRows { .. });
-                let ty = if many {
-                    "::std::vec::Vec<Self>"
-                } else {
-                    "::core::option::Option<Self>"
-                };
-                if main.answer == Answer::Rows {
-                    // In a transaction: rows returned that do not decode
-                    // are rolled back, not deleted with no one told.
-                    let (fetch, keep) = if many {
-                        (self.fetch_all(&main, true), "!value.is_empty()")
-                    } else {
-                        (self.fetch_optional(&main, true), "value.is_some()")
-                    };
-                    let body = self.in_transaction_if(&fetch, ty, keep);
-                    return match outcome {
-                        Some(outcome) if !many => (
-                            outcome.name.to_owned(),
-                            format!(
-                                "let taken: ::core::option::Option<Self> = {body}; match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
-                                self.won(&outcome),
-                                self.classify(&outcome)
-                            ),
-                        ),
-                        _ => (ty.to_owned(), body),
-                    };
-                }
-                let read = self
-                    .statement(Role::Read)
-                    .cloned()
-                    .unwrap_or_else(|| main.clone());
-                if many {
-                    // Each row read (and decoded) is deleted by its key, in
-                    // an autocommit statement whose count says who took it:
-                    // a row another caller took first is not returned. A
-                    // failure after the first row taken returns the rows
-                    // taken; the others stay, for a later take.
-                    let body = format!(
-                        "let rows: ::std::vec::Vec<Self> = {}; \
-                         let mut taken: ::std::vec::Vec<Self> = ::std::vec::Vec::with_capacity(rows.len()); \
-                         for row in rows {{ match {} {{ \
-                         ::core::result::Result::Ok(1) => taken.push(row), \
-                         ::core::result::Result::Ok(_) => {{}} \
-                         ::core::result::Result::Err(e) if taken.is_empty() => return ::core::result::Result::Err(e.into()), \
-                         ::core::result::Result::Err(_) => break, }} }} taken",
-                        self.fetch_all(&read, false),
-                        self.try_exec(&main)
-                    );
-                    return (ty.to_owned(), body);
-                }
-                let delete = format!(
-                    "if {} == 1 {{ ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}",
-                    self.exec(&main, false)
-                );
-                match outcome {
-                    Some(outcome) => (
-                        outcome.name.to_owned(),
-                        format!(
-                            "match {} {{ \
-                             ::core::option::Option::None => {}, \
-                             ::core::option::Option::Some((outcome, row)) if outcome.is_empty() => {{ \
-                             let taken: ::core::option::Option<Self> = {delete}; \
-                             match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
-                             ::core::option::Option::Some((outcome, row)) => {} }}",
-                            self.miss(&read),
-                            self.variant(&outcome, &outcome.absent, "row"),
-                            self.won(&outcome),
-                            self.classify(&outcome),
-                            self.miss_arms(&outcome)
-                        ),
-                    ),
-                    None => (
-                        ty.to_owned(),
-                        format!(
-                            "match {} {{ ::core::option::Option::Some(row) => {delete}, ::core::option::Option::None => ::core::option::Option::None }}",
-                            self.fetch_optional(&read, false)
-                        ),
-                    ),
-                }
-            }
-            (OpKind::Sweep { .. }, _) => {
-                // Each batch its own statement (and, outside a caller's
-                // transaction, its own transaction); the last one deletes
-                // fewer than a batch.
-                let body = format!(
-                    "let limit = ::core::primitive::u64::from(::core::cmp::max(batch, 1)); \
-                     let batch = ::core::primitive::i64::from(::core::cmp::max(batch, 1)); \
-                     let mut swept: u64 = 0; \
-                     loop {{ let deleted: u64 = {}; swept += deleted; if deleted < limit {{ break swept; }} }}",
-                    self.exec(&main, false)
-                );
-                ("u64".to_owned(), body)
-            }
+            (OpKind::TakeRow { .. } | OpKind::TakeRows { .. }, _) => self.take(&main, outcome),
+            (OpKind::Sweep { .. }, _) => ("u64".to_owned(), self.sweep(&main)),
             (OpKind::Update { .. } | OpKind::Delete { .. }, _) => {
                 ("u64".to_owned(), self.exec(&main, false))
             }
@@ -911,5 +694,240 @@ impl Method<'_> {
                 format!("{} > 0", self.count(&main, false)),
             ),
         }
+    }
+
+    /// An insert that a duplicate key turns away: the won or the absent
+    /// variant, told by the count (`ON CONFLICT ... DO NOTHING`) or by the
+    /// unique violation of `column` (any key when `None`).
+    fn insert_unless_conflict(
+        &self,
+        main: &Statement,
+        outcome: &Outcome,
+        column: Option<&str>,
+    ) -> String {
+        let won = self.variant(outcome, &outcome.won, "");
+        let absent = self.variant(outcome, &outcome.absent, "");
+        if main.answer == Answer::CountOrConflict {
+            // No `ON CONFLICT DO NOTHING`: the duplicate key is the conflict.
+            format!(
+                "match {} {{ ::core::result::Result::Ok(_) => {won}, {} => {absent}, ::core::result::Result::Err(e) => return ::core::result::Result::Err(e.into()), }}",
+                self.try_exec(main),
+                self.unique_violation(column)
+            )
+        } else {
+            // `ON CONFLICT DO NOTHING`: no row inserted is the key taken;
+            // any other conflict is still an error.
+            format!(
+                "if {} == 1 {{ {won} }} else {{ {absent} }}",
+                self.exec(main, false)
+            )
+        }
+    }
+
+    /// A refresh token inserted unless its family is revoked: under the
+    /// family's lock where the dialect takes one, or the insert checked
+    /// after and undone in its transaction.
+    fn insert_in_family(&self, main: &Statement, outcome: &Outcome) -> (String, String) {
+        let won = self.variant(outcome, &outcome.won, "");
+        let absent = self.variant(outcome, &outcome.absent, "");
+        let lock = self.statement(Role::Lock);
+        let check_after = self.statement(Role::Check).zip(self.statement(Role::Undo));
+        let in_tx = lock.is_some() || check_after.is_some();
+        let mut body = String::new();
+        if let Some(lock) = lock {
+            let _ = write!(body, "{};", self.exec(lock, true));
+        }
+        match check_after {
+            // The insert, then the family's revoked rows; a
+            // revoked family deletes the row before the commit.
+            Some((check, undo)) => {
+                let _ = write!(
+                    body,
+                    "{}; if {} > 0 {{ {}; {absent} }} else {{ {won} }}",
+                    self.exec(main, true),
+                    self.count(check, true),
+                    self.exec(undo, true)
+                );
+            }
+            // One statement inserts unless the family is revoked.
+            None => {
+                let _ = write!(
+                    body,
+                    "if {} == 1 {{ {won} }} else {{ {absent} }}",
+                    self.exec(main, in_tx)
+                );
+            }
+        }
+        let body = if in_tx {
+            self.in_transaction(&body, outcome.name)
+        } else {
+            body
+        };
+        (outcome.name.to_owned(), body)
+    }
+
+    /// A claim of one row: its `RETURNING` in a transaction, or a read
+    /// then one autocommit `UPDATE` whose count decides.
+    fn claim_row(&self, main: &Statement, outcome: Option<Outcome>) -> (String, String) {
+        if main.answer == Answer::Rows {
+            // In a transaction: a row returned that does not decode
+            // is rolled back, not left claimed with no one told; a
+            // miss rolls back, which leaves no lock behind.
+            let fetch = self.in_transaction_if(
+                &self.fetch_optional(main, true),
+                "::core::option::Option<Self>",
+                "value.is_some()",
+            );
+            return match outcome {
+                Some(outcome) => (
+                    outcome.name.to_owned(),
+                    format!(
+                        "let claimed: ::core::option::Option<Self> = {fetch}; match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
+                        self.won(&outcome),
+                        self.classify(&outcome)
+                    ),
+                ),
+                None => ("::core::option::Option<Self>".to_owned(), fetch),
+            };
+        }
+        // The row is read without a lock and decoded (a row that
+        // does not decode is an error before anything is
+        // written), then one autocommit `UPDATE` under the claim's
+        // filter decides by its count; the row returned is the one
+        // read with what the `UPDATE` set.
+        let read = self
+            .statement(Role::Read)
+            .cloned()
+            .unwrap_or_else(|| main.clone());
+        let claim = format!(
+            "if {} == 1 {{ {} ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}",
+            self.exec(main, false),
+            self.assignments()
+        );
+        match outcome {
+            Some(outcome) => (
+                outcome.name.to_owned(),
+                format!(
+                    "match {} {{ \
+                     ::core::option::Option::None => {}, \
+                     ::core::option::Option::Some((outcome, mut row)) if outcome.is_empty() => {{ \
+                     let claimed: ::core::option::Option<Self> = {claim}; \
+                     match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
+                     ::core::option::Option::Some((outcome, row)) => {} }}",
+                    self.miss(&read),
+                    self.variant(&outcome, &outcome.absent, "row"),
+                    self.won(&outcome),
+                    self.classify(&outcome),
+                    self.miss_arms(&outcome)
+                ),
+            ),
+            None => (
+                "::core::option::Option<Self>".to_owned(),
+                format!(
+                    "match {} {{ ::core::option::Option::Some(mut row) => {claim}, ::core::option::Option::None => ::core::option::Option::None }}",
+                    self.fetch_optional(&read, false)
+                ),
+            ),
+        }
+    }
+
+    /// A take of one row or of rows: a `DELETE ... RETURNING` in a
+    /// transaction, or a read then an autocommit `DELETE` per row whose
+    /// count decides.
+    fn take(&self, main: &Statement, outcome: Option<Outcome>) -> (String, String) {
+        let many = matches!(self.op.kind(), OpKind::TakeRows { .. });
+        let ty = if many {
+            "::std::vec::Vec<Self>"
+        } else {
+            "::core::option::Option<Self>"
+        };
+        if main.answer == Answer::Rows {
+            // In a transaction: rows returned that do not decode
+            // are rolled back, not deleted with no one told.
+            let (fetch, keep) = if many {
+                (self.fetch_all(main, true), "!value.is_empty()")
+            } else {
+                (self.fetch_optional(main, true), "value.is_some()")
+            };
+            let body = self.in_transaction_if(&fetch, ty, keep);
+            return match outcome {
+                Some(outcome) if !many => (
+                    outcome.name.to_owned(),
+                    format!(
+                        "let taken: ::core::option::Option<Self> = {body}; match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }}",
+                        self.won(&outcome),
+                        self.classify(&outcome)
+                    ),
+                ),
+                _ => (ty.to_owned(), body),
+            };
+        }
+        let read = self
+            .statement(Role::Read)
+            .cloned()
+            .unwrap_or_else(|| main.clone());
+        if many {
+            // Each row read (and decoded) is deleted by its key, in
+            // an autocommit statement whose count says who took it:
+            // a row another caller took first is not returned. A
+            // failure after the first row taken returns the rows
+            // taken; the others stay, for a later take.
+            let body = format!(
+                "let rows: ::std::vec::Vec<Self> = {}; \
+                 let mut taken: ::std::vec::Vec<Self> = ::std::vec::Vec::with_capacity(rows.len()); \
+                 for row in rows {{ match {} {{ \
+                 ::core::result::Result::Ok(1) => taken.push(row), \
+                 ::core::result::Result::Ok(_) => {{}} \
+                 ::core::result::Result::Err(e) if taken.is_empty() => return ::core::result::Result::Err(e.into()), \
+                 ::core::result::Result::Err(_) => break, }} }} taken",
+                self.fetch_all(&read, false),
+                self.try_exec(main)
+            );
+            return (ty.to_owned(), body);
+        }
+        let delete = format!(
+            "if {} == 1 {{ ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}",
+            self.exec(main, false)
+        );
+        match outcome {
+            Some(outcome) => (
+                outcome.name.to_owned(),
+                format!(
+                    "match {} {{ \
+                     ::core::option::Option::None => {}, \
+                     ::core::option::Option::Some((outcome, row)) if outcome.is_empty() => {{ \
+                     let taken: ::core::option::Option<Self> = {delete}; \
+                     match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
+                     ::core::option::Option::Some((outcome, row)) => {} }}",
+                    self.miss(&read),
+                    self.variant(&outcome, &outcome.absent, "row"),
+                    self.won(&outcome),
+                    self.classify(&outcome),
+                    self.miss_arms(&outcome)
+                ),
+            ),
+            None => (
+                ty.to_owned(),
+                format!(
+                    "match {} {{ ::core::option::Option::Some(row) => {delete}, ::core::option::Option::None => ::core::option::Option::None }}",
+                    self.fetch_optional(&read, false)
+                ),
+            ),
+        }
+    }
+
+    /// A sweep: each batch its own statement, until one deletes fewer.
+    fn sweep(&self, main: &Statement) -> String {
+        // Each batch its own statement (and, outside a caller's
+        // transaction, its own transaction); the last one deletes
+        // fewer than a batch.
+        let body = format!(
+            "let limit = ::core::primitive::u64::from(::core::cmp::max(batch, 1)); \
+             let batch = ::core::primitive::i64::from(::core::cmp::max(batch, 1)); \
+             let mut swept: u64 = 0; \
+             loop {{ let deleted: u64 = {}; swept += deleted; if deleted < limit {{ break swept; }} }}",
+            self.exec(main, false)
+        );
+        body
     }
 }

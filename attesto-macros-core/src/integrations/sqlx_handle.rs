@@ -177,23 +177,26 @@ pub fn dispatch(layout: &Dialects<'_>, arms: &[String], map: Option<&str>) -> St
 /// dialects: a database chosen at run time, whose operations are the same
 /// calls on any dialect. `path` names attesto-schema.
 pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
+    pool_enum(code, layout, path);
+    transaction_enum(code, layout);
+    connection_enum(code, layout);
+    handles(code, layout);
+}
+
+/// `Pool`: a variant per dialect, `connect` by URL, `begin`, `acquire`,
+/// `close`, and `From` each sqlx pool.
+fn pool_enum(code: &mut Code, layout: &Dialects<'_>, path: &str) {
     let names: Vec<String> = layout
         .dialects()
         .map(|d| format!("`{}`", d.name()))
         .collect();
     let names = names.join(", ");
     let mut pool_variants = String::new();
-    let mut tx_variants = String::new();
-    let mut conn_variants = String::new();
     let mut connect = String::new();
     let mut dialect_arms = String::new();
     let mut begin_arms = String::new();
     let mut acquire_arms = String::new();
     let mut close_arms = String::new();
-    let mut commit_arms = String::new();
-    let mut rollback_arms = String::new();
-    let mut conn_begin_arms = String::new();
-    let mut handle_arms = (String::new(), String::new(), String::new());
     let mut froms = String::new();
     for dialect in layout.dialects() {
         let backend = dialect.backend();
@@ -203,14 +206,6 @@ pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
         let _ = write!(
             pool_variants,
             "/// A pool of {product}.\n{name}(::sqlx::Pool<{db}>),\n"
-        );
-        let _ = write!(
-            tx_variants,
-            "/// A transaction of {product}.\n{name}(::sqlx::Transaction<'c, {db}>),\n"
-        );
-        let _ = write!(
-            conn_variants,
-            "/// A connection of a {product} pool.\n{name}(::sqlx::pool::PoolConnection<{db}>),\n"
         );
         // SQLite: the file is created when missing; WAL lets readers run
         // beside the writer; writers wait for each other (sqlx's busy
@@ -223,14 +218,9 @@ pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
             ),
             _ => format!("::sqlx::Pool::<{db}>::connect(url).await?"),
         };
-        let variant_backend = match backend {
-            Backend::Postgres => "Postgres",
-            Backend::Sqlite => "Sqlite",
-            Backend::Mysql => "Mysql",
-        };
         let _ = write!(
             connect,
-            "::core::option::Option::Some({path}::Backend::{variant_backend}) => ::core::result::Result::Ok(Pool::{name}({open})),"
+            "::core::option::Option::Some({path}::Backend::{backend:?}) => ::core::result::Result::Ok(Pool::{name}({open})),"
         );
         let _ = write!(dialect_arms, "Pool::{name}(_) => {:?},", dialect.name());
         // SQLite's `BEGIN IMMEDIATE` takes the write lock at once: a
@@ -249,33 +239,6 @@ pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
             "Pool::{name}(pool) => Connection::{name}(pool.acquire().await?),"
         );
         let _ = write!(close_arms, "Pool::{name}(pool) => pool.close().await,");
-        let _ = write!(commit_arms, "Transaction::{name}(tx) => tx.commit().await,");
-        let _ = write!(
-            rollback_arms,
-            "Transaction::{name}(tx) => tx.rollback().await,"
-        );
-        let conn_begin = match backend {
-            Backend::Sqlite => {
-                "::sqlx::Connection::begin_with(&mut **conn, \"BEGIN IMMEDIATE\").await?"
-            }
-            _ => "::sqlx::Connection::begin(&mut **conn).await?",
-        };
-        let _ = write!(
-            conn_begin_arms,
-            "Connection::{name}(conn) => Transaction::{name}({conn_begin}),"
-        );
-        let _ = write!(
-            handle_arms.0,
-            "Pool::{name}(pool) => Handle::{name}(SqlxHandle::Pool(pool)),"
-        );
-        let _ = write!(
-            handle_arms.1,
-            "Transaction::{name}(tx) => Handle::{name}(SqlxHandle::Connection(&mut **tx)),"
-        );
-        let _ = write!(
-            handle_arms.2,
-            "Connection::{name}(conn) => Handle::{name}(SqlxHandle::Connection(&mut **conn)),"
-        );
         let _ = write!(
             froms,
             "impl ::core::convert::From<::sqlx::Pool<{db}>> for Pool {{\n\
@@ -290,7 +253,6 @@ pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
         .map(|s| format!("`{s}:`"))
         .collect();
     let schemes = schemes.join(", ");
-    let (pool_handle, tx_handle, conn_handle) = handle_arms;
     let _ = write!(
         code,
         r#"
@@ -350,7 +312,32 @@ pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
             }}
         }}
         {froms}
-        /// A transaction of a [`Pool`]'s database: every operation takes it as `&mut tx`,
+"#
+    );
+}
+
+/// `Transaction`: a variant per dialect, `commit` and `rollback`.
+fn transaction_enum(code: &mut Code, layout: &Dialects<'_>) {
+    let mut tx_variants = String::new();
+    let mut commit_arms = String::new();
+    let mut rollback_arms = String::new();
+    for dialect in layout.dialects() {
+        let (db, _) = paths(dialect.backend());
+        let name = variant(dialect);
+        let product = dialect.product();
+        let _ = write!(
+            tx_variants,
+            "/// A transaction of {product}.\n{name}(::sqlx::Transaction<'c, {db}>),\n"
+        );
+        let _ = write!(commit_arms, "Transaction::{name}(tx) => tx.commit().await,");
+        let _ = write!(
+            rollback_arms,
+            "Transaction::{name}(tx) => tx.rollback().await,"
+        );
+    }
+    let _ = write!(
+        code,
+        r#"        /// A transaction of a [`Pool`]'s database: every operation takes it as `&mut tx`,
         /// and runs inside it. Dropped without [`Transaction::commit`], it rolls back.
         #[derive(Debug)]
         pub enum Transaction<'c> {{
@@ -374,7 +361,37 @@ pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
                 match self {{ {rollback_arms} }}
             }}
         }}
-        /// A connection of a [`Pool`]: every operation takes it as `&mut conn`.
+"#
+    );
+}
+
+/// `Connection`: a variant per dialect, and `begin`.
+fn connection_enum(code: &mut Code, layout: &Dialects<'_>) {
+    let mut conn_variants = String::new();
+    let mut conn_begin_arms = String::new();
+    for dialect in layout.dialects() {
+        let backend = dialect.backend();
+        let (db, _) = paths(backend);
+        let name = variant(dialect);
+        let product = dialect.product();
+        let _ = write!(
+            conn_variants,
+            "/// A connection of a {product} pool.\n{name}(::sqlx::pool::PoolConnection<{db}>),\n"
+        );
+        let conn_begin = match backend {
+            Backend::Sqlite => {
+                "::sqlx::Connection::begin_with(&mut **conn, \"BEGIN IMMEDIATE\").await?"
+            }
+            _ => "::sqlx::Connection::begin(&mut **conn).await?",
+        };
+        let _ = write!(
+            conn_begin_arms,
+            "Connection::{name}(conn) => Transaction::{name}({conn_begin}),"
+        );
+    }
+    let _ = write!(
+        code,
+        r#"        /// A connection of a [`Pool`]: every operation takes it as `&mut conn`.
         #[derive(Debug)]
         pub enum Connection {{
             {conn_variants}
@@ -389,7 +406,32 @@ pub fn pools(code: &mut Code, layout: &Dialects<'_>, path: &str) {
                 ::core::result::Result::Ok(match self {{ {conn_begin_arms} }})
             }}
         }}
-        impl<'a> IntoHandle<'a> for &'a Pool {{
+"#
+    );
+}
+
+/// `IntoHandle` for `&Pool`, `&mut Transaction` and `&mut Connection`.
+fn handles(code: &mut Code, layout: &Dialects<'_>) {
+    let (mut pool_handle, mut tx_handle, mut conn_handle) =
+        (String::new(), String::new(), String::new());
+    for dialect in layout.dialects() {
+        let name = variant(dialect);
+        let _ = write!(
+            pool_handle,
+            "Pool::{name}(pool) => Handle::{name}(SqlxHandle::Pool(pool)),"
+        );
+        let _ = write!(
+            tx_handle,
+            "Transaction::{name}(tx) => Handle::{name}(SqlxHandle::Connection(&mut **tx)),"
+        );
+        let _ = write!(
+            conn_handle,
+            "Connection::{name}(conn) => Handle::{name}(SqlxHandle::Connection(&mut **conn)),"
+        );
+    }
+    let _ = write!(
+        code,
+        r#"        impl<'a> IntoHandle<'a> for &'a Pool {{
             fn into_handle(self) -> Handle<'a> {{
                 match self {{ {pool_handle} }}
             }}

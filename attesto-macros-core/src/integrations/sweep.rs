@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use attesto_schema::{Schema, Table};
+
 use super::driver::Driver;
 use crate::code::Code;
 use crate::expand::dialects::Dialects;
@@ -72,28 +74,7 @@ pub fn functions(
         // `now` converts to all of them; each table's `sweep` remains.
         return;
     };
-    let mut fields = String::new();
-    let mut total = Vec::new();
-    for (table, _) in &tables {
-        let _ = writeln!(
-            fields,
-            "/// Rows deleted from `{}`.\npub {}: u64,",
-            schema.table_name(table),
-            table.short_name()
-        );
-        total.push(format!("self.{}", table.short_name()));
-    }
-    let _ = write!(
-        code,
-        "/// What [`sweep_all`] deleted, table by table.\n\
-         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]\n\
-         pub struct Swept {{\n{fields}}}\n\
-         impl Swept {{\n\
-         /// Rows deleted from every table.\n\
-         pub fn total(&self) -> u64 {{ {} }}\n\
-         }}\n",
-        total.join(" + ")
-    );
+    swept(code, schema, &tables);
     let signature = driver.signature(schema.dialect().backend());
     let asynchronous = driver.asynchronous();
     let wait = if asynchronous { ".await" } else { "" };
@@ -146,37 +127,69 @@ pub fn functions(
     // The sweeper as a task, for a `now` the expansion can take itself.
     let key = type_key(now_type);
     if asynchronous && driver.several_dialects() && (key == "Timestamp" || key == "TimestampUsec") {
-        let _ = write!(
-            code,
-            r#"
-        /// The sweeper as a task to spawn: [`sweep_all`] of what expired before the time of
-        /// each round, every `interval`, on `pool` (a pool, so that each round takes a
-        /// connection for as long as it sweeps), forever. `sleep` is your runtime's
-        /// (`tokio::time::sleep`); `report` gets each round's counts per table, or its
-        /// error, after which the sweeper goes on: a database that is down for a while
-        /// costs rounds, not the sweeper.
-        ///
-        /// ```ignore
-        /// tokio::spawn(db::sweep_every(pool.clone(), Duration::from_secs(60), tokio::time::sleep, |round| {{
-        ///     if let Err(e) = round {{ eprintln!("sweep failed: {{e}}") }}
-        /// }}));
-        /// ```
-        pub async fn sweep_every<P, S>(
-            pool: P,
-            interval: ::core::time::Duration,
-            sleep: impl Fn(::core::time::Duration) -> S,
-            mut report: impl FnMut(::core::result::Result<Swept, {error}>),
-        ) where
-            for<'a> &'a P: IntoHandle<'a>,
-            S: ::core::future::Future<Output = ()>,
-        {{
-            loop {{
-                report(sweep_all(&pool, &{key}::now()).await);
-                sleep(interval).await;
-            }}
-        }}
-"#,
-            error = signature.error,
-        );
+        sweep_every(code, &signature.error, &key);
     }
+}
+
+/// `Swept`, the counts of `sweep_all`, a field per table of `tables`.
+fn swept(code: &mut Code, schema: &Schema, tables: &[(&Table, RustType<'_>)]) {
+    let mut fields = String::new();
+    let mut total = Vec::new();
+    for (table, _) in tables {
+        let _ = writeln!(
+            fields,
+            "/// Rows deleted from `{}`.\npub {}: u64,",
+            schema.table_name(table),
+            table.short_name()
+        );
+        total.push(format!("self.{}", table.short_name()));
+    }
+    let _ = write!(
+        code,
+        "/// What [`sweep_all`] deleted, table by table.\n\
+         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]\n\
+         pub struct Swept {{\n{fields}}}\n\
+         impl Swept {{\n\
+         /// Rows deleted from every table.\n\
+         pub fn total(&self) -> u64 {{ {} }}\n\
+         }}\n",
+        total.join(" + ")
+    );
+}
+
+/// `sweep_every`, the sweeper as a task to spawn, whose rounds take a
+/// `now` of the expansion's timestamp type `key`.
+fn sweep_every(code: &mut Code, error: &str, key: &str) {
+    let _ = write!(
+        code,
+        r#"
+    /// The sweeper as a task to spawn: [`sweep_all`] of what expired before the time of
+    /// each round, the first round at once and then one every
+    /// `interval`, on `pool` (a pool, so that each round takes a
+    /// connection for as long as it sweeps), forever. `sleep` is your runtime's
+    /// (`tokio::time::sleep`); `report` gets each round's counts per table, or its
+    /// error, after which the sweeper goes on: a database that is down for a while
+    /// costs rounds, not the sweeper.
+    ///
+    /// ```ignore
+    /// tokio::spawn(db::sweep_every(pool.clone(), Duration::from_secs(60), tokio::time::sleep, |round| {{
+    ///     if let Err(e) = round {{ eprintln!("sweep failed: {{e}}") }}
+    /// }}));
+    /// ```
+    pub async fn sweep_every<P, S>(
+        pool: P,
+        interval: ::core::time::Duration,
+        sleep: impl Fn(::core::time::Duration) -> S,
+        mut report: impl FnMut(::core::result::Result<Swept, {error}>),
+    ) where
+        for<'a> &'a P: IntoHandle<'a>,
+        S: ::core::future::Future<Output = ()>,
+    {{
+        loop {{
+            report(sweep_all(&pool, &{key}::now()).await);
+            sleep(interval).await;
+        }}
+    }}
+"#,
+    );
 }

@@ -95,8 +95,16 @@ pub fn expansion_for(input: TokenStream, host: &Host) -> syn::Result<Code> {
             );
         }
     }
-    let asked = Asked { version, from };
-    let code = generate(&migrations, &layout, &asked, &args, &tracked, &checked);
+    let invocation = Invocation {
+        migrations: &migrations,
+        layout: &layout,
+        asked: Asked { version, from },
+        args: &args,
+        types: &types,
+        tracked: &tracked,
+        checked: &checked,
+    };
+    let code = generate(&invocation);
     if errors.is_empty() {
         Ok(beside.beside(code))
     } else {
@@ -293,21 +301,41 @@ fn check_columns(schema: &Schema, args: &Args, errors: &mut Errors) {
     }
 }
 
-/// The whole expansion of checked arguments: the module's constants, a
+/// An invocation parsed, resolved and checked: everything generation
+/// reads, each worked out once.
+struct Invocation<'a> {
+    /// A migration per dialect, in the order named.
+    migrations: &'a [Migration],
+    /// The dialects' schemas, and whether there are several.
+    layout: &'a Dialects<'a>,
+    /// The versions asked for.
+    asked: Asked,
+    /// The arguments as parsed (the host's tokens among them).
+    args: &'a Args,
+    /// The Rust type of every column.
+    types: &'a RustTypes<'a>,
+    /// The files cargo must watch.
+    tracked: &'a [PathBuf],
+    /// What the integration checks found: how the generated code names
+    /// attesto-schema, and whether the glue can be generated.
+    checked: &'a integrations::Checked,
+}
+
+/// The whole expansion of a checked invocation: the module's constants, a
 /// row struct per table with its statements, then the glue of each
-/// integration. `checked` says how the generated code names
-/// attesto-schema, and whether the glue can be generated.
-fn generate(
-    migrations: &[Migration],
-    layout: &Dialects<'_>,
-    asked: &Asked,
-    args: &Args,
-    tracked: &[PathBuf],
-    checked: &integrations::Checked,
-) -> Code {
+/// integration.
+fn generate(invocation: &Invocation<'_>) -> Code {
+    let Invocation {
+        migrations,
+        layout,
+        asked,
+        args,
+        types,
+        tracked,
+        checked,
+    } = invocation;
     let migration = &migrations[0];
     let schema = layout.primary();
-    let types = RustTypes::new(&args.types, !args.integrations.is_empty());
     let glue = checked.glue && !args.integrations.is_empty();
     let prefix = schema.prefix();
     let release = schema.release();
@@ -382,7 +410,7 @@ fn generate(
         module_consts(&mut code, migration, asked, true)
     };
     for (i, table) in tables.iter().enumerate() {
-        rows::row_struct(&mut code, layout, table, &types, args, glue);
+        rows::row_struct(&mut code, layout, table, types, args, glue);
         let _ = write!(code, "impl {} {{", table.row_name());
         rows::identity_consts(&mut code, schema, table);
         if !layout.multi() {
@@ -392,7 +420,7 @@ fn generate(
             table_consts(&mut code, schema, table, slices, "Self", glue);
         }
         code.push_str("}\n");
-        rows::constructor(&mut code, schema, table, &types);
+        rows::constructor(&mut code, schema, table, types);
     }
     if layout.multi() {
         for (migration, schema) in migrations.iter().zip(layout.schemas()) {
@@ -426,7 +454,7 @@ fn generate(
         integrations::live_constants(&mut code, schema, args, checked.schema_path);
     }
     if glue {
-        integrations::generate(&mut code, layout, &types, args, checked.schema_path);
+        integrations::generate(&mut code, layout, types, args, checked.schema_path);
     }
     code
 }

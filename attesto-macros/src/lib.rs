@@ -22,7 +22,9 @@ use proc_macro::TokenStream;
 /// Arguments (all optional, any order, each at most once):
 ///
 /// - `prefix = "oauth_"`: the table-name prefix;
-/// - `dialect = "postgres"` (default), `"sqlite"` or `"mysql"`;
+/// - `dialect = "postgres"` (default), `"sqlite"`, `"mysql"` (MySQL 8) or
+///   `"mariadb"`; or `dialects("postgres", "sqlite", ...)` for one set of
+///   rows over several (with `integrations(sqlx)`);
 /// - `version = "2.13.0"`: the attesto_phoenix version whose schema to
 ///   install (default: the latest);
 /// - `from = "0.19.0"`: generate the upgrade from that version's schema
@@ -38,7 +40,9 @@ use proc_macro::TokenStream;
 /// - `attrs(#[...])`, `field_attrs(json = #[...], columns(column = #[...]))`:
 ///   attributes for every row struct, and for fields;
 /// - `integrations(sqlx, postgres, tokio_postgres, rusqlite, diesel,
-///   sea_orm)`: the glue of those libraries, generated.
+///   sea_orm)`: the glue of those libraries, generated;
+/// - `tracing`: a span per operation and events for reuse, replay and
+///   sweeps (with an integration and the `tracing` crate).
 ///
 /// Without `prefix` or `config`, the prefix is
 /// `[package.metadata.attesto] table_prefix` of the invoking crate's

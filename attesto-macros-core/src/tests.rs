@@ -325,7 +325,7 @@ fn the_compiler_lexes_an_expansion_in_one_parse_unless_host_tokens_split_it() {
     // the row structs, and of the constructors' structs where the caller
     // gives the column.
     let schema =
-        attesto_schema::Schema::new(attesto_schema::Dialect::Postgres, "").expect("schema");
+        attesto_schema::Schema::new(attesto_schema::Dialect::default(), "").expect("schema");
     let json: Vec<attesto_schema::Column> = schema
         .tables()
         .iter()

@@ -176,7 +176,7 @@ impl Catalog {
     /// use attesto_schema::{Catalog, Dialect};
     ///
     /// let lines = ["table\tdpop_replays", "column\tdpop_replays\tjti\tTEXT\t1\t\t0\t"];
-    /// let catalog = Catalog::from_lines(Dialect::Sqlite, &lines)?;
+    /// let catalog = Catalog::from_lines(Dialect::from_name("sqlite").expect("a dialect"), &lines)?;
     /// assert_eq!(catalog.table("dpop_replays").map(|t| t.columns.len()), Some(1));
     /// # Ok::<(), attesto_schema::CatalogError>(())
     /// ```

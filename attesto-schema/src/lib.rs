@@ -14,7 +14,7 @@
 //! use attesto_schema::{Dialect, Schema, Version, tables};
 //!
 //! assert_eq!(tables().len(), 10);
-//! let schema = Schema::new(Dialect::Sqlite, "")?;
+//! let schema = Schema::new(Dialect::from_name("sqlite").expect("a dialect"), "")?;
 //! assert!(schema.down_sql().starts_with("DROP TABLE \"attesto_consent_grants\";"));
 //! let old: Version = "0.19.0".parse().expect("a published version");
 //! assert_eq!(old.release().version(), "0.18.0");
@@ -49,7 +49,7 @@
 //! ```
 //! use attesto_schema::{Catalog, Dialect, Schema, Verdict};
 //!
-//! let schema = Schema::new(Dialect::Postgres, "oauth_")?;
+//! let schema = Schema::new(Dialect::default(), "oauth_")?; // PostgreSQL
 //! assert_eq!(Catalog::expected(&schema).compare(&schema), Verdict::Match);
 //! assert!(matches!(Catalog::default().compare(&schema), Verdict::Absent { .. }));
 //! # Ok::<(), attesto_schema::PrefixError>(())

@@ -16,9 +16,9 @@ use crate::prefix::{PrefixError, check_length, validate_prefix};
 /// ```
 /// use attesto_schema::{Dialect, Schema};
 ///
-/// let schema = Schema::new(Dialect::Postgres, "oauth_")?;
+/// let schema = Schema::new(Dialect::default(), "oauth_")?; // PostgreSQL
 /// assert!(schema.up_sql().starts_with("CREATE TABLE \"oauth_attesto_authorization_codes\""));
-/// assert!(Schema::new(Dialect::Postgres, "OAuth-").is_err());
+/// assert!(Schema::new(Dialect::default(), "OAuth-").is_err());
 /// # Ok::<(), attesto_schema::PrefixError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -31,7 +31,7 @@ use crate::versions::releases_with_versions;
 /// use attesto_schema::{Dialect, Release, Upgrade, Version};
 ///
 /// let from = "0.6.1".parse::<Version>()?.release();
-/// let upgrade = Upgrade::new(Dialect::Postgres, "", from, Release::latest())?;
+/// let upgrade = Upgrade::new(Dialect::default(), "", from, Release::latest())?; // PostgreSQL
 /// assert!(upgrade.up_sql().contains("ADD COLUMN \"resource\""));
 /// assert!(upgrade.down_sql().contains("DROP TABLE \"attesto_consent_grants\""));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

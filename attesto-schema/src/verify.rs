@@ -154,7 +154,7 @@ impl Catalog {
     /// ```
     /// use attesto_schema::{Catalog, Dialect, Schema, Verdict};
     ///
-    /// let schema = Schema::new(Dialect::Sqlite, "")?;
+    /// let schema = Schema::new(Dialect::from_name("sqlite").expect("a dialect"), "")?;
     /// let catalog = Catalog::expected(&schema);
     /// assert_eq!(catalog.compare(&schema), Verdict::Match);
     /// let damaged = catalog.without("dpop_replays");

@@ -429,8 +429,9 @@ fn expansions_match_their_snapshots() {
     );
 }
 
-/// The widest line a snapshot holds: wider lines are string literals and
-/// doc comments, which [`formatted`] wraps.
+/// Where [`formatted`] wraps string literals and doc comments (a literal's
+/// first line may pass it by its indentation and opening; the test asserts
+/// no line passes 200 characters).
 const SNAPSHOT_WIDTH: usize = 100;
 
 /// `code` as prettyplease prints it, with the two things it leaves on one

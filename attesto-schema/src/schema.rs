@@ -92,9 +92,9 @@ impl Schema {
     }
 
     /// The primary-key columns of `table` in this dialect (empty when it
-    /// has none): upstream's, or MySQL's own ([`Table::primary_key_on`]).
+    /// has none): upstream's, or MySQL's own ([`Table::primary_key_for`]).
     pub fn primary_key(&self, table: &Table) -> &'static [&'static str] {
-        table.primary_key_on(self.dialect.backend())
+        table.primary_key_for(self.dialect.keys_every_table())
     }
 
     /// The secondary indexes of `table` in the release, in creation order.

@@ -193,9 +193,7 @@ impl Upgrade {
     /// guarded by the catalog, so a table that has it is left alone. Down
     /// migrations keep it: every release has it on MySQL.
     fn add_mysql_primary_key(&self, sql: &mut String, table: &Table) {
-        if self.dialect().backend() != crate::dialect::Backend::Mysql
-            || table.mysql_primary_key.is_empty()
-        {
+        if !self.dialect().keys_every_table() || table.mysql_primary_key.is_empty() {
             return;
         }
         let ddl = format!(

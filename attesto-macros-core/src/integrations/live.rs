@@ -176,24 +176,11 @@ pub fn functions(
             )
         })
         .collect();
-    let backends: Vec<Backend> = layout.dialects().map(|d| d.backend()).collect();
-    let mut locks = Vec::new();
-    for backend in &backends {
-        locks.push(match backend {
-            Backend::Postgres => {
-                "on PostgreSQL, a transaction-level advisory lock (`INSTALL_LOCK_SQL`), tried every \
-                 100 ms, each try a transaction of its own, for 60 seconds at most"
-            }
-            Backend::Sqlite => {
-                "on SQLite, `BEGIN IMMEDIATE`: the file's write lock, for the whole transaction, \
-                 waited for as long as the connection's busy timeout"
-            }
-            Backend::Mysql => {
-                "on MySQL and MariaDB, `GET_LOCK` (`INSTALL_LOCK_SQL`, released after, as DDL \
-                 commits any transaction); a Galera cluster does not share named locks between \
-                 nodes: start one node first there"
-            }
-        });
+    let mut locks: Vec<&str> = Vec::new();
+    for dialect in layout.dialects() {
+        if !locks.contains(&dialect.install_lock_doc()) {
+            locks.push(dialect.install_lock_doc());
+        }
     }
     let lock_doc = locks.join("; ");
     let install_sql = if upgrade { "INSTALL_SQL" } else { "UP_SQL" };

@@ -253,7 +253,7 @@ fn check_jsonb_strings(
     types: &RustTypes<'_>,
     errors: &mut Errors,
 ) {
-    if schema.dialect().backend() != Backend::Postgres
+    if schema.dialect().sql_type(LogicalType::Json) != "jsonb"
         || !named.iter().any(|(d, _)| d.refuses_string_for_jsonb())
     {
         return;
@@ -443,12 +443,13 @@ pub fn implied_dialect(args: &Args, host: &Host) -> Option<(Dialect, syn::Error)
             .is_none_or(|f| enabled.iter().any(|e| e == f.satisfied_by))
     };
     let all = |backend: Backend| named.iter().all(|(d, _)| drives(*d, backend));
-    if all(Backend::Postgres) {
+    let default = Dialect::default().backend();
+    if all(default) {
         return None;
     }
-    let mut others = [Backend::Sqlite, Backend::Mysql]
+    let mut others = Backend::ALL
         .into_iter()
-        .filter(|b| all(*b));
+        .filter(|b| *b != default && all(*b));
     let (Some(backend), None) = (others.next(), others.next()) else {
         return None;
     };

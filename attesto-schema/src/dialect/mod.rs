@@ -14,9 +14,10 @@
 //!   the catalog, since their DDL does not roll back.
 //!
 //! Adding a dialect is a module implementing `Forms` (the compiler lists
-//! the methods without a default) and a variant of [`Dialect`] with its
-//! line in `Dialect::forms`. The shared rendering (`schema`, `upgrade`,
-//! `ops`) asks the forms and never matches on a dialect.
+//! the methods without a default), a variant of [`Dialect`] with its line
+//! in `Dialect::forms`, and its place in `Dialect::ALL`. The shared
+//! rendering (`schema`, `upgrade`, `ops`) asks the forms and never matches
+//! on a dialect or its family.
 //!
 //! The forms sit below the schema: they take names, quoted names and
 //! rendered pieces of SQL, never a `Schema`, so the layers import one way.
@@ -194,6 +195,18 @@ impl Dialect {
     /// The schemes of the URLs [`Dialect::of_url`] reads as this dialect.
     pub fn url_schemes(self) -> &'static [&'static str] {
         self.forms().url_schemes()
+    }
+
+    /// How `ensure`'s install lock works on this dialect, as the generated
+    /// docs say it.
+    pub fn install_lock_doc(self) -> &'static str {
+        self.forms().install_lock_doc()
+    }
+
+    /// Whether every table has a primary key in this dialect's schema (see
+    /// [`crate::Table::primary_key_for`]).
+    pub fn keys_every_table(self) -> bool {
+        self.forms().keys_every_table()
     }
 
     /// The dialects of `backend`, in the order they are documented.
@@ -682,6 +695,17 @@ pub(crate) trait Forms: Sync {
     /// [`Forms::catalog_column`] normalises it.
     fn catalog_default(&self, default: ColumnDefault) -> String {
         self.default_sql(default)
+    }
+
+    /// How `ensure`'s install lock works here, for the generated docs.
+    fn install_lock_doc(&self) -> &'static str;
+
+    /// Whether every table must have a primary key (a Galera cluster
+    /// certifies writes by it): the MySQL family's schema then gives one to
+    /// the table upstream leaves without (`attesto_authorization_codes`:
+    /// `code_hash`).
+    fn keys_every_table(&self) -> bool {
+        false
     }
 
     /// The schemes of the URLs that name a database of this dialect, as

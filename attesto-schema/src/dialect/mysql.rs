@@ -461,6 +461,16 @@ impl Forms for Mysql {
         }
     }
 
+    fn install_lock_doc(&self) -> &'static str {
+        "on MySQL and MariaDB, `GET_LOCK` (`INSTALL_LOCK_SQL`, released after, as DDL \
+         commits any transaction); a Galera cluster does not share named locks between \
+         nodes: start one node first there"
+    }
+
+    fn keys_every_table(&self) -> bool {
+        true
+    }
+
     fn url_schemes(&self) -> &'static [&'static str] {
         match self.flavor {
             Flavor::Mysql8 => &["mysql"],

@@ -169,6 +169,11 @@ impl Forms for Postgres {
         &["postgres", "postgresql"]
     }
 
+    fn install_lock_doc(&self) -> &'static str {
+        "on PostgreSQL, a transaction-level advisory lock (`INSTALL_LOCK_SQL`), tried every \
+         100 ms, each try a transaction of its own, for 60 seconds at most"
+    }
+
     fn server_dialect(&self, _server: &str) -> Dialect {
         Dialect::Postgres
     }

@@ -99,6 +99,11 @@ impl Forms for Sqlite {
         &["sqlite"]
     }
 
+    fn install_lock_doc(&self) -> &'static str {
+        "on SQLite, `BEGIN IMMEDIATE`: the file's write lock, for the whole transaction, \
+         waited for as long as the connection's busy timeout"
+    }
+
     fn add_primary_key(&self, _table: &str, _columns: &str) -> Option<String> {
         None
     }

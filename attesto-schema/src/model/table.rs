@@ -84,15 +84,14 @@ impl Table {
         self.primary_key
     }
 
-    /// The primary-key columns on `backend`: upstream's, except where
-    /// MySQL's schema, attesto's own, has one of its own
-    /// (`attesto_authorization_codes` is keyed by `code_hash` there).
-    pub fn primary_key_on(&self, backend: crate::dialect::Backend) -> &'static [&'static str] {
-        match backend {
-            crate::dialect::Backend::Mysql if !self.mysql_primary_key.is_empty() => {
-                self.mysql_primary_key
-            }
-            _ => self.primary_key,
+    /// The primary-key columns: upstream's, except where a dialect keys
+    /// every table (`every_table`: MySQL's schema, attesto's own, keys
+    /// `attesto_authorization_codes` by `code_hash`).
+    pub fn primary_key_for(&self, every_table: bool) -> &'static [&'static str] {
+        if every_table && !self.mysql_primary_key.is_empty() {
+            self.mysql_primary_key
+        } else {
+            self.primary_key
         }
     }
 

@@ -50,43 +50,35 @@ fn read_catalog(dialect: Dialect, url: &str) -> Result<Vec<String>, String> {
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async {
         let sql = dialect.catalog_sql();
+        // Each driver's connection is a type of its own: the one read, and
+        // the close after it, written once for the three.
+        macro_rules! read_with {
+            ($connect:expr, $verb:literal) => {{
+                let mut conn = $connect
+                    .await
+                    .map_err(|e| format!(concat!("cannot ", $verb, ": {}"), e))?;
+                let lines = sqlx::query_scalar::<_, String>(sql)
+                    .fetch_all(&mut conn)
+                    .await;
+                let _ = conn.close().await;
+                lines
+            }};
+        }
+        let options_error = |e: sqlx::Error| format!("cannot read the URL: {e}");
         // The driver is the family's: sqlx reads MySQL and MariaDB alike.
         let lines = match dialect.backend() {
-            Backend::Postgres => {
-                let mut conn = sqlx::PgConnection::connect(url)
-                    .await
-                    .map_err(|e| format!("cannot connect: {e}"))?;
-                let lines = sqlx::query_scalar::<_, String>(sql)
-                    .fetch_all(&mut conn)
-                    .await;
-                let _ = conn.close().await;
-                lines
-            }
+            Backend::Postgres => read_with!(sqlx::PgConnection::connect(url), "connect"),
             Backend::Mysql => {
-                let options = sqlx::mysql::MySqlConnectOptions::from_str(url)
-                    .map_err(|e| format!("cannot read the URL: {e}"))?;
-                let mut conn = sqlx::MySqlConnection::connect_with(&options)
-                    .await
-                    .map_err(|e| format!("cannot connect: {e}"))?;
-                let lines = sqlx::query_scalar::<_, String>(sql)
-                    .fetch_all(&mut conn)
-                    .await;
-                let _ = conn.close().await;
-                lines
+                let options =
+                    sqlx::mysql::MySqlConnectOptions::from_str(url).map_err(options_error)?;
+                read_with!(sqlx::MySqlConnection::connect_with(&options), "connect")
             }
             Backend::Sqlite => {
                 // Never creates a file: a missing database is an error.
                 let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-                    .map_err(|e| format!("cannot read the URL: {e}"))?
+                    .map_err(options_error)?
                     .read_only(true);
-                let mut conn = sqlx::SqliteConnection::connect_with(&options)
-                    .await
-                    .map_err(|e| format!("cannot open: {e}"))?;
-                let lines = sqlx::query_scalar::<_, String>(sql)
-                    .fetch_all(&mut conn)
-                    .await;
-                let _ = conn.close().await;
-                lines
+                read_with!(sqlx::SqliteConnection::connect_with(&options), "open")
             }
         };
         lines.map_err(|e| format!("cannot read the catalog: {e}"))

@@ -410,7 +410,14 @@ fn generate(invocation: &Invocation<'_>) -> Code {
         module_consts(&mut code, migration, asked, true)
     };
     for (i, table) in tables.iter().enumerate() {
-        rows::row_struct(&mut code, layout, table, types, args, glue);
+        rows::row_struct(
+            &mut code,
+            layout,
+            table,
+            types,
+            args,
+            glue.then_some(*checked),
+        );
         let _ = write!(code, "impl {} {{", table.row_name());
         rows::identity_consts(&mut code, schema, table);
         if !layout.multi() {
@@ -454,7 +461,7 @@ fn generate(invocation: &Invocation<'_>) -> Code {
         integrations::live_constants(&mut code, schema, args, checked.schema_path);
     }
     if glue {
-        integrations::generate(&mut code, layout, types, args, checked.schema_path);
+        integrations::generate(&mut code, layout, types, args, checked);
     }
     code
 }

@@ -62,7 +62,7 @@ pub fn row_struct(
     table: &Table,
     types: &RustTypes<'_>,
     args: &Args,
-    glue: bool,
+    glue: Option<&crate::integrations::Checked>,
 ) {
     let schema = layout.primary();
     let name = schema.table_name(table);
@@ -84,8 +84,8 @@ pub fn row_struct(
     );
     let _ = write!(code, "#[doc = {}]", str_literal(&struct_doc));
     derive_attribute(code, args);
-    if glue {
-        crate::integrations::row_attributes(code, schema, table, args);
+    if let Some(checked) = glue {
+        crate::integrations::row_attributes(code, schema, table, checked);
     }
     for attribute in &args.attrs {
         code.tokens(attribute);

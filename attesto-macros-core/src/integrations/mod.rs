@@ -75,6 +75,9 @@ pub struct Checked {
     /// drive a dialect, whose glue would only add errors to the one that
     /// says so.
     pub glue: bool,
+    /// The drivers the invocation named, in order: resolved once, here,
+    /// for the checks and for generation.
+    drivers: Vec<&'static dyn Driver>,
 }
 
 /// The path of attesto-schema in the generated code, by default.
@@ -97,6 +100,7 @@ pub fn check(
         manifests: Vec::new(),
         schema_path: SCHEMA_PATH,
         glue: true,
+        drivers: named.iter().map(|(driver, _)| *driver).collect(),
     };
     check_several_dialects(layout, &named, errors, &mut checked);
     for schema in layout.schemas() {
@@ -800,8 +804,8 @@ pub fn is_path(ty: RustType<'_>, path: &[&str]) -> bool {
 
 /// The attributes the integrations put on `table`'s row struct (diesel's
 /// derives, pointed at its `table!`).
-pub fn row_attributes(code: &mut Code, schema: &Schema, table: &Table, args: &Args) {
-    for (driver, _) in named(args) {
+pub fn row_attributes(code: &mut Code, schema: &Schema, table: &Table, checked: &Checked) {
+    for driver in &checked.drivers {
         driver.row_attributes(code, schema, table);
     }
 }
@@ -1023,9 +1027,10 @@ pub fn generate(
     layout: &Dialects<'_>,
     types: &RustTypes<'_>,
     args: &Args,
-    schema_path: &str,
+    checked: &Checked,
 ) {
-    let named: Vec<&dyn Driver> = named(args).into_iter().map(|(d, _)| d).collect();
+    let schema_path = checked.schema_path;
+    let named = &checked.drivers;
     let Some(&driver) = named.first() else {
         return;
     };
@@ -1052,7 +1057,7 @@ pub fn generate(
     for (i, driver) in named.iter().enumerate() {
         // Drivers of one set of types share one set of impls.
         if named[..i].iter().all(|d| d.glue_key() != driver.glue_key()) {
-            driver.glue(code, layout, types, &named);
+            driver.glue(code, layout, types, named);
             for newtype in timestamps::used(schema, types) {
                 for backend in &backends {
                     driver.timestamp_glue(code, *backend, newtype.name);

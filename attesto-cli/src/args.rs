@@ -25,10 +25,35 @@ Exit codes:
   4  check found nothing to check: no migrations directory, or no
      attesto migration in it";
 
+/// Where the prefix comes from when `--table-prefix` is not given: a
+/// manifest's metadata or a config file, as the macro reads them.
+fn prefix_sources(command: Command) -> Command {
+    command        .arg(
+            Arg::new("manifest-path")
+                .long("manifest-path")
+                .value_name("PATH")
+                .value_parser(value_parser!(PathBuf))
+                .help("Cargo.toml whose [package.metadata.<key>] holds table_prefix [default: ./Cargo.toml when present]"),
+        )
+        .arg(
+            Arg::new("config")
+                .long("config")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("TOML file whose [<key>] table holds table_prefix"),
+        )
+        .arg(
+            Arg::new("config-key")
+                .long("config-key")
+                .value_name("KEY")
+                .help("The config table's key [default: attesto]"),
+        )
+}
+
 /// The options every command shares: which schema, in which dialect,
 /// with which prefix.
 fn schema_options(command: Command) -> Command {
-    command
+    let command = command
         .arg(
             Arg::new("table-prefix")
                 .long("table-prefix")
@@ -53,27 +78,8 @@ fn schema_options(command: Command) -> Command {
                 .value_name("V")
                 .value_parser(|s: &str| s.parse::<Version>())
                 .help("attesto_phoenix version whose schema to install or upgrade to [default: the latest]"),
-        )
-        .arg(
-            Arg::new("manifest-path")
-                .long("manifest-path")
-                .value_name("PATH")
-                .value_parser(value_parser!(PathBuf))
-                .help("Cargo.toml whose [package.metadata.<key>] holds table_prefix [default: ./Cargo.toml when present]"),
-        )
-        .arg(
-            Arg::new("config")
-                .long("config")
-                .value_name("FILE")
-                .value_parser(value_parser!(PathBuf))
-                .help("TOML file whose [<key>] table holds table_prefix"),
-        )
-        .arg(
-            Arg::new("config-key")
-                .long("config-key")
-                .value_name("KEY")
-                .help("The config table's key [default: attesto]"),
-        )
+        );
+    prefix_sources(command)
 }
 
 /// The options of the commands that handle a migration: the schema's, and
@@ -186,28 +192,8 @@ fn status_command() -> Command {
                 .value_name("F")
                 .value_parser(["text", "json"])
                 .help("What to print [default: text]"),
-        )
-        .arg(
-            Arg::new("manifest-path")
-                .long("manifest-path")
-                .value_name("PATH")
-                .value_parser(value_parser!(PathBuf))
-                .help("Cargo.toml whose [package.metadata.<key>] holds table_prefix [default: ./Cargo.toml when present]"),
-        )
-        .arg(
-            Arg::new("config")
-                .long("config")
-                .value_name("FILE")
-                .value_parser(value_parser!(PathBuf))
-                .help("TOML file whose [<key>] table holds table_prefix"),
-        )
-        .arg(
-            Arg::new("config-key")
-                .long("config-key")
-                .value_name("KEY")
-                .help("The config table's key [default: attesto]"),
         );
-    command.after_help(EXIT_CODES)
+    prefix_sources(command).after_help(EXIT_CODES)
 }
 
 /// Without the `status` feature there are no drivers: `status` says what it

@@ -123,7 +123,9 @@ impl Backend {
     }
 
     /// The schemes of the URLs that name a database of the family, as the
-    /// drivers read them (sqlx's `postgres://`, `sqlite:`, `mysql://`).
+    /// drivers read them (sqlx's `postgres://`, `sqlite:`, `mysql://`):
+    /// those of its dialects ([`Dialect::url_schemes`]; a test holds the
+    /// two lists equal).
     pub fn url_schemes(self) -> &'static [&'static str] {
         match self {
             Backend::Postgres => &["postgres", "postgresql"],
@@ -833,6 +835,17 @@ mod tests {
                 assert_eq!(Dialect::of_url(&url), Some(dialect), "{url}");
                 assert_eq!(Backend::of_url(&url), Some(dialect.backend()), "{url}");
             }
+        }
+        // A family reads the URLs of each of its dialects, and no other.
+        for backend in Backend::ALL {
+            let mut of_dialects: Vec<&str> = Dialect::of_backend(backend)
+                .flat_map(Dialect::url_schemes)
+                .copied()
+                .collect();
+            let mut of_family = backend.url_schemes().to_vec();
+            of_dialects.sort_unstable();
+            of_family.sort_unstable();
+            assert_eq!(of_family, of_dialects, "{backend:?}");
         }
         assert_eq!(Dialect::of_url("SQLITE:x.db"), Some(Dialect::Sqlite));
         assert_eq!(Dialect::of_url("redis://host"), None);

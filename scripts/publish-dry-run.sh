@@ -8,6 +8,16 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# cargo takes a registry package as never changing: it extracts each
+# package of a multi-package dry run into its source cache, and builds it
+# into the target directory, under its name and version alone, and reuses
+# both on the next run. After a change, the next dry run would verify the
+# other packages against the previous run's attesto-schema. So the
+# local-registry extractions (directories named by the overlay's hash, with
+# a leading '-') and the build records of attesto's packages go first; the
+# workspace's own builds of them redo a few seconds of work.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/attesto*-[0-9]*
+rm -rf target/debug/.fingerprint/attesto*
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo publish --dry-run --allow-dirty \

@@ -103,7 +103,8 @@ pub struct Difference {
     /// that makes an operation fail loudly (a missing table or column,
     /// another type) does not.
     pub breaks_guarantee: bool,
-    /// What fixes it: the statement, or the command that writes it.
+    /// What fixes it: a statement to run as it stands (it starts with its
+    /// SQL verb), or, where no one statement can, what to do, in words.
     pub fix: String,
 }
 
@@ -258,12 +259,15 @@ impl Catalog {
                 kind: DifferenceKind::MissingWritePrivilege,
                 table: found.name.clone(),
                 detail: format!(
-                    "role {role} may not {} it: every operation that writes would fail",
+                    "role {role} may not {} it: every operation that writes would fail (a service \
+                     that only reads verifies with `TARGET.read_only()`, under `dialects(...)` the \
+                     dialect module's `TARGET`)",
                     lacking.join(", ")
                 ),
                 breaks_guarantee: true,
+                // A fix is SQL to run as it stands, or words: never both.
                 fix: format!(
-                    "GRANT {} ON {quoted} TO {} (or, for a service that only reads, verify with `TARGET.read_only()`, under `dialects(...)` the dialect module's `TARGET`)",
+                    "GRANT {} ON {quoted} TO {}",
                     lacking.join(", "),
                     schema.quote(role)
                 ),
@@ -365,7 +369,8 @@ fn compare_columns(
                 add
             } else if schema.dialect().adds_required_columns() {
                 format!(
-                    "{add} (on an empty table; with rows, add it without NOT NULL, fill it, then restore NOT NULL)"
+                    "on an empty table, {add}; with rows, add it without NOT NULL, fill it, then \
+                     restore NOT NULL"
                 )
             } else {
                 format!(

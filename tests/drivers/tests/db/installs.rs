@@ -294,7 +294,6 @@ async fn postgres_a_role_that_may_not_write_is_told_and_may_verify_read_only() {
         .read_only()
         .verify::<Infallible>(&lines)
         .expect("reading is allowed");
-    reader.close().await;
     // A role that may not even read is told that too.
     let stranger = pg(&stranger_url).await;
     let error = sqlx_pg::verify(&stranger).await.expect_err("may not read");
@@ -302,6 +301,40 @@ async fn postgres_a_role_that_may_not_write_is_told_and_may_verify_read_only() {
         error.to_string().contains("may not SELECT from it"),
         "{error}"
     );
+    // Each fix is a statement to run as it stands: run as the owner, they
+    // give both roles what the operations need.
+    let mut grants: Vec<String> = Vec::new();
+    for pool in [&reader, &stranger] {
+        let VerifyError::Mismatch(mismatch) = sqlx_pg::verify(pool).await.expect_err("not yet")
+        else {
+            panic!("a mismatch");
+        };
+        grants.extend(mismatch.differences().iter().map(|d| d.fix.clone()));
+    }
+    assert!(
+        grants.iter().all(|fix| fix.starts_with("GRANT ")),
+        "{grants:#?}"
+    );
+    tokio::task::spawn_blocking({
+        let url = url.clone();
+        move || {
+            let mut admin = admin(&url);
+            for fix in &grants {
+                admin
+                    .batch_execute(fix)
+                    .unwrap_or_else(|e| panic!("{fix}: {e}"));
+            }
+        }
+    })
+    .await
+    .expect("admin");
+    sqlx_pg::verify(&reader)
+        .await
+        .expect("the reader may write now");
+    sqlx_pg::verify(&stranger)
+        .await
+        .expect("the stranger may read and write now");
+    reader.close().await;
     stranger.close().await;
 }
 

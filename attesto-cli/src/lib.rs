@@ -107,14 +107,14 @@ pub fn run(
     }
 }
 
-/// The migration the options describe, its prefix resolved as the macro
-/// resolves it.
-fn migration(options: &Options, cwd: &Path) -> Result<Migration, CliError> {
+/// Where the options say the prefix comes from: `--table-prefix`, a
+/// config file, or the manifest's metadata (`./Cargo.toml` when present).
+fn prefix_sources<'a>(options: &'a Options, cwd: &Path) -> PrefixSources<'a> {
     let manifest = match &options.manifest_path {
         Some(path) => Some(cwd.join(path)),
         None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
     };
-    let sources = PrefixSources {
+    PrefixSources {
         prefix: options.table_prefix.as_deref(),
         config: options
             .config
@@ -122,8 +122,13 @@ fn migration(options: &Options, cwd: &Path) -> Result<Migration, CliError> {
             .map(|p| (cwd.join(p), p.display().to_string())),
         config_key: options.config_key.as_deref(),
         manifest,
-    };
-    let resolved = resolve_prefix(&sources)?;
+    }
+}
+
+/// The migration the options describe, its prefix resolved as the macro
+/// resolves it.
+fn migration(options: &Options, cwd: &Path) -> Result<Migration, CliError> {
+    let resolved = resolve_prefix(&prefix_sources(options, cwd))?;
     Migration::new(
         options.dialect.unwrap_or_default(),
         &resolved.prefix,
@@ -139,20 +144,7 @@ fn migration(options: &Options, cwd: &Path) -> Result<Migration, CliError> {
 /// The prefix `status` compares with, resolved as the macro resolves it.
 #[cfg(feature = "status")]
 fn status_prefix(options: &Options, cwd: &Path) -> Result<String, CliError> {
-    let manifest = match &options.manifest_path {
-        Some(path) => Some(cwd.join(path)),
-        None => Some(cwd.join("Cargo.toml")).filter(|p| p.is_file()),
-    };
-    let sources = PrefixSources {
-        prefix: options.table_prefix.as_deref(),
-        config: options
-            .config
-            .as_ref()
-            .map(|p| (cwd.join(p), p.display().to_string())),
-        config_key: options.config_key.as_deref(),
-        manifest,
-    };
-    Ok(resolve_prefix(&sources)?.prefix)
+    Ok(resolve_prefix(&prefix_sources(options, cwd))?.prefix)
 }
 
 /// The migrations directory: where it is, and how to show it.

@@ -804,31 +804,16 @@ impl Method<'_> {
             self.exec(main, false),
             self.assignments()
         );
-        match outcome {
-            Some(outcome) => (
-                outcome.name.to_owned(),
-                format!(
-                    "match {} {{ \
-                     ::core::option::Option::None => {}, \
-                     ::core::option::Option::Some((outcome, mut row)) if outcome.is_empty() => {{ \
-                     let claimed: ::core::option::Option<Self> = {claim}; \
-                     match claimed {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
-                     ::core::option::Option::Some((outcome, row)) => {} }}",
-                    self.miss(&read),
-                    self.variant(&outcome, &outcome.absent, "row"),
-                    self.won(&outcome),
-                    self.classify(&outcome),
-                    self.miss_arms(&outcome)
-                ),
-            ),
-            None => (
-                "::core::option::Option<Self>".to_owned(),
-                format!(
-                    "match {} {{ ::core::option::Option::Some(mut row) => {claim}, ::core::option::Option::None => ::core::option::Option::None }}",
-                    self.fetch_optional(&read, false)
-                ),
-            ),
-        }
+        self.read_then_write(
+            &read,
+            outcome,
+            &claim,
+            ReadThenWrite {
+                ty: "::core::option::Option<Self>",
+                row: "mut row",
+                decided: "claimed",
+            },
+        )
     }
 
     /// A take of one row or of rows: a `DELETE ... RETURNING` in a
@@ -889,17 +874,41 @@ impl Method<'_> {
             "if {} == 1 {{ ::core::option::Option::Some(row) }} else {{ ::core::option::Option::None }}",
             self.exec(main, false)
         );
+        self.read_then_write(
+            &read,
+            outcome,
+            &delete,
+            ReadThenWrite {
+                ty,
+                row: "row",
+                decided: "taken",
+            },
+        )
+    }
+
+    /// A claim or take of one row on a dialect without `RETURNING` for it:
+    /// `read` gives the row (and, with an outcome, why a miss missed), then
+    /// `write`, an expression of the row's `Option` whose count decided,
+    /// says whether this caller won it.
+    fn read_then_write(
+        &self,
+        read: &Statement,
+        outcome: Option<Outcome>,
+        write: &str,
+        shape: ReadThenWrite<'_>,
+    ) -> (String, String) {
+        let ReadThenWrite { ty, row, decided } = shape;
         match outcome {
             Some(outcome) => (
                 outcome.name.to_owned(),
                 format!(
                     "match {} {{ \
                      ::core::option::Option::None => {}, \
-                     ::core::option::Option::Some((outcome, row)) if outcome.is_empty() => {{ \
-                     let taken: ::core::option::Option<Self> = {delete}; \
-                     match taken {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
+                     ::core::option::Option::Some((outcome, {row})) if outcome.is_empty() => {{ \
+                     let {decided}: ::core::option::Option<Self> = {write}; \
+                     match {decided} {{ ::core::option::Option::Some(row) => {}, ::core::option::Option::None => {} }} }} \
                      ::core::option::Option::Some((outcome, row)) => {} }}",
-                    self.miss(&read),
+                    self.miss(read),
                     self.variant(&outcome, &outcome.absent, "row"),
                     self.won(&outcome),
                     self.classify(&outcome),
@@ -909,8 +918,8 @@ impl Method<'_> {
             None => (
                 ty.to_owned(),
                 format!(
-                    "match {} {{ ::core::option::Option::Some(row) => {delete}, ::core::option::Option::None => ::core::option::Option::None }}",
-                    self.fetch_optional(&read, false)
+                    "match {} {{ ::core::option::Option::Some({row}) => {write}, ::core::option::Option::None => ::core::option::Option::None }}",
+                    self.fetch_optional(read, false)
                 ),
             ),
         }
@@ -930,4 +939,13 @@ impl Method<'_> {
         );
         body
     }
+}
+
+/// How [`Method::read_then_write`] writes a claim or a take: the method's
+/// type without an outcome, the pattern that binds the row read (`mut row`
+/// where the claim's assignments change it), and the name of the row won.
+struct ReadThenWrite<'a> {
+    ty: &'a str,
+    row: &'a str,
+    decided: &'a str,
 }
